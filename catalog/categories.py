@@ -1,0 +1,74 @@
+"""The category tree the operator manages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalog.errors import CategoryNotFound
+from catalog.tables import Category
+from server.database import write_transaction
+from server.errors import Conflict, InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryNode:
+    """A category with its children, for menus and the category API."""
+
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str
+    parent_id: int | None
+    children: list[CategoryNode]
+
+
+async def create_category(
+    *, slug: str, name_zh: str, name_en: str, parent_id: int | None = None, position: int = 0
+) -> int:
+    """Add a category (under `parent_id`, or at the top); returns its id."""
+    slug = slug.strip().lower()
+    if not slug or not name_zh.strip():
+        raise InvalidInput("A category needs a slug and a Chinese name")
+    async with write_transaction():
+        if await Category.exists().where(Category.slug == slug):
+            raise Conflict("The category slug {slug} is taken", slug=slug)
+        if parent_id is not None and not await Category.exists().where(Category.id == parent_id):
+            raise CategoryNotFound("No category {id}", id=parent_id)
+        row = await Category.insert(
+            Category(
+                slug=slug,
+                name_zh=name_zh.strip(),
+                name_en=name_en.strip(),
+                parent=parent_id,
+                position=position,
+            )
+        ).returning(Category.id)
+    return row[0]["id"]
+
+
+async def category_tree() -> list[CategoryNode]:
+    """All categories as a forest, ordered by position then name."""
+    rows = await Category.select().order_by(Category.position).order_by(Category.id)
+    nodes = {
+        r["id"]: CategoryNode(r["id"], r["slug"], r["name_zh"], r["name_en"], r["parent"], [])
+        for r in rows
+    }
+    roots: list[CategoryNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.parent_id) if node.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+async def descendant_ids(category_id: int) -> list[int]:
+    """The category and every category below it."""
+    rows = await Category.select(Category.id, Category.parent)
+    children: dict[int | None, list[int]] = {}
+    for r in rows:
+        children.setdefault(r["parent"], []).append(r["id"])
+    found, stack = [], [category_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found

@@ -1,0 +1,17 @@
+"""Piccolo app of the catalog package."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from catalog.tables import Category, Product, Supplier, Variant
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="catalog",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[Supplier, Category, Product, Variant],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,72 @@
+"""Locations tables: stores and warehouses, stock per location, and the stock ledger."""
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from catalog.tables import Variant
+
+
+class Location(Table):
+    """A store (sells, may offer pickup) or a warehouse (ships only)."""
+
+    #: store | warehouse
+    kind = Varchar(length=16, default="store", index=True)
+    name = Varchar(length=100)
+    name_en = Varchar(length=100, default="")
+    #: The supplier owning it (catalog.Supplier id); null for the operator's own.
+    owner_supplier_id = Integer(null=True, default=None, index=True)
+    city = Varchar(length=32, default="")
+    district = Varchar(length=32, default="")
+    address = Varchar(length=255, default="")
+    #: Six-digit administrative division code of the district.
+    adcode = Varchar(length=6, default="")
+    lat = DoublePrecision(index=True)
+    lon = DoublePrecision(index=True)
+    phone = Varchar(length=32, default="")
+    #: Seven strings, Monday first: "09:00-21:00", or "" when closed that day.
+    opening_hours = JSON(default=[])
+    pickup_enabled = Boolean(default=True)
+    #: Days a ready pickup order is held before it expires.
+    pickup_hold_days = Integer(default=3)
+    #: Minutes the store needs to prepare a pickup order.
+    prep_minutes = Integer(default=30)
+    photo = Varchar(length=255, default="")
+    is_active = Boolean(default=True)
+
+
+class StockLevel(Table):
+    """Units of one variant at one location. available = on_hand - reserved >= 0."""
+
+    location = ForeignKey(references=Location, index=True)
+    variant = ForeignKey(references=Variant, index=True)
+    #: Units physically at the location, sold or not.
+    on_hand = Integer(default=0)
+    #: Units held for placed orders that are not yet handed over or shipped.
+    reserved = Integer(default=0)
+    #: Below this many available units the supplier is warned.
+    low_stock_threshold = Integer(default=0)
+
+
+class StockMovement(Table):
+    """The ledger: one row per change of on_hand or reserved; it sums to the levels."""
+
+    location = ForeignKey(references=Location, index=True)
+    variant = ForeignKey(references=Variant, index=True)
+    on_hand_delta = Integer(default=0)
+    reserved_delta = Integer(default=0)
+    #: receive | reserve | release | sale | adjust | transfer | return
+    reason = Varchar(length=16)
+    #: What caused it: an order number, a transfer id, a free-text note.
+    reference = Varchar(length=100, default="")
+    #: server.User id of who did it; null for the system.
+    actor_id = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

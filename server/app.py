@@ -1,0 +1,107 @@
+"""Assembles the Litestar application: the only module that imports the page packages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.redis import RedisStore
+from piccolo.engine import engine_finder
+
+from server.auth.api import AuthApi
+from server.auth.guards import authorize
+from server.auth.middleware import SessionUserMiddleware
+from server.auth.pages import AccountPages
+from server.database import prepare_engine, release_engine
+from server.errors import EXCEPTION_HANDLERS
+from server.health import healthz
+from server.i18n import ROOT
+from server.locale_middleware import LocaleMiddleware
+from server.pages import switch_language
+from server.settings import Settings, get_settings
+from server.templating import template_config
+from storefront.api import StorefrontApi
+from storefront.pages import StorefrontPages
+
+#: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
+#: session cookie, which a cross-site POST does not carry.
+CSRF_EXEMPT = ["^/api/", "^/ws/", "^/healthz", "^/schema"]
+#: Paths served without a session: health checks must answer even when Redis is down.
+SESSIONLESS = ["^/healthz", "^/static/", "^/media/"]
+
+
+def session_store(settings: Settings) -> Store:
+    """Redis when configured (shared by all app processes), else files under var/."""
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-sessions")
+    return FileStore(settings.var_dir / "sessions")
+
+
+@asynccontextmanager
+async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Open the database for the app's life; close only what was opened here."""
+    engine = engine_finder()
+    opened = await prepare_engine(engine)
+    try:
+        yield
+    finally:
+        if opened:
+            await release_engine(engine)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app for `settings` (the process settings by default)."""
+    settings = settings or get_settings()
+    templates = template_config()
+    sessions = ServerSideSessionConfig(
+        store="sessions",
+        samesite="lax",
+        httponly=True,
+        max_age=14 * 24 * 3600,
+        exclude=SESSIONLESS,
+    )
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    return Litestar(
+        route_handlers=[
+            healthz,
+            switch_language,
+            AuthApi,
+            AccountPages,
+            StorefrontApi,
+            StorefrontPages,
+            create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
+            create_static_files_router(path="/media", directories=[settings.media_dir]),
+        ],
+        middleware=[
+            LocaleMiddleware(),
+            sessions.middleware,
+            DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
+        ],
+        guards=[authorize],
+        stores={"sessions": session_store(settings)},
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_name="kuaiqu_csrf", exclude=CSRF_EXEMPT
+        ),
+        template_config=templates,
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Kuaiqu API",
+            version="0.1.0",
+            description="B2B2C + O2O commerce: catalog, stock, orders, pickup, POS.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        lifespan=[database_lifespan],
+        state=State({"settings": settings}),
+        debug=settings.debug,
+    )

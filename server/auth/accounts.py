@@ -1,0 +1,112 @@
+"""Accounts service: register, authenticate, create users with a role, load the current user."""
+
+from __future__ import annotations
+
+import re
+
+from server.auth.passwords import hash_password, verify_password
+from server.auth.roles import CurrentUser, Role
+from server.database import write_transaction
+from server.errors import Conflict, InvalidInput
+from server.tables import StaffStore, User
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+
+class InvalidCredentials(InvalidInput):
+    """Wrong email or password (deliberately not saying which)."""
+
+    status_code = 401
+    code = "invalid_credentials"
+
+
+def normalise_email(email: str) -> str:
+    """Trim and lower-case an email, refusing what cannot be an address."""
+    email = email.strip().lower()
+    if not EMAIL_PATTERN.match(email):
+        raise InvalidInput("{email} is not a valid email address", email=email or "''")
+    return email
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords too short to be safe."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("The password must have at least {n} characters", n=MIN_PASSWORD_LENGTH)
+
+
+async def create_user(
+    *,
+    email: str,
+    password: str,
+    name: str,
+    role: Role = Role.CONSUMER,
+    store_ids: list[int] | None = None,
+    supplier_id: int | None = None,
+    phone: str = "",
+) -> CurrentUser:
+    """Create an account with its role and scope, in one transaction."""
+    email = normalise_email(email)
+    check_password_strength(password)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Please give a name")
+    async with write_transaction():
+        if await User.exists().where(User.email == email):
+            raise Conflict("An account with {email} already exists", email=email)
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            role=role.value,
+            supplier_id=supplier_id,
+            phone=phone,
+        )
+        await user.save()
+        for location_id in store_ids or []:
+            await StaffStore(user=user.id, location_id=location_id).save()
+    return CurrentUser(
+        id=user.id,
+        email=email,
+        name=name,
+        role=role,
+        store_ids=tuple(store_ids or ()),
+        supplier_id=supplier_id,
+    )
+
+
+async def register_consumer(*, email: str, password: str, name: str) -> CurrentUser:
+    """Self-service sign-up: always a consumer account."""
+    return await create_user(email=email, password=password, name=name, role=Role.CONSUMER)
+
+
+async def authenticate(email: str, password: str) -> CurrentUser:
+    """Return the account for a correct email and password, else raise InvalidCredentials."""
+    row = await User.select().where(User.email == email.strip().lower()).first()
+    if row is None or not row["is_active"] or not verify_password(row["password_hash"], password):
+        raise InvalidCredentials("Wrong email or password")
+    return await _to_current_user(row)
+
+
+async def load_user(user_id: int) -> CurrentUser | None:
+    """The account behind a session, or None when it is gone or disabled."""
+    row = await User.select().where(User.id == user_id).first()
+    if row is None or not row["is_active"]:
+        return None
+    return await _to_current_user(row)
+
+
+async def _to_current_user(row: dict) -> CurrentUser:
+    role = Role(row["role"])
+    store_ids: tuple[int, ...] = ()
+    if role is Role.STAFF:
+        rows = await StaffStore.select(StaffStore.location_id).where(StaffStore.user == row["id"])
+        store_ids = tuple(sorted(r["location_id"] for r in rows))
+    return CurrentUser(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=role,
+        store_ids=store_ids,
+        supplier_id=row["supplier_id"],
+    )

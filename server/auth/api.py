@@ -1,0 +1,102 @@
+"""JSON API of accounts: register, log in, log out, me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from server.auth import accounts
+from server.auth.guards import current_user, logged_in, public
+from server.auth.middleware import SESSION_USER_KEY
+from server.auth.roles import CurrentUser
+
+
+class RegisterBody(msgspec.Struct):
+    """Sign-up of a consumer account."""
+
+    email: str
+    password: str
+    name: str
+
+
+class LoginBody(msgspec.Struct):
+    """Email and password."""
+
+    email: str
+    password: str
+
+
+class UserOut(msgspec.Struct):
+    """An account as the API shows it."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+
+
+class MeOut(UserOut):
+    """The logged-in account with its scope."""
+
+    store_ids: list[int]
+    supplier_id: int | None
+
+
+def user_out(user: CurrentUser) -> UserOut:
+    """The public fields of an account."""
+    return UserOut(id=user.id, email=user.email, name=user.name, role=user.role.value)
+
+
+def start_session(request: Request[Any, Any, Any], user: CurrentUser) -> None:
+    """Log `user` in on this request's session (a fresh session, so no fixation)."""
+    request.clear_session()
+    request.set_session({SESSION_USER_KEY: user.id})
+
+
+class AuthApi(Controller):
+    """`/api/auth/*` and `/api/me`."""
+
+    path = "/api"
+    tags = ["accounts"]
+
+    @post("/auth/register", status_code=HTTP_201_CREATED, opt=public())
+    async def register(
+        self, request: Request[Any, Any, Any], data: JSONBody[RegisterBody]
+    ) -> UserOut:
+        """Create a consumer account and log it in."""
+        user = await accounts.register_consumer(
+            email=data.email, password=data.password, name=data.name
+        )
+        start_session(request, user)
+        return user_out(user)
+
+    @post("/auth/login", status_code=HTTP_200_OK, opt=public())
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]) -> UserOut:
+        """Check the password and start a session (the cookie works for pages too)."""
+        user = await accounts.authenticate(data.email, data.password)
+        start_session(request, user)
+        return user_out(user)
+
+    @post("/auth/logout", status_code=HTTP_200_OK, opt=public())
+    async def logout(self, request: Request[Any, Any, Any]) -> dict[str, bool]:
+        """End the session."""
+        request.clear_session()
+        return {"logged_out": True}
+
+    @get("/me", opt=logged_in())
+    async def me(self, request: Request[Any, Any, Any]) -> MeOut:
+        """Who is logged in, with the stores or supplier they act for."""
+        user = current_user(request)
+        assert user is not None  # the guard let only logged-in people through
+        return MeOut(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            role=user.role.value,
+            store_ids=list(user.store_ids),
+            supplier_id=user.supplier_id,
+        )

@@ -1,0 +1,61 @@
+"""Access rules declared on routes and enforced by one app-wide guard.
+
+Every `/api` handler declares who may call it through `opt` (see `public`, `logged_in`,
+`roles`); the authorisation-matrix test reads these declarations from the route table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from server.auth.roles import CurrentUser, Role
+
+ACCESS_KEY = "access"
+STORE_SCOPE_KEY = "store_scope"
+PUBLIC = "public"
+LOGGED_IN = "logged_in"
+
+
+def public() -> dict[str, Any]:
+    """`opt` for a route anyone may call."""
+    return {ACCESS_KEY: PUBLIC}
+
+
+def logged_in() -> dict[str, Any]:
+    """`opt` for a route any logged-in person may call."""
+    return {ACCESS_KEY: LOGGED_IN}
+
+
+def roles(*allowed: Role, store_scope: bool = False) -> dict[str, Any]:
+    """`opt` for a route only the given roles may call.
+
+    With `store_scope`, the path parameter `location_id` must be one of the staff's stores.
+    """
+    return {ACCESS_KEY: frozenset(allowed), STORE_SCOPE_KEY: store_scope}
+
+
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """The logged-in person of a request or websocket, or None."""
+    return connection.scope.get("user")
+
+
+def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Refuse with 401 (not logged in) or 403 (wrong role or store) per the route's `opt`."""
+    access = handler.opt.get(ACCESS_KEY)
+    if access is None or access == PUBLIC:
+        return
+    user = current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("Please log in first")
+    if access == LOGGED_IN:
+        return
+    if user.role not in access:
+        raise PermissionDeniedException("Your account may not do this")
+    if handler.opt.get(STORE_SCOPE_KEY):
+        location_id = connection.path_params.get("location_id")
+        if location_id is None or not user.works_at(int(location_id)):
+            raise PermissionDeniedException("You are not staff of this store")

@@ -1,0 +1,164 @@
+"""The `kuaiqu` command line: run, migrate, demo, createuser, up."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import click
+from piccolo.engine import engine_finder
+
+from server.auth.roles import Role, parse_scope
+from server.database import prepare_engine, release_engine
+from server.errors import DomainError
+from server.settings import get_settings
+
+
+def _run_db(work: Callable[[], Awaitable[Any]]) -> Any:
+    """Run one async database job with the engine opened and closed around it."""
+
+    async def wrapped() -> Any:
+        engine = engine_finder()
+        await prepare_engine(engine, pool_size=2)
+        try:
+            return await work()
+        finally:
+            await release_engine(engine)
+
+    return asyncio.run(wrapped())
+
+
+@click.group()
+def main() -> None:
+    """Kuaiqu (快取): B2B2C + O2O commerce platform."""
+    os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+
+
+def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    async def work() -> None:
+        result = await run_forwards("all")
+        if not result.success:
+            raise click.ClickException(f"Migrations failed: {result.message}")
+
+    _run_db(work)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every pending database migration."""
+    _migrate()
+    click.echo(f"Database is up to date ({_database_label()}).")
+
+
+def _load_demo() -> None:
+    from server.demo.load import load_demo
+
+    summary = _run_db(lambda: load_demo(get_settings().media_dir))
+    if summary.loaded:
+        click.echo(
+            f"Demo loaded: {summary.suppliers} suppliers, {summary.products} products, "
+            f"{summary.variants} variants, {summary.locations} locations, "
+            f"{summary.stock_rows} stock rows."
+        )
+    else:
+        click.echo("Demo data is already loaded; nothing changed.")
+
+
+def _print_logins() -> None:
+    from server.demo.content import USERS
+
+    click.echo("Demo logins:")
+    for user in USERS:
+        click.echo(f"  {user['role']:<9} {user['email']:<28} {user['password']}")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo data (idempotent) and print the demo logins."""
+    _load_demo()
+    _print_logins()
+
+
+@main.command()
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default="", help="Display name (defaults to the email's local part).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option(
+    "--scope", default="", help="store:ID[,store:ID…] for staff, supplier:ID for suppliers."
+)
+def createuser(email: str, password: str, name: str, role: str, scope: str) -> None:
+    """Create an account with a role and its scope."""
+    from server.auth.accounts import create_user
+
+    try:
+        store_ids, supplier_id = parse_scope(Role(role), scope)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scope") from error
+    try:
+        user = _run_db(
+            lambda: create_user(
+                email=email,
+                password=password,
+                name=name or email.split("@")[0],
+                role=Role(role),
+                store_ids=store_ids,
+                supplier_id=supplier_id,
+            )
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
+def run(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the platform over HTTP."""
+    _serve(host, port, workers, reload)
+
+
+def _serve(host: str, port: int, workers: int, reload: bool) -> None:
+    import uvicorn
+
+    click.echo(f"Kuaiqu on http://{host}:{port} ({_database_label()}, {workers} worker(s))")
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if not reload else None,
+        reload=reload,
+        log_level="info",
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def up(host: str, port: int, workers: int) -> None:
+    """Migrate, load the demo once, print the demo logins, and serve."""
+    _migrate()
+    _load_demo()
+    _print_logins()
+    _serve(host, port, workers, reload=False)
+
+
+def _database_label() -> str:
+    settings = get_settings()
+    if settings.is_postgres:
+        return "PostgreSQL"
+    return f"SQLite {settings.database_url.removeprefix('sqlite:///')}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""`GET /healthz`: is the database (and Redis, when configured) reachable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get
+from litestar.datastructures import State
+from piccolo.engine import engine_finder
+
+from server.auth.guards import public
+from server.database import is_postgres, ping
+from server.settings import Settings
+
+
+async def _check_redis(url: str) -> dict[str, Any]:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        await client.ping()
+        return {"ok": True}
+    except Exception as error:
+        return {"ok": False, "error": str(error)}
+    finally:
+        await client.aclose()
+
+
+@get("/healthz", opt=public(), tags=["operations"])
+async def healthz(state: State) -> Response[dict[str, Any]]:
+    """Report each backing service; 503 when any is down, so a load balancer can act."""
+    engine = engine_finder()
+    database: dict[str, Any] = {"engine": "postgresql" if is_postgres(engine) else "sqlite"}
+    try:
+        await ping(engine)
+        database["ok"] = True
+    except Exception as error:
+        database.update(ok=False, error=str(error))
+    settings: Settings = state.settings
+    redis = await _check_redis(settings.redis_url) if settings.redis_url else None
+    healthy = database["ok"] and (redis is None or redis["ok"])
+    body = {"status": "ok" if healthy else "unavailable", "database": database, "redis": redis}
+    return Response(body, status_code=200 if healthy else 503)

@@ -1,0 +1,58 @@
+"""Translations: English source strings, Chinese (zh-CN, the default) from JSON catalogues.
+
+Each package that shows text keeps `locale/zh_CN.json` (English → Chinese), optionally split
+into `locale/<topic>.zh_CN.json` files; this module merges them. The current language lives in a context variable set per request by
+`LocaleMiddleware`, so templates, error handlers and pages all agree.
+"""
+
+from __future__ import annotations
+
+import json
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+#: Packages whose `locale/zh_CN.json` joins the catalogue.
+PACKAGES = (
+    "server",
+    "catalog",
+    "locations",
+    "fulfilment",
+    "promotions",
+    "payments",
+    "aftersales",
+    "storefront",
+    "store_pos",
+    "backoffice",
+)
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE_COOKIE = "kuaiqu_lang"
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default="zh-CN")
+
+
+@lru_cache(maxsize=1)
+def zh_catalogue() -> dict[str, str]:
+    """English → Chinese for every package, merged."""
+    merged: dict[str, str] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package / "locale").glob("*zh_CN.json")):
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def gettext(message: str) -> str:
+    """`message` in the current language (English source when no translation exists)."""
+    if current_locale.get() == "zh-CN":
+        return zh_catalogue().get(message, message)
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Plural-aware gettext (Chinese has one form)."""
+    return gettext(singular if n == 1 else plural)
+
+
+def pick_locale(cookie_value: str | None, default: str) -> str:
+    """The visitor's language: their explicit choice, else the platform default."""
+    return cookie_value if cookie_value in ("zh-CN", "en") else default

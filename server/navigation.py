@@ -1,0 +1,27 @@
+"""Where each role lands after logging in and which links its header shows.
+
+Edited as consoles land: one place, so header and login redirect always agree.
+"""
+
+from __future__ import annotations
+
+from server.auth.roles import CurrentUser, Role
+
+#: (path, English label) per role, in header order.
+ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
+    Role.CONSUMER: [],
+    Role.STAFF: [],
+    Role.SUPPLIER: [],
+    Role.OPERATOR: [],
+}
+
+
+def role_links(user: CurrentUser | None) -> list[tuple[str, str]]:
+    """The header links of a person's role (none for anonymous visitors)."""
+    return ROLE_LINKS[user.role] if user is not None else []
+
+
+def home_for(user: CurrentUser | None) -> str:
+    """The landing page of a person's role: its first console link, else the home page."""
+    links = role_links(user)
+    return links[0][0] if links else "/"

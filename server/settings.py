@@ -1,0 +1,85 @@
+"""Platform settings, read from the environment once per process."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: Where the embedded default keeps its SQLite file, sessions, uploads and secret key.
+DEFAULT_VAR_DIR = Path.cwd() / "var"
+
+SUPPORTED_LOCALES = ("zh-CN", "en")
+
+
+def _read_or_create_secret(var_dir: Path) -> str:
+    """Return the secret kept in `var/secret_key`, creating it on first use.
+
+    Every worker process of one installation must share the key, or sessions and pickup
+    codes signed by one worker would be refused by another; a file does that without
+    asking a newcomer to configure anything.
+    """
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one Kuaiqu process (see the README for every variable)."""
+
+    #: `sqlite:///path/to/file.sqlite3` or `postgresql://user@host:port/db`.
+    database_url: str
+    #: `redis://host:port/db`, or empty for in-memory channels and file sessions.
+    redis_url: str
+    #: Signs sessions, CSRF tokens and pickup codes.
+    secret_key: str
+    #: `zh-CN` or `en`: the language of pages and messages for a visitor with no choice yet.
+    default_locale: str
+    #: Folder for the SQLite file, file sessions and uploaded files.
+    var_dir: Path
+    #: Folder served under `/media` (product images, uploads).
+    media_dir: Path
+    #: Show tracebacks instead of the friendly 500 page.
+    debug: bool = False
+    #: Minutes an unpaid order is held before the sweep cancels it.
+    unpaid_order_minutes: int = 30
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the database is PostgreSQL (otherwise SQLite)."""
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (`KUAIQU_*`)."""
+    env = os.environ if environ is None else environ
+    var_dir = Path(env.get("KUAIQU_VAR_DIR", str(DEFAULT_VAR_DIR))).resolve()
+    locale = env.get("KUAIQU_DEFAULT_LOCALE", "zh-CN")
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError(
+            f"KUAIQU_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}, not {locale!r}"
+        )
+    return Settings(
+        database_url=env.get("KUAIQU_DATABASE_URL", f"sqlite:///{var_dir / 'kuaiqu.sqlite3'}"),
+        redis_url=env.get("KUAIQU_REDIS_URL", ""),
+        secret_key=env.get("KUAIQU_SECRET_KEY") or _read_or_create_secret(var_dir),
+        default_locale=locale,
+        var_dir=var_dir,
+        media_dir=Path(env.get("KUAIQU_MEDIA_DIR", str(var_dir / "media"))).resolve(),
+        debug=env.get("KUAIQU_DEBUG", "") in ("1", "true", "yes"),
+        unpaid_order_minutes=int(env.get("KUAIQU_UNPAID_ORDER_MINUTES", "30")),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return load_settings()

@@ -1,0 +1,75 @@
+"""Jinja2 set-up shared by every page package: template folders, i18n, money and time filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import pass_context
+from litestar.plugins.flash import get_flashes
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from server.i18n import ROOT, current_locale, gettext, ngettext
+from server.navigation import role_links
+
+#: Page packages with a `templates/` folder; later packages join here.
+TEMPLATE_PACKAGES = ("server", "storefront", "store_pos", "backoffice")
+
+
+def format_fen(amount: int | None, currency: str = "CNY") -> str:
+    """Render integer fen as `¥12.34` (never through a float)."""
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    yuan, fen = divmod(abs(int(amount)), 100)
+    symbol = "¥" if currency == "CNY" else f"{currency} "
+    return f"{sign}{symbol}{yuan:,}.{fen:02d}"
+
+
+def format_distance(metres: float | int | None) -> str:
+    """Render a distance as `850 m` or `3.2 km`."""
+    if metres is None:
+        return ""
+    return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+
+
+@pass_context
+def _current_user(context: Any) -> Any:
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def _flashes(context: Any) -> list[dict[str, Any]]:
+    """Flash messages of the session, or none where no session ran (e.g. a 404 route)."""
+    request = context.get("request")
+    if request is None or not isinstance(request.scope.get("session"), dict):
+        return []
+    return get_flashes(context)
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["fen"] = format_fen
+    env.filters["distance"] = format_distance
+    env.globals["current_user"] = _current_user
+    env.globals["current_locale"] = current_locale.get
+    env.globals["flashes"] = _flashes
+    env.globals["role_links"] = role_links
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    """The one template configuration of the app."""
+    directories: list[Path] = [
+        ROOT / package / "templates"
+        for package in TEMPLATE_PACKAGES
+        if (ROOT / package / "templates").is_dir()
+    ]
+    return TemplateConfig(
+        directory=directories,
+        engine=JinjaTemplateEngine,
+        engine_callback=_configure,
+    )

@@ -1,0 +1,132 @@
+"""Fixtures shared by the whole suite: both databases, a clean state per test, HTTP clients."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+# Settings are read once per process: point them at a throw-away folder before any import.
+_VAR_DIR = Path(tempfile.mkdtemp(prefix="kuaiqu-test-"))
+os.environ["KUAIQU_VAR_DIR"] = str(_VAR_DIR)
+os.environ.setdefault("KUAIQU_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+from litestar import Litestar  # noqa: E402
+from piccolo.engine.base import Engine  # noqa: E402
+
+from server.auth import passwords  # noqa: E402
+from server.database import use_engine  # noqa: E402
+from tests.support import databases  # noqa: E402
+
+# Real Argon2, with cheap parameters: the suite logs in hundreds of times.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture(scope="session")
+async def engines() -> AsyncIterator[dict[str, Engine | Exception]]:
+    """One migrated SQLite file and one migrated PostgreSQL database for the session."""
+    found: dict[str, Engine | Exception] = {
+        "sqlite": await databases.sqlite_engine(_VAR_DIR / "test.sqlite3")
+    }
+    try:
+        found["postgres"] = await databases.postgres_engine()
+    except (OSError, Exception) as error:  # unreachable server, refused login …
+        found["postgres"] = error
+    yield found
+    pg = found["postgres"]
+    if isinstance(pg, Engine):
+        await pg.close_connection_pool()
+
+
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest, engines: dict[str, Engine | Exception]) -> Engine:
+    """The database of this test (each database test runs on both), emptied before it runs."""
+    engine = engines[request.param]
+    if isinstance(engine, Exception):
+        message = f"PostgreSQL is not reachable: {engine}"
+        if databases.REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    use_engine(engine)
+    await databases.empty_all_tables(engine)
+    return engine
+
+
+@pytest.fixture
+async def client(db: Engine) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of a fresh app on this test's database (cookies kept between calls).
+
+    The app runs on the test's own event loop (httpx's ASGI transport), so it shares the
+    session's PostgreSQL pool; Litestar's AsyncTestClient would run it on another loop.
+    """
+    from server.app import create_app
+
+    app = create_app()
+    async with (
+        running(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver.local"
+        ) as test_client,
+    ):
+        yield test_client
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[None]:
+    """Run the app's start-up and shut-down in one task of their own.
+
+    pytest-asyncio finalises fixtures in another task than it set them up in, and the
+    lifespan's anyio task group must be left from the task that entered it.
+    """
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(lifespan())
+    await asyncio.wait([task, asyncio.create_task(started.wait())], return_when="FIRST_COMPLETED")
+    if task.done():
+        task.result()  # start-up failed: raise its error here
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+@pytest.fixture(scope="session")
+async def redis_url() -> str:
+    """The Redis of this machine (a test database number), flushed; skip or fail when down."""
+    from redis.asyncio import Redis
+
+    url = os.environ.get("KUAIQU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        await client.flushdb()
+    except Exception as error:
+        message = f"Redis is not reachable at {url}: {error}"
+        if databases.REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        await client.aclose()
+    return url
+
+
+@pytest.fixture
+def media_dir() -> Path:
+    """The media folder of the test settings."""
+    from server.settings import get_settings
+
+    return get_settings().media_dir

@@ -1,0 +1,76 @@
+"""Operations: /healthz reports the database; the OpenAPI schema documents the API."""
+
+from __future__ import annotations
+
+import httpx
+from httpx import AsyncClient
+from piccolo.engine.base import Engine
+
+from server.database import is_postgres
+
+
+async def test_healthz_reports_the_database(client: AsyncClient, db: Engine) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == {
+        "engine": "postgresql" if is_postgres(db) else "sqlite",
+        "ok": True,
+    }
+
+
+async def test_openapi_schema_lists_the_auth_routes(client: AsyncClient) -> None:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/auth/register", "/api/auth/login", "/api/me"} <= set(paths)
+
+
+async def test_with_redis_configured_sessions_live_in_redis_and_health_reports_it(
+    db: Engine, redis_url: str
+) -> None:
+    from dataclasses import replace
+
+    from redis.asyncio import Redis
+
+    from server.app import create_app
+    from server.settings import get_settings
+    from tests.conftest import running
+    from tests.support.factories import login, make_user
+
+    app = create_app(replace(get_settings(), redis_url=redis_url))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client,
+    ):
+        health = (await client.get("/healthz")).json()
+        assert health["redis"] == {"ok": True}
+        user = await make_user()
+        await login(client, user)
+        assert (await client.get("/api/me")).json()["id"] == user.id
+    redis = Redis.from_url(redis_url)
+    try:
+        assert await redis.keys("kuaiqu-sessions*")
+    finally:
+        await redis.aclose()
+
+
+async def test_healthz_answers_503_when_redis_is_down(db: Engine) -> None:
+    from dataclasses import replace
+
+    from server.app import create_app
+    from server.settings import get_settings
+    from tests.conftest import running
+
+    app = create_app(replace(get_settings(), redis_url="redis://127.0.0.1:1/0"))
+    async with (
+        running(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver.local"
+        ) as client,
+    ):
+        response = await client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["redis"]["ok"] is False
