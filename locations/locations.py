@@ -86,4 +86,4 @@ async def list_locations(kind: str | None = None) -> list[dict[str, Any]]:
     query = Location.select().where(Location.is_active == True)  # noqa: E712
     if kind:
         query = query.where(Location.kind == kind)
-    return await query.order_by(Location.city).order_by(Location.name)
+    return await query.order_by(Location.city).order_by(Location.name).output(load_json=True)

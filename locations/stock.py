@@ -1,10 +1,200 @@
-"""Stock levels per location and the movement ledger that explains every change."""
+"""Stock levels per location and the movement ledger that explains every change.
+
+Every function here changes `StockLevel` with ONE conditional UPDATE per row and writes the
+matching `StockMovement` in the same transaction, so levels never go negative and the
+ledger always sums to the levels. Callers that already hold a transaction (placing an
+order) share it: the whole order commits or nothing does.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from locations.errors import InsufficientStock
 from locations.tables import StockLevel, StockMovement
 from server.database import write_transaction
-from server.errors import InvalidInput
+from server.errors import Conflict, InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class StockLine:
+    """A quantity of one variant at one location."""
+
+    location_id: int
+    variant_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Shortage:
+    """A line that could not be had: how many were asked for, how many are available."""
+
+    location_id: int
+    variant_id: int
+    requested: int
+    available: int
+
+
+def merge_lines(lines: Iterable[StockLine]) -> list[StockLine]:
+    """Add up lines of the same location and variant, in (location, variant) order.
+
+    The order is the lock order: two orders touching the same rows lock them in the same
+    sequence, so they wait for each other instead of deadlocking.
+    """
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    for line in lines:
+        if line.quantity <= 0:
+            raise InvalidInput("Quantities must be above zero")
+        totals[(line.location_id, line.variant_id)] += line.quantity
+    return [StockLine(loc, var, qty) for (loc, var), qty in sorted(totals.items())]
+
+
+async def _movement(
+    line: StockLine,
+    *,
+    on_hand_delta: int,
+    reserved_delta: int,
+    reason: str,
+    reference: str,
+    actor_id: int | None,
+) -> None:
+    await StockMovement.insert(
+        StockMovement(
+            location=line.location_id,
+            variant=line.variant_id,
+            on_hand_delta=on_hand_delta,
+            reserved_delta=reserved_delta,
+            reason=reason,
+            reference=reference,
+            actor_id=actor_id,
+        )
+    )
+
+
+async def available_quantities(
+    variant_ids: Iterable[int], location_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], int]:
+    """(location id, variant id) → on_hand − reserved, for the rows that exist."""
+    query = StockLevel.select(
+        StockLevel.location, StockLevel.variant, StockLevel.on_hand, StockLevel.reserved
+    ).where(StockLevel.variant.is_in(list(variant_ids) or [-1]))
+    if location_ids is not None:
+        query = query.where(StockLevel.location.is_in(list(location_ids) or [-1]))
+    return {(r["location"], r["variant"]): r["on_hand"] - r["reserved"] for r in await query}
+
+
+async def reserve_stock(
+    lines: Iterable[StockLine], *, reference: str, actor_id: int | None = None
+) -> None:
+    """Hold units for an order being placed: all lines or none.
+
+    One conditional UPDATE per row (`reserved + n` only where `on_hand - reserved >= n`),
+    checked by the rows it returns, so two buyers racing for the last unit cannot both win.
+
+    Raises:
+        InsufficientStock: some lines cannot be had; `extra["lines"]` names each with the
+            quantity requested and available. The transaction is rolled back.
+    """
+    merged = merge_lines(lines)
+    shortages: list[Shortage] = []
+    async with write_transaction():
+        for line in merged:
+            held = await StockLevel.raw(
+                "UPDATE stock_level SET reserved = reserved + {} "
+                "WHERE location = {} AND variant = {} AND on_hand - reserved >= {} "
+                "RETURNING id",
+                line.quantity,
+                line.location_id,
+                line.variant_id,
+                line.quantity,
+            )
+            if held:
+                await _movement(
+                    line,
+                    on_hand_delta=0,
+                    reserved_delta=line.quantity,
+                    reason="reserve",
+                    reference=reference,
+                    actor_id=actor_id,
+                )
+                continue
+            available = await available_quantities([line.variant_id], [line.location_id])
+            shortages.append(
+                Shortage(
+                    line.location_id,
+                    line.variant_id,
+                    line.quantity,
+                    max(0, available.get((line.location_id, line.variant_id), 0)),
+                )
+            )
+        if shortages:
+            error = InsufficientStock(
+                "Not enough stock: {details}",
+                details="; ".join(
+                    f"#{s.variant_id} ({s.requested} > {s.available})" for s in shortages
+                ),
+            )
+            error.extra["lines"] = [
+                {
+                    "variant_id": s.variant_id,
+                    "location_id": s.location_id,
+                    "requested": s.requested,
+                    "available": s.available,
+                }
+                for s in shortages
+            ]
+            raise error
+
+
+async def release_stock(
+    lines: Iterable[StockLine], *, reference: str, actor_id: int | None = None
+) -> None:
+    """Give reserved units back (order cancelled or expired)."""
+    await _settle(lines, reason="release", sold=False, reference=reference, actor_id=actor_id)
+
+
+async def sell_reserved_stock(
+    lines: Iterable[StockLine], *, reference: str, actor_id: int | None = None
+) -> None:
+    """Turn reserved units into sold ones (handed over at pickup, or shipped)."""
+    await _settle(lines, reason="sale", sold=True, reference=reference, actor_id=actor_id)
+
+
+async def _settle(
+    lines: Iterable[StockLine], *, reason: str, sold: bool, reference: str, actor_id: int | None
+) -> None:
+    async with write_transaction():
+        for line in merge_lines(lines):
+            sold_units = line.quantity if sold else 0
+            changed = await StockLevel.raw(
+                "UPDATE stock_level SET reserved = reserved - {}, on_hand = on_hand - {} "
+                "WHERE location = {} AND variant = {} AND reserved >= {} AND on_hand >= {} "
+                "RETURNING id",
+                line.quantity,
+                sold_units,
+                line.location_id,
+                line.variant_id,
+                line.quantity,
+                line.quantity,
+            )
+            if not changed:
+                raise Conflict(
+                    "Stock of variant {variant} at location {location} holds fewer reserved "
+                    "units than {quantity}",
+                    variant=line.variant_id,
+                    location=line.location_id,
+                    quantity=line.quantity,
+                )
+            await _movement(
+                line,
+                on_hand_delta=-line.quantity if sold else 0,
+                reserved_delta=-line.quantity,
+                reason=reason,
+                reference=reference,
+                actor_id=actor_id,
+            )
 
 
 async def receive_stock(
@@ -17,36 +207,32 @@ async def receive_stock(
 ) -> int:
     """Add received units to a location's on-hand stock; returns the new on_hand.
 
-    Creates the level row on first receipt. The ledger row is written in the same
-    transaction, so the ledger always sums to the levels.
+    Creates the level row on first receipt (the unique (location, variant) index makes a
+    concurrent first receipt fail rather than duplicate the row).
     """
     if quantity <= 0:
         raise InvalidInput("Received quantity must be above zero")
     async with write_transaction():
-        level = (
-            await StockLevel.objects()
-            .where(StockLevel.location == location_id)
-            .where(StockLevel.variant == variant_id)
-            .first()
+        updated = await StockLevel.raw(
+            "UPDATE stock_level SET on_hand = on_hand + {} "
+            "WHERE location = {} AND variant = {} RETURNING on_hand",
+            quantity,
+            location_id,
+            variant_id,
         )
-        if level is None:
+        if updated:
+            new_on_hand = updated[0]["on_hand"]
+        else:
             await StockLevel.insert(
                 StockLevel(location=location_id, variant=variant_id, on_hand=quantity)
             )
             new_on_hand = quantity
-        else:
-            await StockLevel.update({StockLevel.on_hand: StockLevel.on_hand + quantity}).where(
-                StockLevel.id == level.id
-            )
-            new_on_hand = level.on_hand + quantity
-        await StockMovement.insert(
-            StockMovement(
-                location=location_id,
-                variant=variant_id,
-                on_hand_delta=quantity,
-                reason="receive",
-                reference=reference,
-                actor_id=actor_id,
-            )
+        await _movement(
+            StockLine(location_id, variant_id, quantity),
+            on_hand_delta=quantity,
+            reserved_delta=0,
+            reason="receive",
+            reference=reference,
+            actor_id=actor_id,
         )
     return new_on_hand

@@ -1,0 +1,104 @@
+"""Reserving, releasing and selling stock: all or nothing, never negative, ledger consistent."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from piccolo.engine.base import Engine
+
+from locations.errors import InsufficientStock
+from locations.stock import (
+    StockLine,
+    release_stock,
+    reserve_stock,
+    sell_reserved_stock,
+)
+from locations.tables import StockLevel, StockMovement
+from server.errors import Conflict
+from tests.support.factories import make_product, make_store, stock
+
+
+async def level(location_id: int, variant_id: int) -> tuple[int, int]:
+    row = (
+        await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
+        .where((StockLevel.location == location_id) & (StockLevel.variant == variant_id))
+        .first()
+    )
+    return (row["on_hand"], row["reserved"]) if row else (0, 0)
+
+
+async def assert_ledger_matches_levels() -> None:
+    levels = {
+        (r["location"], r["variant"]): (r["on_hand"], r["reserved"])
+        for r in await StockLevel.select()
+    }
+    sums: dict[tuple[int, int], list[int]] = {}
+    for m in await StockMovement.select():
+        entry = sums.setdefault((m["location"], m["variant"]), [0, 0])
+        entry[0] += m["on_hand_delta"]
+        entry[1] += m["reserved_delta"]
+    assert {k: tuple(v) for k, v in sums.items()} == levels
+    assert all(on_hand >= reserved >= 0 for on_hand, reserved in levels.values())
+
+
+async def test_an_order_reserves_all_lines_or_none(db: Engine) -> None:
+    store = await make_store()
+    product = await make_product(prices=(1000, 2000))
+    first, second = product["variant_ids"]
+    await stock(store, first, 5)
+    await stock(store, second, 1)
+    with pytest.raises(InsufficientStock) as refused:
+        await reserve_stock(
+            [StockLine(store, first, 3), StockLine(store, second, 2)], reference="A-1"
+        )
+    assert refused.value.extra["lines"] == [
+        {"variant_id": second, "location_id": store, "requested": 2, "available": 1}
+    ]
+    assert await level(store, first) == (5, 0)  # the first line was not kept
+    await reserve_stock([StockLine(store, first, 3), StockLine(store, second, 1)], reference="A-2")
+    assert await level(store, first) == (5, 3)
+    assert await level(store, second) == (1, 1)
+    await assert_ledger_matches_levels()
+
+
+async def test_release_and_sale_move_reserved_units(db: Engine) -> None:
+    store = await make_store()
+    (variant,) = (await make_product())["variant_ids"]
+    await stock(store, variant, 4)
+    await reserve_stock([StockLine(store, variant, 3)], reference="B-1")
+    await sell_reserved_stock([StockLine(store, variant, 2)], reference="B-1")
+    assert await level(store, variant) == (2, 1)
+    await release_stock([StockLine(store, variant, 1)], reference="B-1")
+    assert await level(store, variant) == (2, 0)
+    with pytest.raises(Conflict):
+        await release_stock([StockLine(store, variant, 1)], reference="B-1")
+    assert await level(store, variant) == (2, 0)
+    await assert_ledger_matches_levels()
+
+
+async def test_stock_elsewhere_does_not_count(db: Engine) -> None:
+    here, there = await make_store(), await make_store()
+    (variant,) = (await make_product())["variant_ids"]
+    await stock(there, variant, 10)
+    with pytest.raises(InsufficientStock):
+        await reserve_stock([StockLine(here, variant, 1)], reference="C-1")
+    assert await level(there, variant) == (10, 0)
+
+
+async def test_last_units_go_to_exactly_as_many_buyers(db: Engine) -> None:
+    store = await make_store()
+    (variant,) = (await make_product())["variant_ids"]
+    await stock(store, variant, 3)
+
+    async def buy(n: int) -> bool:
+        try:
+            await reserve_stock([StockLine(store, variant, 1)], reference=f"R-{n}")
+            return True
+        except InsufficientStock:
+            return False
+
+    results = await asyncio.gather(*(buy(n) for n in range(12)))
+    assert sum(results) == 3
+    assert await level(store, variant) == (3, 3)
+    await assert_ledger_matches_levels()
