@@ -1,8 +1,9 @@
 """Translations: English source strings, Chinese (zh-CN, the default) from JSON catalogues.
 
 Each package that shows text keeps `locale/zh_CN.json` (English → Chinese), optionally split
-into `locale/<topic>.zh_CN.json` files; this module merges them. The current language lives in a context variable set per request by
-`LocaleMiddleware`, so templates, error handlers and pages all agree.
+into `locale/<topic>.zh_CN.json` files; this module merges them. The current language lives
+in a context variable set per request by `LocaleMiddleware`, so templates, error handlers and
+pages all agree.
 """
 
 from __future__ import annotations
