@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -87,14 +90,48 @@ async def ping(engine: Engine) -> None:
     await engine.run_ddl("SELECT 1")
 
 
-def write_transaction() -> Any:
-    """A transaction for work that writes, nesting into one already open.
+#: Callbacks to run once the outermost open write transaction has committed.
+_after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar(
+    "kuaiqu_after_commit", default=None
+)
 
-    On SQLite it begins IMMEDIATE: taking the write lock up front makes concurrent writers
-    queue on the busy timeout, where DEFERRED ones would deadlock on the lock upgrade and
-    fail at once.
-    """
-    engine = engine_finder()
+
+def _begin(engine: Engine) -> Any:
+    # On SQLite, BEGIN IMMEDIATE takes the write lock up front: concurrent writers then
+    # queue on the busy timeout, where DEFERRED ones would deadlock on the lock upgrade.
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """A transaction for work that writes; nested calls join the one already open.
+
+    Callbacks registered with `after_commit` inside it run after the outermost transaction
+    commits, and not at all when it rolls back: realtime events never announce a change
+    that did not happen.
+    """
+    engine = engine_finder()
+    if _after_commit.get() is not None:
+        async with _begin(engine):
+            yield
+        return
+    callbacks: list[Callable[[], Awaitable[None]]] = []
+    token = _after_commit.set(callbacks)
+    try:
+        async with _begin(engine):
+            yield
+    finally:
+        _after_commit.reset(token)
+    for callback in callbacks:
+        await callback()
+
+
+async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+    """Run `callback` once the current write transaction commits (now, outside one)."""
+    pending = _after_commit.get()
+    if pending is None:
+        await callback()
+    else:
+        pending.append(callback)
