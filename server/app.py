@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
@@ -28,6 +30,8 @@ from server.health import healthz
 from server.i18n import ROOT
 from server.locale_middleware import LocaleMiddleware
 from server.pages import switch_language
+from server.realtime import bind_hub, make_channels_plugin
+from server.realtime_routes import pos_socket, stock_socket
 from server.settings import Settings, get_settings
 from server.templating import template_config
 from storefront.api import StorefrontApi
@@ -59,6 +63,20 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
             await release_engine(engine)
 
 
+def realtime_lifespan(channels: ChannelsPlugin) -> Any:
+    """Bind the hub to this app's channels plugin while the app runs."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        bind_hub(channels)
+        try:
+            yield
+        finally:
+            bind_hub(None)
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for `settings` (the process settings by default)."""
     settings = settings or get_settings()
@@ -71,9 +89,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude=SESSIONLESS,
     )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
+    channels = make_channels_plugin(settings.redis_url)
     return Litestar(
         route_handlers=[
             healthz,
+            stock_socket,
+            pos_socket,
             switch_language,
             AuthApi,
             AccountPages,
@@ -101,7 +122,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
-        lifespan=[database_lifespan],
+        plugins=[channels],
+        lifespan=[database_lifespan, realtime_lifespan(channels)],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

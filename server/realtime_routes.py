@@ -1,0 +1,65 @@
+"""Websocket endpoints of the realtime hub: subscribe to a topic, get a snapshot, then events.
+
+Each connection first receives `{"type": "hello", "topic": …}`; clients refetch current
+state on it (and on every reconnect), so nothing changed while they were away is missed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.di import NamedDependency
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
+
+from locations.stock import available_quantities
+from server.auth.guards import public, roles
+from server.auth.roles import Role
+from server.realtime import location_topic, stock_topic
+
+
+async def _relay(
+    socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, topic: str, hello: dict
+) -> None:
+    """Accept, greet with current state, then forward the topic's events until disconnect."""
+    await socket.accept()
+    async with channels.start_subscription([topic]) as subscriber:
+        await socket.send_json({"type": "hello", "topic": topic, **hello})
+        async with subscriber.run_in_background(socket.send_data):
+            try:
+                while True:
+                    await socket.receive_data(mode="text")  # pings; disconnect ends the loop
+            except WebSocketDisconnect:
+                return
+
+
+@websocket("/ws/stock/{variant_id:int}", opt=public())
+async def stock_socket(
+    socket: WebSocket[Any, Any, Any],
+    channels: NamedDependency[ChannelsPlugin],
+    variant_id: FromPath[int],
+) -> None:
+    """Live stock of one variant at every location (public: stock is shown to everyone)."""
+    levels = await available_quantities([variant_id])
+    snapshot = [
+        {"location_id": location_id, "available": max(0, available)}
+        for (location_id, _), available in sorted(levels.items())
+    ]
+    await _relay(
+        socket,
+        channels,
+        stock_topic(variant_id),
+        {"variant_id": variant_id, "levels": snapshot},
+    )
+
+
+@websocket("/ws/pos/{location_id:int}", opt=roles(Role.STAFF, store_scope=True))
+async def pos_socket(
+    socket: WebSocket[Any, Any, Any],
+    channels: NamedDependency[ChannelsPlugin],
+    location_id: FromPath[int],
+) -> None:
+    """A store's pickup queue events, for its own staff only."""
+    await _relay(socket, channels, location_topic(location_id), {"location_id": location_id})

@@ -1,0 +1,80 @@
+"""Websockets: subscribers get a hello with current state, then events after commit only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+import websockets
+from piccolo.engine.base import Engine
+
+from server.auth.roles import Role
+from server.database import write_transaction
+from server.realtime import location_topic, publish_after_commit, stock_topic
+from tests.support.factories import PASSWORD, make_product, make_store, make_user, stock
+from tests.support.live import serving
+
+
+@pytest.fixture
+async def live(db: Engine) -> str:
+    from server.app import create_app
+
+    async with serving(create_app()) as url:
+        yield url
+
+
+def ws_url(base: str, path: str) -> str:
+    return base.replace("http://", "ws://") + path
+
+
+async def next_event(socket: websockets.ClientConnection) -> dict:
+    return json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+
+
+async def test_stock_socket_greets_with_levels_then_relays_committed_changes(live: str) -> None:
+    store = await make_store()
+    (variant,) = (await make_product())["variant_ids"]
+    await stock(store, variant, 7)
+    async with websockets.connect(ws_url(live, f"/ws/stock/{variant}")) as socket:
+        hello = await next_event(socket)
+        assert hello["type"] == "hello"
+        assert hello["levels"] == [{"location_id": store, "available": 7}]
+
+        with pytest.raises(RuntimeError):
+            async with write_transaction():
+                await publish_after_commit(stock_topic(variant), {"type": "stock", "n": 1})
+                raise RuntimeError("rolled back")
+        async with write_transaction():
+            await publish_after_commit(stock_topic(variant), {"type": "stock", "n": 2})
+        assert await next_event(socket) == {"type": "stock", "n": 2}
+
+
+async def _session_cookie(base: str, email: str) -> str:
+    async with httpx.AsyncClient(base_url=base) as client:
+        response = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 200
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+async def test_pos_socket_is_for_the_stores_own_staff(live: str) -> None:
+    store, other = await make_store(), await make_store()
+    staff = await make_user(Role.STAFF, store_ids=[store])
+    cookie = await _session_cookie(live, staff.email)
+
+    with pytest.raises(websockets.exceptions.WebSocketException):
+        async with websockets.connect(ws_url(live, f"/ws/pos/{store}")) as anonymous:
+            await next_event(anonymous)
+    with pytest.raises(websockets.exceptions.WebSocketException):
+        async with websockets.connect(
+            ws_url(live, f"/ws/pos/{other}"), additional_headers={"cookie": cookie}
+        ) as wrong_store:
+            await next_event(wrong_store)
+
+    async with websockets.connect(
+        ws_url(live, f"/ws/pos/{store}"), additional_headers={"cookie": cookie}
+    ) as socket:
+        assert (await next_event(socket))["location_id"] == store
+        await publish_after_commit(location_topic(store), {"type": "queue", "event": "new"})
+        assert await next_event(socket) == {"type": "queue", "event": "new"}
