@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
         "server.piccolo_app",
         "catalog.piccolo_app",
         "locations.piccolo_app",
+        "payments.piccolo_app",
     ]
 )

@@ -13,6 +13,8 @@ from catalog.suppliers import create_supplier
 from catalog.tables import Variant
 from locations.locations import create_location
 from locations.stock import receive_stock
+from payments.sandbox import sign_callback
+from payments.service import PaymentStart, start_payment
 from server.auth.accounts import create_user
 from server.auth.roles import CurrentUser, Role
 
@@ -134,3 +136,30 @@ async def make_store(
 async def stock(location_id: int, variant_id: int, quantity: int) -> None:
     """Put `quantity` units of a variant on hand at a location."""
     await receive_stock(location_id=location_id, variant_id=variant_id, quantity=quantity)
+
+
+async def make_payment(
+    *,
+    provider: str = "sandbox",
+    amount: int = 12900,
+    order_id: int | None = None,
+    customer_id: int | None = None,
+) -> PaymentStart:
+    """A pending payment of an order (by default an order id no other call uses)."""
+    order_id = order_id or next(_counter) + 100_000
+    return await start_payment(
+        order_id=order_id,
+        order_number=f"KQ{order_id:08d}",
+        amount=amount,
+        provider=provider,
+        customer_id=customer_id,
+    )
+
+
+def sandbox_callback(
+    payment_id: int, amount: int = 12900, status: str = "succeeded", **fields: Any
+) -> tuple[bytes, dict[str, str]]:
+    """A signed sandbox callback about a payment (body and headers)."""
+    return sign_callback(
+        {"payment_id": payment_id, "amount": amount, "currency": "CNY", "status": status, **fields}
+    )

@@ -1,0 +1,60 @@
+"""Payments tables: payments of orders, their refunds, and the provider callbacks received."""
+
+from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Payment(Table):
+    """One attempt to collect an order's money through one provider."""
+
+    #: The order paid for (an id of `fulfilment`; payments never imports fulfilment).
+    order_id = Integer(index=True)
+    #: The order's number, shown on the pay page and sent to the provider.
+    order_number = Varchar(length=32)
+    #: The consumer who may open the hosted pay page; null for walk-in sales.
+    customer_id = Integer(null=True, default=None, index=True)
+    #: sandbox | in_store | cod (further providers register by name).
+    provider = Varchar(length=32)
+    #: Amount to collect, in fen.
+    amount = Integer()
+    #: Sum of refunds issued so far, in fen.
+    refunded_amount = Integer(default=0)
+    currency = Varchar(length=3, default="CNY")
+    #: pending | succeeded | failed | refunded | partially_refunded
+    status = Varchar(length=24, default="pending", index=True)
+    #: How the money was taken: online, cash, card or qr.
+    method = Varchar(length=16, default="")
+    #: The provider's own reference (trade number), for reconciliation.
+    provider_ref = Varchar(length=64, default="")
+    #: Where the consumer pays (a hosted page), empty when collected offline.
+    pay_url = Varchar(length=500, default="")
+    #: The staff member or courier who confirmed an offline payment.
+    confirmed_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Refund(Table):
+    """Money given back from a payment, whole or in part."""
+
+    payment = ForeignKey(references=Payment, index=True)
+    #: Amount given back, in fen.
+    amount = Integer()
+    reason = Varchar(length=200, default="")
+    #: succeeded (the provider paid it back) | to_pay_at_counter (staff hands it over)
+    status = Varchar(length=24)
+    provider_ref = Varchar(length=64, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WebhookEvent(Table):
+    """A provider callback processed once; its unique event id makes replays harmless."""
+
+    provider = Varchar(length=32)
+    #: The provider's id of the event; unique, so a replayed callback is recognised.
+    event_id = Varchar(length=100, unique=True)
+    payment_id = Integer(null=True, default=None)
+    #: SHA-256 of the raw body, to tell what was received without keeping it.
+    payload_digest = Varchar(length=64)
+    received_at = Timestamptz(default=TimestamptzNow())
