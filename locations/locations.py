@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from io import BytesIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from locations.errors import InvalidLocation
+from locations.errors import InvalidLocation, LocationNotFound
+from locations.geocoding import Place, geocode
 from locations.tables import Location
 from server.database import write_transaction
+from server.settings import get_settings
+
+#: Opening hours are local to China: "open now" is judged in this zone.
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 LOCATION_KINDS = ("store", "warehouse")
 HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
@@ -87,3 +99,128 @@ async def list_locations(kind: str | None = None) -> list[dict[str, Any]]:
     if kind:
         query = query.where(Location.kind == kind)
     return await query.order_by(Location.city).order_by(Location.name).output(load_json=True)
+
+
+async def get_location(location_id: int) -> dict[str, Any]:
+    """One location by id, or `LocationNotFound`."""
+    row = await Location.select().where(Location.id == location_id).output(load_json=True).first()
+    if row is None:
+        raise LocationNotFound("No location {location}", location=location_id)
+    return row
+
+
+@dataclass(slots=True)
+class LocationInput:
+    """A store or warehouse as the operator fills it in; no coordinates: geocode the address."""
+
+    kind: str
+    name: str
+    address: str = ""
+    city: str = ""
+    district: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    name_en: str = ""
+    phone: str = ""
+    opening_hours: list[str] = field(default_factory=lambda: ["09:00-21:00"] * 7)
+    pickup_enabled: bool = True
+    pickup_hold_days: int = 3
+    prep_minutes: int = 30
+    owner_supplier_id: int | None = None
+    is_active: bool = True
+
+
+async def place_for(data: LocationInput) -> tuple[float, float, Place | None]:
+    """Coordinates for a location: typed by hand, else geocoded from its address."""
+    if (data.lat is None) != (data.lon is None):
+        raise InvalidLocation("Give both latitude and longitude, or neither to geocode")
+    if data.lat is not None and data.lon is not None:
+        check_coordinates(data.lat, data.lon)
+        return data.lat, data.lon, None
+    if not data.address.strip():
+        raise InvalidLocation("Give an address to geocode, or the coordinates by hand")
+    place = await geocode(" ".join(p for p in (data.city, data.district, data.address) if p))
+    return place.lat, place.lon, place
+
+
+async def save_location(data: LocationInput, location_id: int | None = None) -> int:
+    """Create a location (no id) or update one from the operator's form; returns its id."""
+    lat, lon, place = await place_for(data)
+    values = asdict(data)
+    values.update(lat=lat, lon=lon)
+    if place is not None:
+        values["city"] = data.city or place.city.removesuffix("市") or place.city
+        values["district"] = data.district or place.district
+        values["adcode"] = place.adcode
+    if location_id is None:
+        values.pop("is_active")
+        return await create_location(**values)
+    await get_location(location_id)
+    if data.kind not in LOCATION_KINDS:
+        raise InvalidLocation("A location is a store or a warehouse, not {kind}", kind=data.kind)
+    if not data.name.strip():
+        raise InvalidLocation("A location needs a name")
+    check_opening_hours(data.opening_hours)
+    if data.pickup_hold_days < 0 or data.prep_minutes < 0:
+        raise InvalidLocation("Hold days and preparation minutes cannot be negative")
+    values["name"] = data.name.strip()
+    values["pickup_enabled"] = data.pickup_enabled and data.kind == "store"
+    async with write_transaction():
+        await Location.update(
+            {getattr(Location, key): value for key, value in values.items()}
+        ).where(Location.id == location_id)
+    return location_id
+
+
+async def save_location_photo(location_id: int, data: bytes) -> str:
+    """Store an uploaded shop photo under /media/locations; returns its /media path."""
+    from PIL import Image, UnidentifiedImageError
+
+    await get_location(location_id)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise InvalidLocation("The photo is larger than 5 MB")
+    try:
+        with Image.open(BytesIO(data)) as image:
+            extension = PHOTO_FORMATS.get(image.format or "")
+    except (UnidentifiedImageError, OSError):
+        extension = None
+    if extension is None:
+        raise InvalidLocation("The photo must be a JPEG, PNG or WebP image")
+    folder = get_settings().media_dir / "locations"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{location_id}-{secrets.token_hex(6)}.{extension}"
+    (folder / name).write_bytes(data)
+    path = f"/media/locations/{name}"
+    async with write_transaction():
+        await Location.update({Location.photo: path}).where(Location.id == location_id)
+    return path
+
+
+def parse_hours(entry: str) -> tuple[int, int] | None:
+    """`09:00-21:00` → (540, 1260) minutes after midnight; None when closed."""
+    if not entry:
+        return None
+    start, end = entry.split("-")
+    return (
+        int(start[:2]) * 60 + int(start[3:]),
+        int(end[:2]) * 60 + int(end[3:]),
+    )
+
+
+def is_open(opening_hours: list[str], at: datetime | None = None) -> bool:
+    """Whether a location is open at `at` (now), judged in China time; handles past-midnight."""
+    local = (at or datetime.now(CHINA_TZ)).astimezone(CHINA_TZ)
+    minute = local.hour * 60 + local.minute
+    if len(opening_hours) != 7:
+        return False
+    today = parse_hours(opening_hours[local.weekday()])
+    if today and (today[0] <= minute < today[1] or (today[1] <= today[0] and minute >= today[0])):
+        return True
+    yesterday = parse_hours(opening_hours[(local.weekday() - 1) % 7])
+    return bool(yesterday and yesterday[1] <= yesterday[0] and minute < yesterday[1])
+
+
+def hours_today(opening_hours: list[str], at: datetime | None = None) -> str:
+    """Today's opening hours in China time ("" when closed today)."""
+    local = (at or datetime.now(CHINA_TZ)).astimezone(CHINA_TZ)
+    return opening_hours[local.weekday()] if len(opening_hours) == 7 else ""

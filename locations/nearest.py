@@ -8,9 +8,10 @@ radius is inside the box.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from geopy.distance import geodesic
 
@@ -56,31 +57,57 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(geodesic(a, b).meters)
 
 
-async def _candidates(
-    lat: float, lon: float, radius_m: float, kinds: tuple[str, ...], pickup_only: bool
-) -> list[dict]:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
-    query = Location.select(
-        Location.id,
-        Location.name,
-        Location.kind,
-        Location.lat,
-        Location.lon,
-        Location.address,
-        Location.opening_hours,
-        Location.pickup_hold_days,
-        Location.prep_minutes,
-    ).where(
-        (Location.lat >= min_lat)
-        & (Location.lat <= max_lat)
-        & (Location.is_active == True)  # noqa: E712
-        & Location.kind.is_in(list(kinds))
+def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance on a sphere: within 0.6 % of the geodesic, and ~50x cheaper."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+#: Haversine differs from the WGS84 geodesic by less than this factor (≤ 0.56 %).
+SPHERE_ERROR = 1.01
+
+_COLUMNS = "id, name, kind, lat, lon, address, opening_hours, pickup_hold_days, prep_minutes"
+
+
+async def _candidates(
+    lat: float,
+    lon: float,
+    radius_m: float,
+    kinds: tuple[str, ...],
+    pickup_only: bool,
+    stocked: list[int] | None,
+) -> list[dict]:
+    """Active locations in the box around the point (holding some of `stocked`, if given).
+
+    One query on the composite (lat, lon) index; with `stocked`, only locations with an
+    available unit of one of those variants (a semi-join on the stock index).
+    """
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
+    sql = [f"SELECT {_COLUMNS} FROM location WHERE lat >= {{}} AND lat <= {{}} AND is_active"]
+    args: list[object] = [min_lat, max_lat]
     if min_lon >= -180 and max_lon <= 180:
-        query = query.where((Location.lon >= min_lon) & (Location.lon <= max_lon))
+        sql.append("AND lon >= {} AND lon <= {}")
+        args += [min_lon, max_lon]
+    sql.append("AND kind IN (" + ", ".join("{}" for _ in kinds) + ")")
+    args += list(kinds)
     if pickup_only:
-        query = query.where(Location.pickup_enabled == True)  # noqa: E712
-    return await query.output(load_json=True)
+        sql.append("AND pickup_enabled")
+    if stocked is not None:
+        sql.append(
+            "AND id IN (SELECT location FROM stock_level WHERE variant IN ("
+            + ", ".join("{}" for _ in stocked)
+            + ") AND on_hand - reserved > 0)"
+        )
+        args += stocked
+    rows = await Location.raw(" ".join(sql), *args)
+    for row in rows:
+        if isinstance(row["opening_hours"], str):
+            row["opening_hours"] = json.loads(row["opening_hours"])
+    return rows
 
 
 async def nearest_locations(
@@ -95,6 +122,11 @@ async def nearest_locations(
 ) -> list[NearbyLocation]:
     """Locations nearest to (lat, lon), closest first, with what they hold.
 
+    The box grows (x4) until it holds `limit` answers within its inscribed radius, so no
+    closer location can lie outside it. Within the box, candidates are ranked by the cheap
+    spherical distance; only those that could be among the `limit` nearest (allowing for
+    the sphere's error) get the exact geodesic distance, which gives the final order.
+
     Args:
         lat: Latitude of the point.
         lon: Longitude of the point.
@@ -107,21 +139,39 @@ async def nearest_locations(
     """
     wanted = quantities or {}
     kinds = tuple(kinds)
+    if limit <= 0 or not kinds:
+        return []
+    stocked = sorted(wanted) if wanted and require in ("any", "all") else None
     radius = START_RADIUS_M
     while True:
-        rows = await _candidates(lat, lon, radius, kinds, pickup_only)
+        rows = await _candidates(lat, lon, radius, kinds, pickup_only, stocked)
         found = await _qualifying(lat, lon, rows, wanted, require)
-        within = [loc for loc in found if loc.distance_m <= radius]
-        if len(within) >= limit or radius >= MAX_RADIUS_M:
-            return (within if radius < MAX_RADIUS_M else found)[:limit]
+        final = radius >= MAX_RADIUS_M
+        within = found if final else [r for r in found if r[0] <= radius / SPHERE_ERROR**2]
+        if len(within) >= limit or final:
+            return await _exact_nearest(lat, lon, within, limit)
         radius *= 4
+
+
+async def _exact_nearest(
+    lat: float, lon: float, ranked: list[tuple[float, NearbyLocation]], limit: int
+) -> list[NearbyLocation]:
+    """The `limit` nearest by geodesic distance, computed only for the short list."""
+    if not ranked:
+        return []
+    cutoff = ranked[min(limit, len(ranked)) - 1][0] * SPHERE_ERROR**2 + 1
+    short = [loc for approx, loc in ranked if approx <= cutoff]
+    exact = [replace(loc, distance_m=distance_m((lat, lon), (loc.lat, loc.lon))) for loc in short]
+    exact.sort(key=lambda loc: (loc.distance_m, loc.location_id))
+    return exact[:limit]
 
 
 async def _qualifying(
     lat: float, lon: float, rows: list[dict], wanted: dict[int, int], require: str
-) -> list[NearbyLocation]:
+) -> list[tuple[float, NearbyLocation]]:
+    """Rows that meet `require`, with their spherical distance, nearest first."""
     stock = await available_quantities(wanted, [r["id"] for r in rows]) if wanted and rows else {}
-    found: list[NearbyLocation] = []
+    found: list[tuple[float, NearbyLocation]] = []
     for r in rows:
         available = {v: max(0, stock.get((r["id"], v), 0)) for v in wanted}
         holds_all = all(available[v] >= q for v, q in wanted.items())
@@ -129,21 +179,25 @@ async def _qualifying(
             continue
         if require == "any" and wanted and not any(available.values()):
             continue
+        approx = haversine_m((lat, lon), (r["lat"], r["lon"]))
         found.append(
-            NearbyLocation(
-                location_id=r["id"],
-                name=r["name"],
-                kind=r["kind"],
-                distance_m=distance_m((lat, lon), (r["lat"], r["lon"])),
-                lat=r["lat"],
-                lon=r["lon"],
-                address=r["address"],
-                opening_hours=r["opening_hours"],
-                pickup_hold_days=r["pickup_hold_days"],
-                prep_minutes=r["prep_minutes"],
-                available=available,
-                holds_all=holds_all,
+            (
+                approx,
+                NearbyLocation(
+                    location_id=r["id"],
+                    name=r["name"],
+                    kind=r["kind"],
+                    distance_m=approx,
+                    lat=r["lat"],
+                    lon=r["lon"],
+                    address=r["address"],
+                    opening_hours=r["opening_hours"],
+                    pickup_hold_days=r["pickup_hold_days"],
+                    prep_minutes=r["prep_minutes"],
+                    available=available,
+                    holds_all=holds_all,
+                ),
             )
         )
-    found.sort(key=lambda loc: loc.distance_m)
+    found.sort(key=lambda pair: pair[0])
     return found

@@ -16,6 +16,7 @@ from locations.errors import InsufficientStock
 from locations.tables import StockLevel, StockMovement
 from server.database import write_transaction
 from server.errors import Conflict, InvalidInput
+from server.realtime import publish_after_commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,21 @@ async def _movement(
     )
 
 
+async def publish_level(location_id: int, variant_id: int, on_hand: int, reserved: int) -> None:
+    """Announce a stock row's new level on `stock:{variant}` once the change commits."""
+    await publish_after_commit(
+        f"stock:{variant_id}",
+        {
+            "type": "stock",
+            "variant_id": variant_id,
+            "location_id": location_id,
+            "on_hand": on_hand,
+            "reserved": reserved,
+            "available": on_hand - reserved,
+        },
+    )
+
+
 async def available_quantities(
     variant_ids: Iterable[int], location_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, int], int]:
@@ -104,13 +120,16 @@ async def reserve_stock(
             held = await StockLevel.raw(
                 "UPDATE stock_level SET reserved = reserved + {} "
                 "WHERE location = {} AND variant = {} AND on_hand - reserved >= {} "
-                "RETURNING id",
+                "RETURNING on_hand, reserved",
                 line.quantity,
                 line.location_id,
                 line.variant_id,
                 line.quantity,
             )
             if held:
+                await publish_level(
+                    line.location_id, line.variant_id, held[0]["on_hand"], held[0]["reserved"]
+                )
                 await _movement(
                     line,
                     on_hand_delta=0,
@@ -171,7 +190,7 @@ async def _settle(
             changed = await StockLevel.raw(
                 "UPDATE stock_level SET reserved = reserved - {}, on_hand = on_hand - {} "
                 "WHERE location = {} AND variant = {} AND reserved >= {} AND on_hand >= {} "
-                "RETURNING id",
+                "RETURNING on_hand, reserved",
                 line.quantity,
                 sold_units,
                 line.location_id,
@@ -187,6 +206,9 @@ async def _settle(
                     location=line.location_id,
                     quantity=line.quantity,
                 )
+            await publish_level(
+                line.location_id, line.variant_id, changed[0]["on_hand"], changed[0]["reserved"]
+            )
             await _movement(
                 line,
                 on_hand_delta=-line.quantity if sold else 0,
@@ -215,18 +237,19 @@ async def receive_stock(
     async with write_transaction():
         updated = await StockLevel.raw(
             "UPDATE stock_level SET on_hand = on_hand + {} "
-            "WHERE location = {} AND variant = {} RETURNING on_hand",
+            "WHERE location = {} AND variant = {} RETURNING on_hand, reserved",
             quantity,
             location_id,
             variant_id,
         )
         if updated:
-            new_on_hand = updated[0]["on_hand"]
+            new_on_hand, reserved = updated[0]["on_hand"], updated[0]["reserved"]
         else:
             await StockLevel.insert(
                 StockLevel(location=location_id, variant=variant_id, on_hand=quantity)
             )
-            new_on_hand = quantity
+            new_on_hand, reserved = quantity, 0
+        await publish_level(location_id, variant_id, new_on_hand, reserved)
         await _movement(
             StockLine(location_id, variant_id, quantity),
             on_hand_delta=quantity,

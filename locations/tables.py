@@ -70,3 +70,23 @@ class StockMovement(Table):
     #: server.User id of who did it; null for the system.
     actor_id = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Transfer(Table):
+    """Units of one variant moving between two locations: out of the source, then received."""
+
+    source = ForeignKey(references=Location, index=True)
+    destination = ForeignKey(references=Location, index=True)
+    variant = ForeignKey(references=Variant, index=True)
+    quantity = Integer()
+    #: The supplier owning the variant (catalog.Supplier id): who may see the transfer.
+    supplier_id = Integer(null=True, default=None, index=True)
+    #: in_transit | received | cancelled
+    status = Varchar(length=16, default="in_transit", index=True)
+    note = Varchar(length=255, default="")
+    #: server.User id of who sent it.
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    #: server.User id of who received (or cancelled) it.
+    closed_by = Integer(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
