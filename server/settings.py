@@ -51,6 +51,10 @@ class Settings:
     debug: bool = False
     #: Minutes an unpaid order is held before the sweep cancels it.
     unpaid_order_minutes: int = 30
+    #: Pickup-code signing keys, newest first: "kid:secret,kid:secret". Empty: one key
+    #: derived from secret_key. Add a new key in front to rotate; old codes stay valid
+    #: while their key is listed.
+    pickup_keys: str = ""
 
     @property
     def is_postgres(self) -> bool:
@@ -76,6 +80,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         media_dir=Path(env.get("KUAIQU_MEDIA_DIR", str(var_dir / "media"))).resolve(),
         debug=env.get("KUAIQU_DEBUG", "") in ("1", "true", "yes"),
         unpaid_order_minutes=int(env.get("KUAIQU_UNPAID_ORDER_MINUTES", "30")),
+        pickup_keys=env.get("KUAIQU_PICKUP_KEYS", ""),
     )
 
 
