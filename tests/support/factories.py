@@ -163,3 +163,36 @@ def sandbox_callback(
     return sign_callback(
         {"payment_id": payment_id, "amount": amount, "currency": "CNY", "status": status, **fields}
     )
+
+
+async def make_order(
+    customer_id: int,
+    lines: list[tuple[int, int]],
+    *,
+    method: str = "pickup",
+    location_id: int | None = None,
+    near: tuple[float, float] = BEIJING,
+    payment_method: str = "sandbox",
+    key: str | None = None,
+    address: dict[str, str] | None = None,
+) -> Any:
+    """An order placed through `fulfilment.orders.place_order` (lines: (variant id, qty))."""
+    from fulfilment.checkout import LineRequest
+    from fulfilment.orders import PlaceOrder, place_order
+
+    placed = await place_order(
+        PlaceOrder(
+            channel="online",
+            customer_id=customer_id,
+            lines=[LineRequest(v, q) for v, q in lines],
+            method=method,
+            payment_method=payment_method,
+            idempotency_key=key or unique("key-"),
+            position=near,
+            address=address
+            or ({"name": "王芳", "phone": "13900000000", "detail": "朝阳路 1 号"}
+                if method == "delivery" else {}),
+            location_id=location_id,
+        )
+    )
+    return placed.order
