@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog.errors import CategoryNotFound
-from catalog.tables import Category
+from catalog.errors import CategoryInUse, CategoryNotFound
+from catalog.tables import Category, Product
 from server.database import write_transaction
 from server.errors import Conflict, InvalidInput
 
@@ -72,3 +72,60 @@ async def descendant_ids(category_id: int) -> list[int]:
         found.append(current)
         stack.extend(children.get(current, []))
     return found
+
+
+async def _get(category_id: int) -> dict:
+    row = await Category.select().where(Category.id == category_id).first()
+    if row is None:
+        raise CategoryNotFound("No category {id}", id=category_id)
+    return row
+
+
+async def category_by_slug(slug: str) -> dict:
+    """A category by its slug, for category pages."""
+    row = await Category.select().where(Category.slug == slug.lower()).first()
+    if row is None:
+        raise CategoryNotFound("No category {id}", id=slug)
+    return row
+
+
+async def update_category(
+    category_id: int,
+    *,
+    name_zh: str | None = None,
+    name_en: str | None = None,
+    move: bool = False,
+    parent_id: int | None = None,
+    position: int | None = None,
+) -> None:
+    """Rename, reorder, or (with `move`) put a category under `parent_id` (None: the top)."""
+    async with write_transaction():
+        await _get(category_id)
+        values: dict = {}
+        if name_zh is not None:
+            if not name_zh.strip():
+                raise InvalidInput("A category needs a slug and a Chinese name")
+            values[Category.name_zh] = name_zh.strip()
+        if name_en is not None:
+            values[Category.name_en] = name_en.strip()
+        if position is not None:
+            values[Category.position] = position
+        if move:
+            if parent_id is not None:
+                await _get(parent_id)
+                if parent_id in await descendant_ids(category_id):
+                    raise InvalidInput("A category cannot move under itself or its children")
+            values[Category.parent] = parent_id
+        if values:
+            await Category.update(values).where(Category.id == category_id)
+
+
+async def delete_category(category_id: int) -> None:
+    """Delete an empty category; refuse one with products or sub-categories."""
+    async with write_transaction():
+        await _get(category_id)
+        if await Product.exists().where(Product.category == category_id):
+            raise CategoryInUse("This category still has products; move them first")
+        if await Category.exists().where(Category.parent == category_id):
+            raise CategoryInUse("This category still has sub-categories; move them first")
+        await Category.delete().where(Category.id == category_id)

@@ -1,6 +1,6 @@
 """Errors of the catalog domain."""
 
-from server.errors import Conflict, InvalidInput, NotFound
+from server.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class SupplierNotFound(NotFound):
@@ -31,3 +31,33 @@ class InvalidProduct(InvalidInput):
     """A product or variant breaks a catalog rule (price, specs, options)."""
 
     code = "invalid_product"
+
+
+class SupplierStateError(Conflict):
+    """The supplier is not in a state that allows this step."""
+
+    code = "supplier_state"
+
+
+class ProductStateError(Conflict):
+    """The product is not in a state that allows this step."""
+
+    code = "product_state"
+
+
+class NotYourProduct(PermissionDenied):
+    """Supplier staff touched another supplier's product."""
+
+    code = "not_your_product"
+
+
+class InvalidUpload(InvalidInput):
+    """An uploaded file is of the wrong type or too large."""
+
+    code = "invalid_upload"
+
+
+class CategoryInUse(Conflict):
+    """A category still holds products or children."""
+
+    code = "category_in_use"

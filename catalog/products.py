@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.errors import DuplicateSku, InvalidProduct
-from catalog.tables import Product, Supplier, Variant
+from catalog.errors import CategoryNotFound, DuplicateSku, InvalidProduct
+from catalog.tables import Category, Product, Supplier, Variant
 from server.database import write_transaction
 
 PRODUCT_STATUSES = ("draft", "pending_review", "listed", "rejected", "delisted")
@@ -34,6 +35,8 @@ def check_variants(specs: dict[str, list[str]], variants: list[VariantInput]) ->
         if variant.sku in seen:
             raise DuplicateSku("SKU {sku} appears twice", sku=variant.sku)
         seen.add(variant.sku)
+        if variant.weight_g < 0:
+            raise InvalidProduct("The weight of {sku} cannot be negative", sku=variant.sku)
         if variant.price <= 0:
             raise InvalidProduct("The price of {sku} must be above zero", sku=variant.sku)
         if set(variant.options) != set(specs):
@@ -52,6 +55,24 @@ def check_variants(specs: dict[str, list[str]], variants: list[VariantInput]) ->
                 )
 
 
+def normalise_text(text: str) -> str:
+    """Lower-case, full-width to half-width (NFKC) and single spaces: what search compares."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+async def search_text_for(
+    *, name: str, name_en: str, brand: str, category_id: int, skus: list[str]
+) -> str:
+    """The text keyword search matches: names, brand, category names and SKU codes."""
+    category = (
+        await Category.select(Category.name_zh, Category.name_en)
+        .where(Category.id == category_id)
+        .first()
+    )
+    parts = [name, name_en, brand, *(category.values() if category else ()), *skus]
+    return normalise_text(" ".join(p for p in parts if p))
+
+
 async def create_product(
     *,
     supplier_id: int,
@@ -63,6 +84,7 @@ async def create_product(
     brand: str = "",
     description: str = "",
     image: str = "",
+    images: list[str] | None = None,
     status: str = "draft",
 ) -> int:
     """Create a product with its variants in one transaction; returns the product id."""
@@ -73,8 +95,10 @@ async def create_product(
         raise InvalidProduct("Unknown product status {status}", status=status)
     check_variants(specs, variants)
     async with write_transaction():
+        if not await Category.exists().where(Category.id == category_id):
+            raise CategoryNotFound("No category {id}", id=category_id)
         taken = await Variant.select(Variant.sku).where(
-            Variant.sku.is_in([v.sku for v in variants])
+            Variant.sku.is_in([v.sku.strip() for v in variants])
         )
         if taken:
             raise DuplicateSku("SKU {sku} is already used", sku=taken[0]["sku"])
@@ -83,12 +107,20 @@ async def create_product(
                 supplier=supplier_id,
                 category=category_id,
                 name=name.strip(),
-                name_en=name_en,
-                brand=brand,
+                name_en=name_en.strip(),
+                brand=brand.strip(),
                 description=description,
                 image=image,
+                images=images or [],
                 specs=specs,
                 status=status,
+                search_text=await search_text_for(
+                    name=name,
+                    name_en=name_en,
+                    brand=brand,
+                    category_id=category_id,
+                    skus=[v.sku.strip() for v in variants],
+                ),
             )
         ).returning(Product.id)
         product_id: int = row[0]["id"]
@@ -99,7 +131,7 @@ async def create_product(
                     sku=v.sku.strip(),
                     options=v.options,
                     price=v.price,
-                    barcode=v.barcode,
+                    barcode=v.barcode.strip(),
                     weight_g=v.weight_g,
                 )
                 for v in variants

@@ -33,6 +33,20 @@ class Supplier(Table):
     #: Security deposit paid to the platform, in fen.
     deposit = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
+    #: The account that applied (server.User id); it becomes the supplier's staff.
+    applicant_id = Integer(null=True, default=None, index=True)
+    #: Why the operator rejected the application (shown to the applicant), or why suspended.
+    review_note = Text(default="")
+    #: Version of the platform agreement accepted, empty until accepted.
+    agreement_version = Varchar(length=16, default="")
+    #: Account (server.User id) that accepted the agreement, and when.
+    agreement_accepted_by = Integer(null=True, default=None)
+    agreement_accepted_at = Timestamptz(null=True, default=None)
+    #: Shop decoration: image paths under /media, layout template, featured product ids.
+    logo = Varchar(length=255, default="")
+    banner = Varchar(length=255, default="")
+    layout = Varchar(length=16, default="grid")
+    featured_product_ids = JSON(default=[])
 
 
 class Category(Table):
@@ -62,6 +76,32 @@ class Product(Table):
     status = Varchar(length=16, default="draft", index=True)
     #: Units sold, for sorting search results by sales.
     sales_count = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    #: Further image paths under /media, after the main `image`.
+    images = JSON(default=[])
+    #: Lower-cased name, English name, brand and SKU codes: what keyword search matches.
+    search_text = Text(default="")
+    #: Why the operator rejected the product or its pending edit (shown to the supplier).
+    review_note = Text(default="")
+    #: An edit of a listed product awaiting review; the listed version stays visible.
+    pending_edit = JSON(null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class SupplierDocument(Table):
+    """A qualification document (licence scan, permit) uploaded with an application.
+
+    Kept under `var/private`, never under /media: only the operator and the supplier's
+    own staff may open it, through an authorised route.
+    """
+
+    supplier = ForeignKey(references=Supplier, index=True)
+    #: What the document is, e.g. 营业执照.
+    title = Varchar(length=100)
+    #: File name under the private documents folder.
+    stored_name = Varchar(length=100)
+    content_type = Varchar(length=64)
+    size = Integer()
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
 
 from catalog.categories import CategoryNode, category_tree
+from catalog.listings import listed_product
+from catalog.search import PAGE_SIZE, SearchQuery, search_products
+from catalog.shops import public_shop
 from server.auth.guards import public
 
 
@@ -42,3 +48,200 @@ class StorefrontApi(Controller):
     async def categories(self) -> list[CategoryOut]:
         """The category tree, top-level categories first."""
         return [category_out(node) for node in await category_tree()]
+
+
+class VariantBrief(msgspec.Struct):
+    """A SKU in search results."""
+
+    id: int
+    sku: str
+    price: int
+
+
+class ProductBrief(msgspec.Struct):
+    """A product in search results; prices in fen."""
+
+    id: int
+    name: str
+    name_en: str
+    brand: str
+    image: str
+    supplier_id: int
+    supplier_name: str
+    price_from: int
+    sales_count: int
+    variants: list[VariantBrief]
+    currency: str = "CNY"
+
+
+class ProductPage(msgspec.Struct):
+    """One page of search results."""
+
+    items: list[ProductBrief]
+    page: int
+    pages: int
+    total: int
+
+
+class VariantOut(msgspec.Struct):
+    """A purchasable SKU with its options."""
+
+    id: int
+    sku: str
+    price: int
+    options: dict[str, str]
+    barcode: str
+    weight_g: int
+    currency: str = "CNY"
+
+
+class CategoryRef(msgspec.Struct):
+    """The category a product is in."""
+
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str
+
+
+class ProductOut(msgspec.Struct):
+    """A listed product with its images, specs and variants."""
+
+    id: int
+    name: str
+    name_en: str
+    brand: str
+    description: str
+    images: list[str]
+    specs: dict[str, list[str]]
+    supplier_id: int
+    supplier_name: str
+    category: CategoryRef
+    price_from: int
+    variants: list[VariantOut]
+    currency: str = "CNY"
+
+
+class ShopOut(msgspec.Struct):
+    """An active supplier's shop page as JSON."""
+
+    id: int
+    name: str
+    intro: str
+    logo: str
+    banner: str
+    layout: str
+    featured: list[ProductBrief]
+    products: list[ProductBrief]
+
+
+def product_brief(row: dict[str, Any]) -> ProductBrief:
+    """A search row (or shop row) as JSON."""
+    return ProductBrief(
+        id=row["id"],
+        name=row["name"],
+        name_en=row.get("name_en", ""),
+        brand=row.get("brand", ""),
+        image=row.get("image", ""),
+        supplier_id=row.get("supplier_id", 0),
+        supplier_name=row.get("supplier_name", ""),
+        price_from=row["price_from"],
+        sales_count=row.get("sales_count", 0),
+        variants=[VariantBrief(**v) for v in row.get("variants", [])],
+    )
+
+
+def product_out(detail: dict[str, Any]) -> ProductOut:
+    """A product detail as JSON."""
+    category = detail["category_row"]
+    return ProductOut(
+        id=detail["id"],
+        name=detail["name"],
+        name_en=detail["name_en"],
+        brand=detail["brand"],
+        description=detail["description"],
+        images=detail["gallery"],
+        specs=detail["specs"] or {},
+        supplier_id=detail["supplier_id"],
+        supplier_name=detail["supplier_name"],
+        category=CategoryRef(
+            id=category["id"],
+            slug=category["slug"],
+            name_zh=category["name_zh"],
+            name_en=category["name_en"],
+        ),
+        price_from=detail["price_from"],
+        variants=[
+            VariantOut(
+                id=v["id"],
+                sku=v["sku"],
+                price=v["price"],
+                options=v["options"] or {},
+                barcode=v["barcode"],
+                weight_g=v["weight_g"],
+            )
+            for v in detail["variants"]
+        ],
+    )
+
+
+class CatalogApi(Controller):
+    """`/api/products` search and detail, `/api/shops/{id}`: listed goods only."""
+
+    path = "/api"
+    tags = ["storefront"]
+
+    @get("/products", opt=public())
+    async def products(
+        self,
+        q: FromQuery[str] = "",
+        category: FromQuery[int | None] = None,
+        supplier: FromQuery[int | None] = None,
+        min_price: FromQuery[int | None] = None,
+        max_price: FromQuery[int | None] = None,
+        sort: FromQuery[str] = "relevance",
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = PAGE_SIZE,
+    ) -> ProductPage:
+        """Search listed products by keyword, category (with children), supplier and price.
+
+        Prices are in fen; sort is relevance | sales | price_asc | price_desc | newest.
+        """
+        result = await search_products(
+            SearchQuery(
+                q=q,
+                category_id=category,
+                supplier_id=supplier,
+                min_price=min_price,
+                max_price=max_price,
+                sort=sort,
+                page=page,
+                per_page=per_page,
+            )
+        )
+        return ProductPage(
+            items=[product_brief(r) for r in result.items],
+            page=result.page,
+            pages=result.pages,
+            total=result.total,
+        )
+
+    @get("/products/{product_id:int}", opt=public())
+    async def product(self, product_id: FromPath[int]) -> ProductOut:
+        """A listed product with its variants; 404 for anything not listed."""
+        return product_out(await listed_product(product_id))
+
+    @get("/shops/{supplier_id:int}", opt=public())
+    async def shop(self, supplier_id: FromPath[int]) -> ShopOut:
+        """An active supplier's decorated shop and its listed products."""
+        shop = await public_shop(supplier_id)
+        return ShopOut(
+            id=shop["id"],
+            name=shop["name"],
+            intro=shop["intro"],
+            logo=shop["logo"],
+            banner=shop["banner"],
+            layout=shop["layout"],
+            featured=[product_brief(p | {"supplier_id": supplier_id}) for p in shop["featured"]],
+            products=[product_brief(p | {"supplier_id": supplier_id}) for p in shop["products"]],
+        )

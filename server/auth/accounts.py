@@ -110,3 +110,16 @@ async def _to_current_user(row: dict) -> CurrentUser:
         store_ids=store_ids,
         supplier_id=row["supplier_id"],
     )
+
+
+async def grant_supplier_role(user_id: int, supplier_id: int) -> None:
+    """Make an account staff of a supplier (role supplier, scope that supplier)."""
+    async with write_transaction():
+        row = await User.select(User.role).where(User.id == user_id).first()
+        if row is None:
+            raise InvalidInput("No account {id}", id=user_id)
+        if row["role"] not in (Role.CONSUMER.value, Role.SUPPLIER.value):
+            raise Conflict("A {role} account cannot become supplier staff", role=row["role"])
+        await User.update({User.role: Role.SUPPLIER.value, User.supplier_id: supplier_id}).where(
+            User.id == user_id
+        )

@@ -1,0 +1,218 @@
+"""Operator JSON API: supplier review, product review, the category tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from backoffice.supplier_api import ApplicationOut, application_out, staff_product_out
+from catalog import categories, listings, onboarding
+from server.auth.guards import current_user, roles
+from server.auth.roles import Role
+
+OPERATOR = roles(Role.OPERATOR)
+
+
+class ApproveSupplierBody(msgspec.Struct):
+    """Commission in basis points (500 = 5 %) and deposit in fen."""
+
+    commission_bp: int = 500
+    deposit: int = 0
+
+
+class ReasonBody(msgspec.Struct):
+    """Why: shown to the supplier."""
+
+    reason: str
+
+
+class CategoryBody(msgspec.Struct):
+    """A new category."""
+
+    slug: str
+    name_zh: str
+    name_en: str = ""
+    parent_id: int | None = None
+    position: int = 0
+
+
+class CategoryPatch(msgspec.Struct):
+    """Rename, reorder, or move (set `move` and `parent_id`, null for the top level)."""
+
+    name_zh: str | None = None
+    name_en: str | None = None
+    position: int | None = None
+    move: bool = False
+    parent_id: int | None = None
+
+
+def tree_out(nodes: list[categories.CategoryNode]) -> list[dict[str, Any]]:
+    """The category forest as JSON."""
+    return [
+        {
+            "id": n.id,
+            "slug": n.slug,
+            "name_zh": n.name_zh,
+            "name_en": n.name_en,
+            "parent_id": n.parent_id,
+            "children": tree_out(n.children),
+        }
+        for n in nodes
+    ]
+
+
+async def _product_json(
+    request: Request[Any, Any, Any], product_id: FromPath[int]
+) -> dict[str, Any]:
+    user = current_user(request)
+    assert user is not None  # operator-only routes
+    return staff_product_out(await listings.product_for_staff(user, product_id))
+
+
+class OperatorApi(Controller):
+    """`/api/operator/*`: the platform operator's work queues."""
+
+    path = "/api/operator"
+    tags = ["operator"]
+
+    @get("/suppliers", opt=OPERATOR)
+    async def suppliers(self, status: FromQuery[str | None] = None) -> list[ApplicationOut]:
+        """Suppliers, optionally of one status (applied is the review queue)."""
+        return [application_out(r) for r in await onboarding.suppliers(status)]
+
+    @get("/suppliers/{supplier_id:int}", opt=OPERATOR)
+    async def supplier(self, supplier_id: FromPath[int]) -> ApplicationOut:
+        """One supplier with its qualification documents."""
+        return application_out(await onboarding.supplier_detail(supplier_id))
+
+    @post("/suppliers/{supplier_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def approve_supplier(
+        self, supplier_id: FromPath[int], data: JSONBody[ApproveSupplierBody]
+    ) -> ApplicationOut:
+        """Approve an application; the applicant becomes its staff and signs the agreement."""
+        await onboarding.approve(
+            supplier_id, commission_bp=data.commission_bp, deposit=data.deposit
+        )
+        return application_out(await onboarding.supplier_detail(supplier_id))
+
+    @post("/suppliers/{supplier_id:int}/reject", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def reject_supplier(
+        self, supplier_id: FromPath[int], data: JSONBody[ReasonBody]
+    ) -> ApplicationOut:
+        """Reject an application with a reason; the applicant may resubmit."""
+        await onboarding.reject(supplier_id, data.reason)
+        return application_out(await onboarding.supplier_detail(supplier_id))
+
+    @post("/suppliers/{supplier_id:int}/suspend", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def suspend_supplier(
+        self, supplier_id: FromPath[int], data: JSONBody[ReasonBody]
+    ) -> ApplicationOut:
+        """Suspend a supplier: its products leave the storefront."""
+        await onboarding.suspend(supplier_id, data.reason)
+        return application_out(await onboarding.supplier_detail(supplier_id))
+
+    @post("/suppliers/{supplier_id:int}/reinstate", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def reinstate_supplier(self, supplier_id: FromPath[int]) -> ApplicationOut:
+        """Reinstate a suspended supplier."""
+        await onboarding.reinstate(supplier_id)
+        return application_out(await onboarding.supplier_detail(supplier_id))
+
+    @get("/products/review", opt=OPERATOR)
+    async def product_queue(self) -> list[dict[str, Any]]:
+        """New products and edits of listed products waiting for review."""
+        return [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "supplier_id": r["supplier_id"],
+                "supplier_name": r["supplier_name"],
+                "status": r["status"],
+                "edit_pending": bool(r["pending_edit"]),
+                "price_from": r["price_from"],
+            }
+            for r in await listings.review_queue()
+        ]
+
+    @get("/products/{product_id:int}", opt=OPERATOR)
+    async def product(
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """A product in any state, with a pending edit if there is one."""
+        return await _product_json(request, product_id)
+
+    @post("/products/{product_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def approve_product(
+        self, request: Request[Any, Any, Any], product_id: int
+    ) -> dict[str, Any]:
+        """List a new product, or publish a listed product's pending edit."""
+        await listings.approve_product(product_id)
+        return await _product_json(request, product_id)
+
+    @post("/products/{product_id:int}/reject", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def reject_product(
+        self, request: Request[Any, Any, Any], product_id: FromPath[int], data: JSONBody[ReasonBody]
+    ) -> dict[str, Any]:
+        """Reject a new product or an edit, with a reason the supplier sees."""
+        await listings.reject_product(product_id, data.reason)
+        return await _product_json(request, product_id)
+
+    @post("/products/{product_id:int}/delist", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def delist_product(
+        self, request: Request[Any, Any, Any], product_id: int
+    ) -> dict[str, Any]:
+        """Take a listed product off the shelf."""
+        user = current_user(request)
+        assert user is not None
+        await listings.set_listed(user, product_id, listed=False)
+        return await _product_json(request, product_id)
+
+    @post("/products/{product_id:int}/relist", status_code=HTTP_200_OK, opt=OPERATOR)
+    async def relist_product(
+        self, request: Request[Any, Any, Any], product_id: int
+    ) -> dict[str, Any]:
+        """Put a delisted product back on the shelf."""
+        user = current_user(request)
+        assert user is not None
+        await listings.set_listed(user, product_id, listed=True)
+        return await _product_json(request, product_id)
+
+    @get("/categories", opt=OPERATOR)
+    async def category_list(self) -> list[dict[str, Any]]:
+        """The whole category tree."""
+        return tree_out(await categories.category_tree())
+
+    @post("/categories", status_code=HTTP_201_CREATED, opt=OPERATOR)
+    async def create_category(self, data: JSONBody[CategoryBody]) -> dict[str, int]:
+        """Add a category at the top or under a parent."""
+        category_id = await categories.create_category(
+            slug=data.slug,
+            name_zh=data.name_zh,
+            name_en=data.name_en,
+            parent_id=data.parent_id,
+            position=data.position,
+        )
+        return {"id": category_id}
+
+    @patch("/categories/{category_id:int}", opt=OPERATOR)
+    async def update_category(
+        self, category_id: FromPath[int], data: JSONBody[CategoryPatch]
+    ) -> list[dict[str, Any]]:
+        """Rename, reorder or move a category; returns the tree."""
+        await categories.update_category(
+            category_id,
+            name_zh=data.name_zh,
+            name_en=data.name_en,
+            position=data.position,
+            move=data.move,
+            parent_id=data.parent_id,
+        )
+        return tree_out(await categories.category_tree())
+
+    @delete("/categories/{category_id:int}", status_code=HTTP_204_NO_CONTENT, opt=OPERATOR)
+    async def delete_category(self, category_id: FromPath[int]) -> None:
+        """Delete an empty category (409 while it has products or sub-categories)."""
+        await categories.delete_category(category_id)

@@ -1,0 +1,323 @@
+"""Supplier JSON API: apply to join, the agreement, products, shop, documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from backoffice.supplier_forms import application_from, one_upload, uploads_from
+from catalog import listings, onboarding, shops
+from catalog.listings import ProductInput
+from catalog.products import VariantInput
+from catalog.uploads import read_private_document, save_public_image
+from server.auth.guards import current_user, logged_in, roles
+from server.auth.roles import CurrentUser, Role
+from server.errors import InvalidInput
+
+
+class ApplicationOut(msgspec.Struct):
+    """An application (a supplier) as its applicant or the operator sees it."""
+
+    id: int
+    status: str
+    name: str
+    company_name: str
+    licence_no: str
+    tax_no: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    review_note: str
+    commission_bp: int
+    deposit: int
+    agreement_version: str
+    documents: list[dict[str, Any]] = []
+    currency: str = "CNY"
+
+
+def application_out(row: dict[str, Any]) -> ApplicationOut:
+    """A supplier row as JSON."""
+    return ApplicationOut(
+        id=row["id"],
+        status=row["status"],
+        name=row["name"],
+        company_name=row["company_name"],
+        licence_no=row["licence_no"],
+        tax_no=row["tax_no"],
+        contact_name=row["contact_name"],
+        contact_phone=row["contact_phone"],
+        contact_email=row["contact_email"],
+        review_note=row["review_note"],
+        commission_bp=row["commission_bp"],
+        deposit=row["deposit"],
+        agreement_version=row["agreement_version"],
+        documents=[
+            {"id": d["id"], "title": d["title"], "url": f"/api/documents/{d['id']}"}
+            for d in row.get("documents", [])
+        ],
+    )
+
+
+class VariantBody(msgspec.Struct):
+    """A SKU: code, price in fen, one value per spec, barcode, weight in grams."""
+
+    sku: str
+    price: int
+    options: dict[str, str] = {}
+    barcode: str = ""
+    weight_g: int = 0
+
+
+class ProductBody(msgspec.Struct):
+    """A product as a supplier submits it; images are URLs from `POST /api/supplier/images`."""
+
+    category_id: int
+    name: str
+    variants: list[VariantBody]
+    specs: dict[str, list[str]] = {}
+    name_en: str = ""
+    brand: str = ""
+    description: str = ""
+    image: str = ""
+    images: list[str] = []
+
+
+class AgreementBody(msgspec.Struct):
+    """The version of the agreement being accepted."""
+
+    version: str
+
+
+class ShopBody(msgspec.Struct):
+    """Shop decoration; logo and banner are URLs from `POST /api/supplier/images`."""
+
+    name: str
+    intro: str = ""
+    layout: str = "grid"
+    featured_product_ids: list[int] = []
+    logo: str | None = None
+    banner: str | None = None
+
+
+def product_input(body: ProductBody) -> ProductInput:
+    """A product body as the domain's input."""
+    return ProductInput(
+        category_id=body.category_id,
+        name=body.name,
+        name_en=body.name_en,
+        brand=body.brand,
+        description=body.description,
+        image=body.image,
+        images=list(body.images),
+        specs=dict(body.specs),
+        variants=[VariantInput(**msgspec.structs.asdict(v)) for v in body.variants],
+    )
+
+
+def staff_product_out(detail: dict[str, Any]) -> dict[str, Any]:
+    """A product with its review state, for its supplier or the operator."""
+    pending = detail.get("pending")
+    return {
+        "id": detail["id"],
+        "name": detail["name"],
+        "name_en": detail["name_en"],
+        "brand": detail["brand"],
+        "description": detail["description"],
+        "category_id": detail["category"],
+        "supplier_id": detail["supplier_id"],
+        "status": detail["status"],
+        "review_note": detail["review_note"],
+        "image": detail["image"],
+        "images": detail["images"] or [],
+        "specs": detail["specs"] or {},
+        "price_from": detail["price_from"],
+        "variants": [
+            {
+                "id": v["id"],
+                "sku": v["sku"],
+                "price": v["price"],
+                "options": v["options"] or {},
+                "barcode": v["barcode"],
+                "weight_g": v["weight_g"],
+                "is_active": v["is_active"],
+            }
+            for v in detail["variants"]
+        ],
+        "pending_edit": msgspec.to_builtins(pending) if pending else None,
+        "currency": "CNY",
+    }
+
+
+def _me(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the route's guard admits only logged-in people
+    return user
+
+
+async def _shop_out(user: CurrentUser) -> dict[str, Any]:
+    assert user.supplier_id is not None  # supplier role: the account acts for a supplier
+    row = await shops.shop_settings(user.supplier_id)
+    keys = ("id", "name", "intro", "logo", "banner", "layout", "featured_product_ids")
+    return {key: row[key] for key in keys}
+
+
+class SupplierApi(Controller):
+    """`/api/suppliers/apply` and `/api/supplier/*`."""
+
+    path = "/api"
+    tags = ["supplier"]
+
+    @post("/suppliers/apply", status_code=HTTP_201_CREATED, opt=logged_in())
+    async def apply(self, request: Request[Any, Any, Any]) -> ApplicationOut:
+        """Apply to join (multipart: the application fields and `documents` files)."""
+        form = await request.form()
+        supplier_id = await onboarding.apply(
+            _me(request), application_from(form), await uploads_from(form, "documents")
+        )
+        return application_out(await onboarding.supplier_detail(supplier_id))
+
+    @get("/supplier/application", opt=logged_in())
+    async def application(self, request: Request[Any, Any, Any]) -> ApplicationOut:
+        """My application (or my supplier): status and the operator's reason if rejected."""
+        row = await onboarding.application_of(_me(request))
+        if row is None:
+            raise InvalidInput("You have not applied yet")
+        return application_out(await onboarding.supplier_detail(row["id"]))
+
+    @post("/supplier/application/resubmit", status_code=HTTP_200_OK, opt=logged_in())
+    async def resubmit(self, request: Request[Any, Any, Any]) -> ApplicationOut:
+        """Answer a rejection with corrected fields and any further `documents`."""
+        user = _me(request)
+        row = await onboarding.application_of(user)
+        if row is None:
+            raise InvalidInput("You have not applied yet")
+        form = await request.form()
+        await onboarding.resubmit(
+            user, row["id"], application_from(form), await uploads_from(form, "documents")
+        )
+        return application_out(await onboarding.supplier_detail(row["id"]))
+
+    @get("/supplier/agreement", opt=logged_in())
+    async def agreement(self) -> dict[str, Any]:
+        """The platform agreement in force, in Chinese and English."""
+        return {"version": onboarding.AGREEMENT_VERSION, "text": onboarding.AGREEMENT_TEXT}
+
+    @post("/supplier/agreement", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
+    async def accept_agreement(
+        self, request: Request[Any, Any, Any], data: JSONBody[AgreementBody]
+    ) -> ApplicationOut:
+        """Accept the agreement: an approved supplier becomes active."""
+        user = _me(request)
+        await onboarding.accept_agreement(user, data.version)
+        assert user.supplier_id is not None
+        return application_out(await onboarding.supplier_detail(user.supplier_id))
+
+    @post("/supplier/images", status_code=HTTP_201_CREATED, opt=roles(Role.SUPPLIER))
+    async def upload_image(self, request: Request[Any, Any, Any]) -> dict[str, str]:
+        """Upload one image (multipart field `file`); returns its URL for products or shop."""
+        data = await one_upload(await request.form(), "file")
+        if data is None:
+            raise InvalidInput("Please choose an image file")
+        return {"url": save_public_image(data, "uploads", label="Image")}
+
+    @get("/supplier/products", opt=roles(Role.SUPPLIER))
+    async def products(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+        """My supplier's products with status, reason of any rejection and pending edit."""
+        return [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "status": r["status"],
+                "review_note": r["review_note"],
+                "edit_pending": bool(r["pending_edit"]),
+                "price_from": r["price_from"],
+            }
+            for r in await listings.supplier_products(_me(request))
+        ]
+
+    @post("/supplier/products", status_code=HTTP_201_CREATED, opt=roles(Role.SUPPLIER))
+    async def create_product(
+        self, request: Request[Any, Any, Any], data: JSONBody[ProductBody]
+    ) -> dict[str, Any]:
+        """Submit a new product; it waits for the operator's review."""
+        user = _me(request)
+        product_id = await listings.submit_product(user, product_input(data))
+        return staff_product_out(await listings.product_for_staff(user, product_id))
+
+    @get("/supplier/products/{product_id:int}", opt=roles(Role.SUPPLIER))
+    async def product(
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """One of my supplier's products (403 for another supplier's)."""
+        return staff_product_out(await listings.product_for_staff(_me(request), product_id))
+
+    @patch("/supplier/products/{product_id:int}", opt=roles(Role.SUPPLIER))
+    async def edit_product(
+        self,
+        request: Request[Any, Any, Any],
+        product_id: FromPath[int],
+        data: JSONBody[ProductBody],
+    ) -> dict[str, Any]:
+        """Edit a product; a listed one stays on sale unchanged until the edit is approved."""
+        user = _me(request)
+        await listings.edit_product(user, product_id, product_input(data))
+        return staff_product_out(await listings.product_for_staff(user, product_id))
+
+    @post(
+        "/supplier/products/{product_id:int}/delist",
+        status_code=HTTP_200_OK,
+        opt=roles(Role.SUPPLIER),
+    )
+    async def delist(
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """Take a listed product off the shelf."""
+        user = _me(request)
+        await listings.set_listed(user, product_id, listed=False)
+        return staff_product_out(await listings.product_for_staff(user, product_id))
+
+    @post(
+        "/supplier/products/{product_id:int}/relist",
+        status_code=HTTP_200_OK,
+        opt=roles(Role.SUPPLIER),
+    )
+    async def relist(
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """Put a delisted (already reviewed) product back on the shelf."""
+        user = _me(request)
+        await listings.set_listed(user, product_id, listed=True)
+        return staff_product_out(await listings.product_for_staff(user, product_id))
+
+    @get("/supplier/shop", opt=roles(Role.SUPPLIER))
+    async def shop(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """My shop's decoration."""
+        return await _shop_out(_me(request))
+
+    @patch("/supplier/shop", opt=roles(Role.SUPPLIER))
+    async def update_shop(
+        self, request: Request[Any, Any, Any], data: JSONBody[ShopBody]
+    ) -> dict[str, Any]:
+        """Change name, intro, layout (grid | list | showcase), featured products, images."""
+        await shops.update_shop(_me(request), shops.ShopInput(**msgspec.structs.asdict(data)))
+        return await _shop_out(_me(request))
+
+    @get("/documents/{document_id:int}", opt=logged_in())
+    async def document(
+        self, request: Request[Any, Any, Any], document_id: FromPath[int]
+    ) -> Response[bytes]:
+        """A qualification document, for the operator and the supplier's own people only."""
+        row = await onboarding.document_for(_me(request), document_id)
+        return Response(
+            read_private_document(row["stored_name"]),
+            media_type=row["content_type"],
+            headers={
+                "Content-Disposition": "inline",
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "private, no-store",
+            },
+        )

@@ -1,0 +1,136 @@
+"""Reading the supplier console's forms (and multipart API bodies) into domain inputs."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from litestar.datastructures import UploadFile
+
+from catalog.listings import ProductInput
+from catalog.onboarding import Application, Upload
+from catalog.products import VariantInput
+from server.errors import InvalidInput
+
+APPLICATION_FIELDS = (
+    "name",
+    "company_name",
+    "licence_no",
+    "tax_no",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "intro",
+)
+
+
+def text(form: Any, name: str) -> str:
+    """A text field of a form, empty when missing or a file."""
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def application_from(form: Any) -> Application:
+    """The application fields of a form."""
+    return Application(**{name: text(form, name) for name in APPLICATION_FIELDS})
+
+
+async def uploads_from(form: Any, name: str) -> list[Upload]:
+    """The files of a (possibly multiple) file field, skipping empty inputs."""
+    found = []
+    for item in form.getall(name, []):
+        if isinstance(item, UploadFile) and item.filename:
+            found.append(Upload(title=item.filename[:100], data=await item.read()))
+    return found
+
+
+async def one_upload(form: Any, name: str) -> bytes | None:
+    """The bytes of a single file field, or None when nothing was chosen."""
+    files = await uploads_from(form, name)
+    return files[0].data if files else None
+
+
+def parse_yuan(value: str, label: str) -> int:
+    """`59.90` yuan (as typed) to 5990 fen, refusing what is not a price."""
+    try:
+        amount = Decimal(value.strip().replace(",", "").removeprefix("¥"))
+    except InvalidOperation:
+        raise InvalidInput("{field} is not a price: {value}", field=label, value=value) from None
+    if amount.as_tuple().exponent < -2 or not amount.is_finite():  # type: ignore[operator]
+        raise InvalidInput("{field} is not a price: {value}", field=label, value=value)
+    return int(amount * 100)
+
+
+def parse_int(value: str, label: str, default: int = 0) -> int:
+    """A whole number typed into a form, or `default` when empty."""
+    value = value.strip()
+    if not value:
+        return default
+    if not value.lstrip("-").isdigit():
+        raise InvalidInput("{field} must be a whole number", field=label)
+    return int(value)
+
+
+def parse_specs(raw: str) -> dict[str, list[str]]:
+    """`颜色: 黑, 白` per line to {"颜色": ["黑", "白"]}."""
+    specs: dict[str, list[str]] = {}
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        name, sep, values = line.replace("：", ":").partition(":")
+        items = [v.strip() for v in values.replace("，", ",").split(",") if v.strip()]
+        if not sep or not name.strip() or not items:
+            raise InvalidInput("Write each spec as “name: value, value” ({line})", line=line)
+        specs[name.strip()] = items
+    return specs
+
+
+def parse_options(raw: str) -> dict[str, str]:
+    """`颜色=黑; 尺码=M` to {"颜色": "黑", "尺码": "M"}."""
+    options: dict[str, str] = {}
+    for part in raw.replace("；", ";").split(";"):
+        if not part.strip():
+            continue
+        name, sep, value = part.replace("＝", "=").partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InvalidInput(
+                "Write variant options as “spec=value; spec=value” ({part})", part=part
+            )
+        options[name.strip()] = value.strip()
+    return options
+
+
+def product_input_from(form: Any, *, image: str, images: list[str]) -> ProductInput:
+    """A product form (one row per variant) as a ProductInput."""
+    variants = []
+    rows = zip(
+        form.getall("sku", []),
+        form.getall("price", []),
+        form.getall("options", []),
+        form.getall("barcode", []),
+        form.getall("weight_g", []),
+        strict=False,
+    )
+    for sku, price, options, barcode, weight in rows:
+        if not str(sku).strip() and not str(price).strip():
+            continue
+        variants.append(
+            VariantInput(
+                sku=str(sku).strip(),
+                price=parse_yuan(str(price), str(sku) or "price"),
+                options=parse_options(str(options)),
+                barcode=str(barcode).strip(),
+                weight_g=parse_int(str(weight), "weight_g"),
+            )
+        )
+    return ProductInput(
+        category_id=parse_int(text(form, "category_id"), "category_id", default=0),
+        name=text(form, "name"),
+        name_en=text(form, "name_en"),
+        brand=text(form, "brand"),
+        description=text(form, "description"),
+        specs=parse_specs(text(form, "specs")),
+        variants=variants,
+        image=image,
+        images=images,
+    )
