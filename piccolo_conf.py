@@ -12,6 +12,7 @@ APP_REGISTRY = AppRegistry(
         "server.piccolo_app",
         "catalog.piccolo_app",
         "locations.piccolo_app",
+        "fulfilment.piccolo_app",
         "payments.piccolo_app",
     ]
 )

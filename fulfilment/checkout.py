@@ -1,0 +1,138 @@
+"""Checkout: turn wanted lines, a method and a position into a priced fulfilment plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fulfilment.errors import InvalidOrder
+from fulfilment.goods import Goods, goods_by_id, total_available
+from fulfilment.pricing import Parcel, order_total, shipping_fee
+from fulfilment.routing import Plan, routing, shortage_error
+from locations.geocoding import geocode
+
+METHODS = ("pickup", "delivery")
+#: Most units of one variant in one order.
+MAX_QUANTITY = 999
+#: Address fields joined, in this order, to geocode a delivery address.
+ADDRESS_PARTS = ("province", "city", "district", "detail")
+
+
+@dataclass(frozen=True, slots=True)
+class LineRequest:
+    """A variant and how many of it."""
+
+    variant_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    """What the consumer wants and how they want it."""
+
+    lines: Sequence[LineRequest]
+    method: str
+    position: tuple[float, float] | None = None
+    address: dict[str, Any] = field(default_factory=dict)
+    location_id: int | None = None
+
+
+@dataclass(slots=True)
+class Quote:
+    """The plan and its price."""
+
+    plan: Plan
+    goods: dict[int, Goods]
+    wanted: dict[int, int]
+    position: tuple[float, float] | None
+    subtotal: int
+    shipping: int
+    discount: int
+    total: int
+    currency: str
+
+
+def wanted_quantities(lines: Sequence[LineRequest]) -> dict[int, int]:
+    """Variant id → total quantity, refusing empty orders and silly quantities."""
+    if not lines:
+        raise InvalidOrder("Add at least one item")
+    wanted: dict[int, int] = {}
+    for line in lines:
+        if line.quantity <= 0:
+            raise InvalidOrder("Quantities must be at least 1")
+        wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
+        if wanted[line.variant_id] > MAX_QUANTITY:
+            raise InvalidOrder("At most {n} of one item per order", n=MAX_QUANTITY)
+    return wanted
+
+
+def address_text(address: dict[str, Any]) -> str:
+    """The geocodable text of an address: `text`, or its parts joined."""
+    text = str(address.get("text") or "").strip()
+    return text or "".join(str(address.get(part) or "").strip() for part in ADDRESS_PARTS)
+
+
+async def resolve_position(
+    position: tuple[float, float] | None, address: dict[str, Any]
+) -> tuple[float, float] | None:
+    """The consumer's position: as given (checked), else geocoded from the address."""
+    if position is not None:
+        lat, lon = position
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InvalidOrder(
+                "The position is not on Earth: latitude {lat}, longitude {lon}", lat=lat, lon=lon
+            )
+        return float(lat), float(lon)
+    text = address_text(address or {})
+    if not text:
+        return None
+    place = await geocode(text)
+    return place.lat, place.lon
+
+
+async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quote:
+    """Plan and price an order without reserving anything."""
+    if request.method not in METHODS:
+        raise InvalidOrder("Choose pickup or delivery, not {method}", method=request.method)
+    wanted = wanted_quantities(request.lines)
+    goods = await goods_by_id(wanted)
+    for variant_id in wanted:
+        item = goods.get(variant_id)
+        if item is None or not item.on_sale:
+            raise InvalidOrder("Item {id} is not for sale", id=variant_id)
+    currencies = {goods[v].currency for v in wanted}
+    if len(currencies) > 1:
+        raise InvalidOrder("Items priced in different currencies cannot share one order")
+    anywhere = await total_available(list(wanted))
+    short = {v: (q, anywhere[v]) for v, q in wanted.items() if anywhere[v] < q}
+    if short:
+        raise shortage_error(short, goods)
+    position = await resolve_position(request.position, request.address)
+    plan = await routing.plan(
+        wanted=wanted,
+        goods=goods,
+        method=request.method,
+        position=position,
+        location_id=request.location_id,
+        now=now or datetime.now(UTC),
+    )
+    subtotal = sum(goods[v].price * q for v, q in wanted.items())
+    shipping = shipping_fee(
+        Parcel(f.supplier_id or 0, sum(goods[v].price * q for v, q in f.lines.items()))
+        for f in plan.fulfilments
+        if f.method == "delivery"
+    )
+    discount = 0
+    return Quote(
+        plan=plan,
+        goods=goods,
+        wanted=wanted,
+        position=position,
+        subtotal=subtotal,
+        shipping=shipping,
+        discount=discount,
+        total=order_total(subtotal, shipping, discount),
+        currency=currencies.pop(),
+    )

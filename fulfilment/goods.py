@@ -1,0 +1,82 @@
+"""Read-only facts about variants from the catalog: names, prices, suppliers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from catalog.tables import Variant
+from locations.tables import StockLevel
+
+
+@dataclass(frozen=True, slots=True)
+class Goods:
+    """What checkout needs to know about one variant."""
+
+    variant_id: int
+    product_id: int
+    product_name: str
+    sku: str
+    options: dict[str, str]
+    price: int
+    currency: str
+    supplier_id: int
+    supplier_name: str
+    image: str
+    #: Listed, active variant of an active supplier: may be sold.
+    on_sale: bool
+
+
+async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
+    """Variant id → `Goods`, for the ids that exist."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    rows = (
+        await Variant.select(
+            Variant.id,
+            Variant.sku,
+            Variant.options,
+            Variant.price,
+            Variant.currency,
+            Variant.is_active,
+            Variant.product.id.as_alias("product_id"),
+            Variant.product.name.as_alias("product_name"),
+            Variant.product.image.as_alias("image"),
+            Variant.product.status.as_alias("product_status"),
+            Variant.product.supplier.id.as_alias("supplier_id"),
+            Variant.product.supplier.name.as_alias("supplier_name"),
+            Variant.product.supplier.status.as_alias("supplier_status"),
+        )
+        .where(Variant.id.is_in(ids))
+        .output(load_json=True)
+    )
+    return {
+        r["id"]: Goods(
+            variant_id=r["id"],
+            product_id=r["product_id"],
+            product_name=r["product_name"],
+            sku=r["sku"],
+            options=r["options"] or {},
+            price=r["price"],
+            currency=r["currency"],
+            supplier_id=r["supplier_id"],
+            supplier_name=r["supplier_name"],
+            image=r["image"] or "",
+            on_sale=bool(r["is_active"])
+            and r["product_status"] == "listed"
+            and r["supplier_status"] == "active",
+        )
+        for r in rows
+    }
+
+
+async def total_available(variant_ids: list[int]) -> dict[int, int]:
+    """Variant id → units available across every location."""
+    rows = await StockLevel.select(
+        StockLevel.variant, StockLevel.on_hand, StockLevel.reserved
+    ).where(StockLevel.variant.is_in(variant_ids or [-1]))
+    totals: dict[int, int] = dict.fromkeys(variant_ids, 0)
+    for r in rows:
+        totals[r["variant"]] = totals.get(r["variant"], 0) + max(0, r["on_hand"] - r["reserved"])
+    return totals

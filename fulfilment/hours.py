@@ -1,0 +1,58 @@
+"""Opening hours and ready times of stores, in the stores' time zone (Asia/Shanghai)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+STORE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _span(text: str) -> tuple[time, time] | None:
+    """("09:00-21:00") → (09:00, 21:00); None for a closed day or an unreadable entry."""
+    if not text or "-" not in text:
+        return None
+    start, end = text.split("-", 1)
+    try:
+        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        return None
+
+
+def is_open(hours: list[str], at: datetime) -> bool:
+    """Whether a store with `hours` (Monday first) is open at `at`."""
+    if not hours:
+        return True
+    local = at.astimezone(STORE_TZ)
+    span = _span(hours[local.weekday() % len(hours)])
+    if span is None:
+        return False
+    start, end = span
+    now = local.time()
+    return start <= now < end if start < end else now >= start or now < end
+
+
+def ready_time(now: datetime, prep_minutes: int, hours: list[str]) -> datetime:
+    """When a pickup order placed at `now` can be collected.
+
+    The store needs `prep_minutes` of open time: an order placed while it is closed (or too
+    late to finish before closing) is ready `prep_minutes` after the next opening.
+    """
+    prep = timedelta(minutes=max(0, prep_minutes))
+    ready = (now + prep).astimezone(STORE_TZ)
+    if not hours:
+        return ready
+    for offset in range(8):
+        day = (ready + timedelta(days=offset)).date()
+        span = _span(hours[day.weekday() % len(hours)])
+        if span is None:
+            continue
+        opens = datetime.combine(day, span[0], STORE_TZ)
+        closes = datetime.combine(day, span[1], STORE_TZ)
+        if closes <= opens:
+            closes += timedelta(days=1)
+        if offset == 0 and opens + prep <= ready <= closes:
+            return ready
+        if ready < opens:
+            return opens + prep
+    return ready

@@ -1,0 +1,17 @@
+"""Piccolo app of the fulfilment package."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="fulfilment",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[Order, Fulfilment, OrderLine, OrderEvent, CartItem],
+    migration_dependencies=["catalog.piccolo_app", "locations.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,81 @@
+"""Scheduled expiries: cancel unpaid orders, complete delivered ones nobody confirmed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from datetime import datetime, timedelta
+
+from fulfilment.errors import IllegalTransition, OrderNotPayable
+from fulfilment.orders import cancel_order, confirm_receipt
+from fulfilment.tables import Order
+from server.settings import get_settings
+
+log = logging.getLogger(__name__)
+#: Seconds between two runs of the sweeps in a running app.
+SWEEP_INTERVAL_S = 60
+#: Orders handled per sweep run, so one run stays short.
+BATCH = 200
+
+
+def sweeps_enabled() -> bool:
+    """Whether the app runs the sweeps (off with KUAIQU_DISABLE_SWEEPS=1, e.g. in tests)."""
+    return os.environ.get("KUAIQU_DISABLE_SWEEPS", "") not in ("1", "true", "yes")
+
+
+async def cancel_unpaid_orders(now: datetime) -> list[int]:
+    """Cancel orders left unpaid past `settings.unpaid_order_minutes`; returns their ids."""
+    cutoff = now - timedelta(minutes=get_settings().unpaid_order_minutes)
+    rows = (
+        await Order.select(Order.id)
+        .where(
+            (Order.status == "pending_payment")
+            & (Order.created_at < cutoff)
+            & (Order.payment_method == "sandbox")
+        )
+        .order_by(Order.id)
+        .limit(BATCH)
+    )
+    cancelled = []
+    for row in rows:
+        try:
+            await cancel_order(row["id"], actor_id=None, reason="not paid in time")
+        except (IllegalTransition, OrderNotPayable):
+            continue  # paid or moved on meanwhile
+        cancelled.append(row["id"])
+    return cancelled
+
+
+async def auto_confirm_orders(now: datetime) -> list[int]:
+    """Complete delivered orders whose auto-confirm time has passed; returns their ids."""
+    rows = (
+        await Order.select(Order.id)
+        .where((Order.status == "paid") & (Order.auto_confirm_at <= now))
+        .order_by(Order.id)
+        .limit(BATCH)
+    )
+    done = []
+    for row in rows:
+        try:
+            await confirm_receipt(row["id"], customer_id=None, actor_id=None)
+        except (IllegalTransition, OrderNotPayable):
+            continue
+        done.append(row["id"])
+    return done
+
+
+async def run_sweeps(now: datetime) -> None:
+    """Run every sweep once."""
+    await cancel_unpaid_orders(now)
+    await auto_confirm_orders(now)
+
+
+async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:
+    """Run the sweeps every `interval_s` seconds until cancelled; a failed run is logged."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await run_sweeps(datetime.now().astimezone())
+        except Exception:
+            log.exception("Order sweep failed; retrying in %s s", interval_s)

@@ -1,0 +1,117 @@
+"""Fulfilment tables: the one order model (online and POS), its fulfilments, audit trail, cart."""
+
+from piccolo.columns import (
+    JSON,
+    ForeignKey,
+    Integer,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from catalog.tables import Variant
+from locations.tables import Location
+
+
+class Order(Table, tablename="orders"):
+    """What a consumer (online) or a walk-in customer (POS) bought: the parent order."""
+
+    #: Human-readable and unique, e.g. KQ20261125-000123.
+    number = Varchar(length=32, unique=True)
+    #: online | pos
+    channel = Varchar(length=8, default="online")
+    #: server.User id of the consumer; null for a walk-in customer at the POS.
+    customer_id = Integer(null=True, default=None, index=True)
+    #: The store that sold it at the POS; null for online orders.
+    store_location_id = Integer(null=True, default=None)
+    #: pending_payment | paid | completed | cancelled
+    status = Varchar(length=20, default="pending_payment", index=True)
+    #: Money in fen.
+    subtotal = Integer(default=0)
+    shipping = Integer(default=0)
+    discount = Integer(default=0)
+    total = Integer(default=0)
+    currency = Varchar(length=3, default="CNY")
+    #: sandbox | in_store | cod
+    payment_method = Varchar(length=16, default="sandbox")
+    #: The client's Idempotency-Key; unique per customer (composite index in the migration).
+    idempotency_key = Varchar(length=100, null=True, default=None)
+    #: Recipient and address for delivery: {name, phone, detail, ...}.
+    delivery_address = JSON(default={})
+    #: The consumer's position when ordering: {lat, lon} or {}.
+    position = JSON(default={})
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    paid_at = Timestamptz(null=True, default=None)
+    #: When a delivered order completes by itself unless the consumer complains.
+    auto_confirm_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class Fulfilment(Table):
+    """One location's share of an order, delivered or picked up (the sub-order)."""
+
+    order = ForeignKey(references=Order, index=True)
+    location = ForeignKey(references=Location, index=True)
+    #: delivery | pickup
+    method = Varchar(length=8)
+    #: The supplier shipping a delivery fulfilment (catalog.Supplier id); null for pickup.
+    supplier_id = Integer(null=True, default=None, index=True)
+    #: pickup: allocated | preparing | ready_for_pickup | collected | expired | cancelled;
+    #: delivery: allocated | shipped | delivered | cancelled
+    status = Varchar(length=20, default="allocated", index=True)
+    carrier = Varchar(length=50, default="")
+    tracking_number = Varchar(length=64, default="")
+    #: Numeric code typed at the POS (set when ready; the POS issue fills it).
+    short_code = Varchar(length=12, null=True, default=None)
+    #: Nonce of the signed pickup token (the POS issue fills it).
+    token_nonce = Varchar(length=64, null=True, default=None)
+    #: When the store expects a pickup to be ready.
+    ready_by = Timestamptz(null=True, default=None)
+    #: When an uncollected pickup expires.
+    pickup_deadline = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class OrderLine(Table):
+    """A variant bought in an order, with the name and price as they were at the time."""
+
+    order = ForeignKey(references=Order, index=True)
+    fulfilment = ForeignKey(references=Fulfilment, index=True)
+    variant = ForeignKey(references=Variant, index=True)
+    product_name = Varchar(length=200)
+    sku = Varchar(length=64)
+    supplier_id = Integer(index=True)
+    quantity = Integer()
+    #: Price of one unit in fen.
+    unit_price = Integer()
+    #: Discount on the whole line in fen.
+    discount = Integer(default=0)
+
+
+class OrderEvent(Table):
+    """The audit trail: every move of an order or a fulfilment, by whom and when."""
+
+    order = ForeignKey(references=Order, index=True)
+    fulfilment = ForeignKey(references=Fulfilment, null=True, default=None)
+    #: server.User id; null for the system (sweeps, payment callbacks).
+    actor_id = Integer(null=True, default=None)
+    #: placed | paid | payment_failed | cancelled | preparing | shipped | … (what happened)
+    kind = Varchar(length=32)
+    old_state = Varchar(length=20, default="")
+    new_state = Varchar(length=20, default="")
+    note = Varchar(length=255, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CartItem(Table):
+    """A variant in a cart: a logged-in consumer's, or a guest's (by session cart key)."""
+
+    #: server.User id; null for a guest cart.
+    user_id = Integer(null=True, default=None, index=True)
+    #: Random key kept in the guest's session; null once the cart belongs to an account.
+    session_key = Varchar(length=64, null=True, default=None, index=True)
+    variant = ForeignKey(references=Variant)
+    quantity = Integer(default=1)
+    created_at = Timestamptz(default=TimestamptzNow())
