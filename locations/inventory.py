@@ -149,6 +149,14 @@ async def stock_levels(
     return out
 
 
+async def current_level(user: CurrentUser, *, location_id: int, variant_id: int) -> dict[str, int]:
+    """On hand, reserved and available of one variant at one location (zeros if none)."""
+    check_variant_access(user, (await variants_info([variant_id])).get(variant_id), variant_id)
+    await check_location_access(user, location_id)
+    level = await _level(location_id, variant_id) or {"on_hand": 0, "reserved": 0}
+    return {**level, "available": level["on_hand"] - level["reserved"]}
+
+
 async def _level(location_id: int, variant_id: int) -> dict[str, Any] | None:
     return (
         await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
@@ -417,3 +425,13 @@ async def list_transfers(user: CurrentUser, *, open_only: bool = False) -> list[
     if open_only:
         query = query.where(Transfer.status == "in_transit")
     return await query.order_by(Transfer.id, ascending=False)
+
+
+async def variant_for_sku(user: CurrentUser, sku: str) -> VariantInfo:
+    """The variant with this SKU, if `user` may manage its stock."""
+    if not sku.strip():
+        raise InvalidStockChange("Enter a SKU")
+    variant = (await variants_by_sku([sku.strip()])).get(sku.strip())
+    check_variant_access(user, variant, sku.strip())
+    assert variant is not None
+    return variant

@@ -224,3 +224,9 @@ def hours_today(opening_hours: list[str], at: datetime | None = None) -> str:
     """Today's opening hours in China time ("" when closed today)."""
     local = (at or datetime.now(CHINA_TZ)).astimezone(CHINA_TZ)
     return opening_hours[local.weekday()] if len(opening_hours) == 7 else ""
+
+
+async def all_locations() -> list[dict[str, Any]]:
+    """Every location, active or not, by city then name (for the operator)."""
+    query = Location.select().order_by(Location.city).order_by(Location.name)
+    return await query.output(load_json=True)

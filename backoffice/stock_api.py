@@ -1,0 +1,245 @@
+"""Supplier console JSON API for stock: levels, adjustments, transfers, CSV import/export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from locations import inventory, stock_csv
+from server.auth.guards import current_user, roles
+from server.auth.roles import CurrentUser, Role
+from server.errors import InvalidInput
+
+STOCK_MANAGERS = roles(Role.SUPPLIER, Role.OPERATOR)
+
+
+def acting(request: Request[Any, Any, Any]) -> CurrentUser:
+    """The logged-in supplier staff or operator (the route guard has checked the role)."""
+    user = current_user(request)
+    assert user is not None
+    return user
+
+
+class StockChange(msgspec.Struct):
+    """Set `on_hand` to a counted figure, or add `delta` units (negative removes)."""
+
+    reason: str
+    on_hand: int | None = None
+    delta: int | None = None
+    note: str = ""
+    low_stock_threshold: int | None = None
+
+
+class LevelOut(msgspec.Struct):
+    """A stock row after a change."""
+
+    location_id: int
+    variant_id: int
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockRowOut(msgspec.Struct):
+    """A stock row as the console lists it."""
+
+    location_id: int
+    location_name: str
+    variant_id: int
+    sku: str
+    product_name: str
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock_threshold: int
+    low: bool
+
+
+class StockListOut(msgspec.Struct):
+    """Stock rows by location then SKU."""
+
+    items: list[StockRowOut]
+
+
+class LocationChoice(msgspec.Struct):
+    """A location the person may keep stock at."""
+
+    id: int
+    name: str
+    kind: str
+    city: str
+    owner_supplier_id: int | None
+
+
+class TransferIn(msgspec.Struct):
+    """Send units of a variant from one location to another."""
+
+    source_id: int
+    destination_id: int
+    variant_id: int
+    quantity: int
+    note: str = ""
+
+
+class TransferOut(msgspec.Struct):
+    """A transfer and where it stands."""
+
+    id: int
+    source_id: int
+    source_name: str
+    destination_id: int
+    destination_name: str
+    variant_id: int
+    sku: str
+    quantity: int
+    #: in_transit | received | cancelled
+    status: str
+    note: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class ImportOut(msgspec.Struct):
+    """What an import changed."""
+
+    rows: int
+    changed: int
+
+
+def transfer_out(row: dict[str, Any]) -> TransferOut:
+    """A transfer row as JSON."""
+    return TransferOut(**{k: row[k] for k in TransferOut.__struct_fields__})
+
+
+class SupplierStockApi(Controller):
+    """`/api/supplier/stock…`: a supplier's stock at each location (the operator's: all)."""
+
+    path = "/api/supplier/stock"
+    tags = ["supplier stock"]
+
+    @get("/", opt=STOCK_MANAGERS)
+    async def levels(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromQuery[int | None] = None,
+        low: FromQuery[bool] = False,
+    ) -> StockListOut:
+        """Own stock rows, optionally at one location or only those at or below threshold."""
+        rows = await inventory.stock_levels(acting(request), location_id=location_id, low_only=low)
+        return StockListOut(
+            items=[StockRowOut(**{k: r[k] for k in StockRowOut.__struct_fields__}) for r in rows]
+        )
+
+    @get("/locations", opt=STOCK_MANAGERS)
+    async def locations(self, request: Request[Any, Any, Any]) -> list[LocationChoice]:
+        """Locations where the person may keep stock (the operator's and the supplier's own)."""
+        return [
+            LocationChoice(**{k: r[k] for k in LocationChoice.__struct_fields__})
+            for r in await inventory.usable_locations(acting(request))
+        ]
+
+    @put("/{location_id:int}/{variant_id:int}", opt=STOCK_MANAGERS)
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        variant_id: FromPath[int],
+        data: JSONBody[StockChange],
+    ) -> LevelOut:
+        """Set on_hand (a count) or adjust it by a delta, with a reason; never below reserved."""
+        user = acting(request)
+        if data.low_stock_threshold is not None:
+            await inventory.set_low_stock_threshold(
+                user,
+                location_id=location_id,
+                variant_id=variant_id,
+                threshold=data.low_stock_threshold,
+            )
+            if data.on_hand is None and data.delta is None:
+                level = await inventory.current_level(
+                    user, location_id=location_id, variant_id=variant_id
+                )
+                return LevelOut(location_id=location_id, variant_id=variant_id, **level)
+        level = await inventory.adjust_stock(
+            user,
+            location_id=location_id,
+            variant_id=variant_id,
+            reason=data.reason,
+            on_hand=data.on_hand,
+            delta=data.delta,
+            note=data.note,
+        )
+        return LevelOut(location_id=location_id, variant_id=variant_id, **level)
+
+    @get("/transfers", opt=STOCK_MANAGERS)
+    async def transfers(
+        self, request: Request[Any, Any, Any], open: FromQuery[bool] = False
+    ) -> list[TransferOut]:
+        """Transfers of own variants, newest first; `open=1` for those still in transit."""
+        rows = await inventory.list_transfers(acting(request), open_only=open)
+        return [transfer_out(r) for r in rows]
+
+    @post("/transfers", opt=STOCK_MANAGERS, status_code=HTTP_201_CREATED)
+    async def start_transfer(
+        self, request: Request[Any, Any, Any], data: JSONBody[TransferIn]
+    ) -> TransferOut:
+        """Send available units to another location: they leave the source now."""
+        user = acting(request)
+        transfer_id = await inventory.start_transfer(
+            user,
+            source_id=data.source_id,
+            destination_id=data.destination_id,
+            variant_id=data.variant_id,
+            quantity=data.quantity,
+            note=data.note,
+        )
+        rows = await inventory.list_transfers(user)
+        return transfer_out(next(r for r in rows if r["id"] == transfer_id))
+
+    @post("/transfers/{transfer_id:int}/receive", opt=STOCK_MANAGERS, status_code=200)
+    async def receive_transfer(
+        self, request: Request[Any, Any, Any], transfer_id: FromPath[int]
+    ) -> TransferOut:
+        """Book a transfer's units in at its destination (once)."""
+        return await self._close(request, transfer_id, cancel=False)
+
+    @post("/transfers/{transfer_id:int}/cancel", opt=STOCK_MANAGERS, status_code=200)
+    async def cancel_transfer(
+        self, request: Request[Any, Any, Any], transfer_id: FromPath[int]
+    ) -> TransferOut:
+        """Call a transfer back: its units return to the source (once)."""
+        return await self._close(request, transfer_id, cancel=True)
+
+    async def _close(
+        self, request: Request[Any, Any, Any], transfer_id: int, *, cancel: bool
+    ) -> TransferOut:
+        user = acting(request)
+        await inventory.close_transfer(user, transfer_id, cancel=cancel)
+        rows = await inventory.list_transfers(user)
+        return transfer_out(next(r for r in rows if r["id"] == transfer_id))
+
+    @get("/export.csv", opt=STOCK_MANAGERS, media_type="text/csv")
+    async def export(
+        self, request: Request[Any, Any, Any], location_id: FromQuery[int | None] = None
+    ) -> Response[str]:
+        """Own stock as CSV (UTF-8 with BOM); the file can be edited and imported back."""
+        text = await stock_csv.export_stock_csv(acting(request), location_id=location_id)
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="stock.csv"'},
+        )
+
+    @post("/import", opt=STOCK_MANAGERS, status_code=200)
+    async def import_csv(self, request: Request[Any, Any, Any]) -> ImportOut:
+        """Apply a CSV (request body, `text/csv`) all-or-nothing; bad lines are named."""
+        body = await request.body()
+        if not body.strip():
+            raise InvalidInput("Send the CSV file as the request body")
+        result = await stock_csv.import_stock_csv(acting(request), body)
+        return ImportOut(rows=result.rows, changed=result.changed)

@@ -1,0 +1,63 @@
+"""Consumer pages for locations: the store finder and the "nearby stores" product fragment."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from locations.finder import (
+    DEFAULT_CITY,
+    DEFAULT_POINT,
+    check_point,
+    find_stores,
+    variant_availability,
+)
+from server.auth.guards import public
+
+
+class StoresPages(Controller):
+    """`/stores` and `/fragments/variants/{id}/nearby`."""
+
+    include_in_schema = False
+
+    @get("/stores", opt=public())
+    async def stores(
+        self, lat: FromQuery[float | None] = None, lon: FromQuery[float | None] = None
+    ) -> Template:
+        """Stores nearest to the visitor's position, or every store grouped by city."""
+        point = check_point(lat, lon)
+        cards = await find_stores(point, limit=30)
+        cities = (
+            []
+            if point
+            else [(city, list(group)) for city, group in groupby(cards, key=lambda c: c.city)]
+        )
+        return Template(
+            "storefront/stores.html",
+            context={"point": point, "stores": cards, "cities": cities},
+        )
+
+    @get("/fragments/variants/{variant_id:int}/nearby", opt=public())
+    async def nearby(
+        self,
+        variant_id: FromPath[int],
+        lat: FromQuery[float | None] = None,
+        lon: FromQuery[float | None] = None,
+        limit: FromQuery[int] = 5,
+    ) -> Template:
+        """The htmx fragment a product page loads into `<section id="nearby-stores">`."""
+        point = check_point(lat, lon)
+        stores = await variant_availability(variant_id, point or DEFAULT_POINT, limit=limit)
+        return Template(
+            "storefront/nearby_stores.html",
+            context={
+                "variant_id": variant_id,
+                "stores": stores,
+                "holding": sum(1 for s in stores if s.available > 0),
+                "default_point": point is None,
+                "default_city": DEFAULT_CITY,
+            },
+        )
