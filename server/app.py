@@ -20,6 +20,10 @@ from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
+from backoffice.locations_api import OperatorLocationsApi
+from backoffice.locations_pages import OperatorLocationsPages
+from backoffice.stock_api import SupplierStockApi
+from backoffice.stock_pages import SupplierStockPages
 from server.auth.api import AuthApi
 from server.auth.guards import authorize
 from server.auth.middleware import SessionUserMiddleware
@@ -36,6 +40,8 @@ from server.settings import Settings, get_settings
 from server.templating import template_config
 from storefront.api import StorefrontApi
 from storefront.pages import StorefrontPages
+from storefront.stores_api import StoresApi
+from storefront.stores_pages import StoresPages
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
 #: session cookie, which a cross-site POST does not carry.
@@ -100,6 +106,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountPages,
             StorefrontApi,
             StorefrontPages,
+            StoresApi,
+            StoresPages,
+            SupplierStockApi,
+            SupplierStockPages,
+            OperatorLocationsApi,
+            OperatorLocationsPages,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
