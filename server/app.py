@@ -40,6 +40,7 @@ from server.settings import Settings, get_settings
 from server.templating import template_config
 from storefront.api import StorefrontApi
 from storefront.pages import StorefrontPages
+from storefront.payment_pages import PaymentApi, PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountPages,
             StorefrontApi,
             StorefrontPages,
+            PaymentApi,
+            PaymentPages,
             StoresApi,
             StoresPages,
             SupplierStockApi,

@@ -1,0 +1,217 @@
+"""Payment pages and API: provider webhooks and the sandbox provider's hosted pay page.
+
+The page layer is where payments meet orders: `payments` verifies and records a callback,
+and the hook passed to it here moves the order (`fulfilment.orders`) inside the same
+transaction. The sandbox pay page signs its result exactly as the sandbox provider's server
+would and sends it down the same verification path as a real webhook call.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
+
+from fulfilment.errors import OrderNotPayable
+from fulfilment.orders import mark_order_paid, mark_payment_failed
+from payments.errors import InvalidPayment, PaymentConflict
+from payments.sandbox import sign_callback
+from payments.service import (
+    PaymentResult,
+    PaymentView,
+    customer_payment,
+    handle_webhook,
+    refund_order_payments,
+)
+from server.auth.guards import current_user, logged_in, public
+from server.auth.roles import CurrentUser
+
+#: Stored on the refund when money arrives for an order that was cancelled meanwhile.
+LATE_PAYMENT_REASON = "The order was cancelled before its payment arrived"
+
+
+class WebhookReply(msgspec.Struct, omit_defaults=True):
+    """What the platform answers a provider: processed, or a duplicate it already had."""
+
+    result: Literal["processed", "duplicate"]
+    payment_id: int | None = None
+    order_id: int | None = None
+    status: str | None = None
+
+
+class RefundOut(msgspec.Struct):
+    """A refund of a payment."""
+
+    id: int
+    amount: int
+    reason: str
+    status: str
+    created_at: datetime
+
+
+class PaymentOut(msgspec.Struct):
+    """A payment as the consumer sees it on the pay page."""
+
+    id: int
+    order_id: int
+    order_number: str
+    provider: str
+    method: str
+    amount: int
+    refunded_amount: int
+    currency: str
+    status: str
+    pay_url: str | None
+    created_at: datetime
+    refunds: list[RefundOut]
+
+
+class SandboxResult(msgspec.Struct):
+    """The consumer's choice on the sandbox pay page."""
+
+    status: Literal["succeeded", "failed"]
+
+
+class SandboxForm(msgspec.Struct):
+    """The pay page form: which button was pressed."""
+
+    outcome: str = ""
+
+
+def payment_out(payment: PaymentView) -> PaymentOut:
+    """A payment as JSON."""
+    return PaymentOut(
+        id=payment.id,
+        order_id=payment.order_id,
+        order_number=payment.order_number,
+        provider=payment.provider,
+        method=payment.method,
+        amount=payment.amount,
+        refunded_amount=payment.refunded_amount,
+        currency=payment.currency,
+        status=payment.status,
+        pay_url=payment.pay_url,
+        created_at=payment.created_at,
+        refunds=[
+            RefundOut(
+                id=r.id, amount=r.amount, reason=r.reason, status=r.status, created_at=r.created_at
+            )
+            for r in payment.refunds
+        ],
+    )
+
+
+async def _move_order(result: PaymentResult) -> None:
+    """Carry a payment's new state over to its order (inside the callback's transaction)."""
+    if not result.newly_changed:
+        return
+    if result.status == "failed":
+        await mark_payment_failed(result.order_id, payment_id=result.payment_id)
+        return
+    try:
+        await mark_order_paid(result.order_id, payment_id=result.payment_id)
+    except OrderNotPayable:
+        await refund_order_payments(order_id=result.order_id, reason=LATE_PAYMENT_REASON)
+
+
+async def process_callback(provider: str, body: bytes, headers: Any) -> WebhookReply:
+    """Verify a provider's raw callback, record it once and move the order along."""
+    result = await handle_webhook(provider, body, headers, then=_move_order)
+    if result is None:
+        return WebhookReply(result="duplicate")
+    return WebhookReply(
+        result="processed",
+        payment_id=result.payment_id,
+        order_id=result.order_id,
+        status=result.status,
+    )
+
+
+async def pay_in_sandbox(payment_id: int, user: CurrentUser, outcome: str) -> PaymentView:
+    """Act as the sandbox cashier: sign the consumer's result and deliver it as a callback."""
+    if outcome not in ("succeeded", "failed"):
+        raise InvalidPayment("Choose whether the payment succeeds or fails")
+    payment = await customer_payment(payment_id, user.id)
+    if payment.provider != "sandbox":
+        raise InvalidPayment("This payment is not made through the sandbox")
+    if payment.status != "pending":
+        raise PaymentConflict("This payment is no longer waiting to be paid")
+    body, headers = sign_callback(
+        {
+            "payment_id": payment.id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "status": outcome,
+        }
+    )
+    await process_callback("sandbox", body, headers)
+    return await customer_payment(payment_id, user.id)
+
+
+def _user(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the route is logged_in()
+    return user
+
+
+class PaymentApi(Controller):
+    """Provider webhooks and the JSON twin of the sandbox pay page."""
+
+    path = "/api"
+    tags = ["payments"]
+
+    @post("/payments/{provider:str}/webhook", opt=public(), status_code=HTTP_200_OK)
+    async def webhook(
+        self, request: Request[Any, Any, Any], provider: FromPath[str]
+    ) -> WebhookReply:
+        """A provider's signed callback: 200 processed or duplicate; 400 when not genuine.
+
+        The signature is the authentication: an altered, unsigned or stale callback is
+        refused with 400 and changes nothing; a replayed one is answered `duplicate`.
+        An unknown provider, or one that sends no callbacks, is 404.
+        """
+        return await process_callback(provider, await request.body(), request.headers)
+
+    @get("/pay/sandbox/{payment_id:int}", opt=logged_in())
+    async def sandbox_payment(
+        self, request: Request[Any, Any, Any], payment_id: FromPath[int]
+    ) -> PaymentOut:
+        """A sandbox payment of the consumer's own order (403 for anyone else's)."""
+        return payment_out(await customer_payment(payment_id, _user(request).id))
+
+    @post("/pay/sandbox/{payment_id:int}", opt=logged_in(), status_code=HTTP_200_OK)
+    async def sandbox_pay(
+        self, request: Request[Any, Any, Any], payment_id: FromPath[int], data: SandboxResult
+    ) -> PaymentOut:
+        """Pay (or fail to pay) a pending sandbox payment, as the hosted page's buttons do."""
+        return payment_out(await pay_in_sandbox(payment_id, _user(request), data.status))
+
+
+class PaymentPages(Controller):
+    """The sandbox provider's hosted pay page."""
+
+    include_in_schema = False
+
+    @get("/pay/sandbox/{payment_id:int}", opt=logged_in())
+    async def sandbox_page(
+        self, request: Request[Any, Any, Any], payment_id: FromPath[int]
+    ) -> Template:
+        """The amount, the order number, and the buttons to pay or fail."""
+        payment = await customer_payment(payment_id, _user(request).id)
+        return Template("storefront/pay_sandbox.html", context={"payment": payment})
+
+    @post("/pay/sandbox/{payment_id:int}", opt=logged_in())
+    async def sandbox_submit(
+        self,
+        request: Request[Any, Any, Any],
+        payment_id: FromPath[int],
+        data: URLEncodedBody[SandboxForm],
+    ) -> Redirect:
+        """Deliver the chosen result and go back to the order page."""
+        payment = await pay_in_sandbox(payment_id, _user(request), data.outcome)
+        return Redirect(f"/orders/{payment.order_id}", status_code=HTTP_303_SEE_OTHER)
