@@ -20,6 +20,7 @@ class CategoryNode:
     name_en: str
     parent_id: int | None
     children: list[CategoryNode]
+    position: int = 0
 
 
 async def create_category(
@@ -50,7 +51,9 @@ async def category_tree() -> list[CategoryNode]:
     """All categories as a forest, ordered by position then name."""
     rows = await Category.select().order_by(Category.position).order_by(Category.id)
     nodes = {
-        r["id"]: CategoryNode(r["id"], r["slug"], r["name_zh"], r["name_en"], r["parent"], [])
+        r["id"]: CategoryNode(
+            r["id"], r["slug"], r["name_zh"], r["name_en"], r["parent"], [], r["position"]
+        )
         for r in rows
     }
     roots: list[CategoryNode] = []

@@ -331,7 +331,10 @@ async def listed_product(product_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise ProductNotFound("No product {id}", id=product_id)
-    return await _detail(row, all_variants=False)
+    detail = await _detail(row, all_variants=False)
+    if not detail["variants"]:
+        raise ProductNotFound("No product {id}", id=product_id)
+    return detail
 
 
 async def product_for_staff(user: CurrentUser, product_id: int) -> dict[str, Any]:

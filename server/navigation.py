@@ -11,8 +11,8 @@ from server.auth.roles import CurrentUser, Role
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
     Role.CONSUMER: [],
     Role.STAFF: [],
-    Role.SUPPLIER: [],
-    Role.OPERATOR: [],
+    Role.SUPPLIER: [("/supplier", "Supplier console")],
+    Role.OPERATOR: [("/operator", "Operator console")],
 }
 
 
