@@ -66,6 +66,8 @@ class CsvRejected(InvalidInput):
         self.extra["errors"] = [
             {"line": n, "problem": template.format(**p)} for n, template, p in self.lines
         ]
+        english = " ".join(f"Line {e['line']}: {e['problem']}" for e in self.extra["errors"])
+        self.args = (f"{self.args[0]} {english}".strip(),)
 
     def localized(self) -> str:
         """The message, then each bad line and its problem, in the visitor's language."""
