@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from litestar import Litestar
@@ -20,6 +21,10 @@ from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
+from fulfilment.sweeps import sweep_forever, sweeps_enabled
+
+from backoffice.fulfilment_api import SupplierFulfilmentApi
+from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi
 from backoffice.locations_pages import OperatorLocationsPages
 from backoffice.stock_api import SupplierStockApi
@@ -39,6 +44,12 @@ from server.realtime_routes import pos_socket, stock_socket
 from server.settings import Settings, get_settings
 from server.templating import template_config
 from storefront.api import StorefrontApi
+from storefront.cart_api import CartApi
+from storefront.cart_pages import CartPages
+from storefront.checkout_api import CheckoutApi
+from storefront.checkout_pages import CheckoutPages
+from storefront.order_api import OrderApi
+from storefront.order_pages import OrderPages
 from storefront.pages import StorefrontPages
 from storefront.payment_pages import PaymentApi, PaymentPages
 from storefront.stores_api import StoresApi
@@ -68,6 +79,21 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         if opened:
             await release_engine(engine)
+
+
+@asynccontextmanager
+async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Run the order sweeps every minute while the app runs (off: KUAIQU_DISABLE_SWEEPS=1)."""
+    if not sweeps_enabled():
+        yield
+        return
+    task = asyncio.create_task(sweep_forever(), name="kuaiqu-order-sweeps")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 def realtime_lifespan(channels: ChannelsPlugin) -> Any:
@@ -107,6 +133,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountPages,
             StorefrontApi,
             StorefrontPages,
+            CartApi,
+            CartPages,
+            CheckoutApi,
+            CheckoutPages,
+            OrderApi,
+            OrderPages,
+            SupplierFulfilmentApi,
+            SupplierFulfilmentPages,
             PaymentApi,
             PaymentPages,
             StoresApi,
@@ -138,7 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin()],
         ),
         plugins=[channels],
-        lifespan=[database_lifespan, realtime_lifespan(channels)],
+        lifespan=[database_lifespan, realtime_lifespan(channels), sweeps_lifespan],
         state=State({"settings": settings}),
         debug=settings.debug,
     )
