@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from fulfilment.cart import CART_SESSION_KEY, merge_guest_cart
 from server.auth import accounts
 from server.auth.guards import current_user, logged_in, public
 from server.auth.middleware import SESSION_USER_KEY
@@ -57,6 +58,14 @@ def start_session(request: Request[Any, Any, Any], user: CurrentUser) -> None:
     request.set_session({SESSION_USER_KEY: user.id})
 
 
+async def log_in(request: Request[Any, Any, Any], user: CurrentUser) -> None:
+    """Start `user`'s session and move the guest cart of the old session into the account."""
+    session = request.scope.get("session")
+    cart_key = session.get(CART_SESSION_KEY) if isinstance(session, dict) else None
+    start_session(request, user)
+    await merge_guest_cart(cart_key, user.id)
+
+
 class AuthApi(Controller):
     """`/api/auth/*` and `/api/me`."""
 
@@ -71,14 +80,14 @@ class AuthApi(Controller):
         user = await accounts.register_consumer(
             email=data.email, password=data.password, name=data.name
         )
-        start_session(request, user)
+        await log_in(request, user)
         return user_out(user)
 
     @post("/auth/login", status_code=HTTP_200_OK, opt=public())
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]) -> UserOut:
         """Check the password and start a session (the cookie works for pages too)."""
         user = await accounts.authenticate(data.email, data.password)
-        start_session(request, user)
+        await log_in(request, user)
         return user_out(user)
 
     @post("/auth/logout", status_code=HTTP_200_OK, opt=public())

@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from server.auth import accounts
-from server.auth.api import start_session
+from server.auth.api import log_in
 from server.auth.guards import current_user, logged_in, public
 from server.auth.roles import CurrentUser
 from server.errors import DomainError
@@ -66,7 +66,7 @@ class AccountPages(Controller):
                 context={"form": msgspec.structs.asdict(data), "error": error.localized()},
                 status_code=error.status_code,
             )
-        start_session(request, user)
+        await log_in(request, user)
         flash(request, gettext("Welcome back, {name}").format(name=user.name), "success")
         return Redirect(safe_next(data.next, user))
 
@@ -91,7 +91,7 @@ class AccountPages(Controller):
                 context={"form": form, "error": error.localized()},
                 status_code=error.status_code,
             )
-        start_session(request, user)
+        await log_in(request, user)
         flash(request, gettext("Welcome to Kuaiqu, {name}").format(name=user.name), "success")
         return Redirect(safe_next(data.next, user))
 

@@ -1,0 +1,113 @@
+"""Supplier JSON API for delivery fulfilments: list own, ship with tracking, mark delivered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from fulfilment.errors import FulfilmentNotFound
+from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
+from fulfilment.views import FulfilmentView
+from server.auth.guards import current_user, roles
+from server.auth.roles import Role
+
+
+class ShipIn(msgspec.Struct):
+    """The carrier and its tracking number."""
+
+    carrier: str
+    tracking_number: str
+
+
+class ShipmentLineOut(msgspec.Struct):
+    """A variant in the parcel."""
+
+    variant_id: int
+    product_name: str
+    sku: str
+    quantity: int
+
+
+class ShipmentOut(msgspec.Struct):
+    """A supplier's delivery fulfilment (only its own lines)."""
+
+    id: int
+    order_id: int
+    location_id: int
+    location_name: str
+    status: str
+    carrier: str
+    tracking_number: str
+    lines: list[ShipmentLineOut]
+    updated_at: datetime | None = None
+
+
+def shipment_out(f: FulfilmentView) -> ShipmentOut:
+    """A fulfilment as the supplier sees it."""
+    return ShipmentOut(
+        id=f.id,
+        order_id=f.order_id,
+        location_id=f.location_id,
+        location_name=f.location_name,
+        status=f.status,
+        carrier=f.carrier,
+        tracking_number=f.tracking_number,
+        lines=[
+            ShipmentLineOut(ln.variant_id, ln.product_name, ln.sku, ln.quantity) for ln in f.lines
+        ],
+    )
+
+
+def supplier_of(request: Request[Any, Any, Any]) -> int:
+    """The supplier the logged-in supplier staff acts for."""
+    user = current_user(request)
+    if user is None or user.supplier_id is None:
+        raise FulfilmentNotFound("Your account is not linked to a supplier")
+    return user.supplier_id
+
+
+class SupplierFulfilmentApi(Controller):
+    """`/api/supplier/fulfilments…`: a supplier's parcels to ship."""
+
+    path = "/api/supplier/fulfilments"
+    tags = ["supplier"]
+
+    @get("/", opt=roles(Role.SUPPLIER))
+    async def list_shipments(
+        self, request: Request[Any, Any, Any], status: FromQuery[str | None] = None
+    ) -> list[ShipmentOut]:
+        """My delivery fulfilments, newest first (`?status=allocated` for those to ship)."""
+        return [
+            shipment_out(f) for f in await supplier_fulfilments(supplier_of(request), status=status)
+        ]
+
+    @post("/{fulfilment_id:int}/ship", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
+    async def ship(
+        self, request: Request[Any, Any, Any], fulfilment_id: FromPath[int], data: JSONBody[ShipIn]
+    ) -> ShipmentOut:
+        """Hand the parcel to a carrier: reserved units become sold, the consumer is told."""
+        user = current_user(request)
+        shipped = await ship_fulfilment(
+            supplier_of(request),
+            fulfilment_id,
+            carrier=data.carrier,
+            tracking_number=data.tracking_number,
+            actor_id=user.id if user else None,
+        )
+        return shipment_out(shipped)
+
+    @post("/{fulfilment_id:int}/deliver", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
+    async def deliver(
+        self, request: Request[Any, Any, Any], fulfilment_id: FromPath[int]
+    ) -> ShipmentOut:
+        """The carrier delivered the parcel."""
+        user = current_user(request)
+        delivered = await mark_delivered(
+            supplier_of(request), fulfilment_id, actor_id=user.id if user else None
+        )
+        return shipment_out(delivered)

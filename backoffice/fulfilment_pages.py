@@ -1,0 +1,78 @@
+"""Supplier console page: delivery fulfilments to ship, with carrier and tracking number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from backoffice.fulfilment_api import supplier_of
+from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
+from server.auth.guards import current_user, roles
+from server.auth.roles import Role
+from server.errors import DomainError
+from server.i18n import gettext
+
+
+class ShipForm(msgspec.Struct):
+    """Carrier and tracking number typed by the supplier's staff."""
+
+    carrier: str = ""
+    tracking_number: str = ""
+
+
+class SupplierFulfilmentPages(Controller):
+    """`/supplier/fulfilments`: the supplier's parcels."""
+
+    include_in_schema = False
+
+    @get("/supplier/fulfilments", opt=roles(Role.SUPPLIER))
+    async def list_page(
+        self, request: Request[Any, Any, Any], status: FromQuery[str | None] = None
+    ) -> Template:
+        """Parcels to ship first, then shipped and delivered ones."""
+        shipments = await supplier_fulfilments(supplier_of(request), status=status or None)
+        return Template(
+            "backoffice/fulfilments.html", context={"shipments": shipments, "status": status}
+        )
+
+    @post("/supplier/fulfilments/{fulfilment_id:int}/ship", opt=roles(Role.SUPPLIER))
+    async def ship(
+        self,
+        request: Request[Any, Any, Any],
+        fulfilment_id: FromPath[int],
+        data: URLEncodedBody[ShipForm],
+    ) -> Redirect:
+        """Ship a parcel with its tracking number."""
+        user = current_user(request)
+        try:
+            await ship_fulfilment(
+                supplier_of(request),
+                fulfilment_id,
+                carrier=data.carrier,
+                tracking_number=data.tracking_number,
+                actor_id=user.id if user else None,
+            )
+            flash(request, gettext("Shipped: the customer can track the parcel now"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect("/supplier/fulfilments")
+
+    @post("/supplier/fulfilments/{fulfilment_id:int}/deliver", opt=roles(Role.SUPPLIER))
+    async def deliver(
+        self, request: Request[Any, Any, Any], fulfilment_id: FromPath[int]
+    ) -> Redirect:
+        """Mark a parcel delivered."""
+        user = current_user(request)
+        try:
+            await mark_delivered(
+                supplier_of(request), fulfilment_id, actor_id=user.id if user else None
+            )
+            flash(request, gettext("Marked as delivered"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect("/supplier/fulfilments")

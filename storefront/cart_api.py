@@ -1,0 +1,105 @@
+"""Cart JSON API: `GET|POST|PATCH|DELETE /api/cart/items` for guests and consumers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from fulfilment.cart import Cart, add_to_cart, cart_of, remove_from_cart, set_quantity
+from server.auth.guards import public
+from storefront.cart_session import cart_owner
+
+
+class CartItemIn(msgspec.Struct):
+    """A variant and how many to add (POST) or to hold (PATCH; 0 removes it)."""
+
+    variant_id: int
+    quantity: int = 1
+
+
+class CartLineOut(msgspec.Struct):
+    """A line of the cart."""
+
+    variant_id: int
+    product_id: int
+    product_name: str
+    sku: str
+    options: dict[str, str]
+    supplier_id: int
+    supplier_name: str
+    unit_price: int
+    quantity: int
+    line_total: int
+    currency: str
+    available: int
+    on_sale: bool
+
+
+class CartOut(msgspec.Struct):
+    """The cart."""
+
+    items: list[CartLineOut]
+    subtotal: int
+    currency: str
+    count: int
+
+
+def cart_out(cart: Cart) -> CartOut:
+    """A cart as JSON."""
+    return CartOut(
+        items=[
+            CartLineOut(
+                variant_id=ln.variant_id,
+                product_id=ln.product_id,
+                product_name=ln.product_name,
+                sku=ln.sku,
+                options=ln.options,
+                supplier_id=ln.supplier_id,
+                supplier_name=ln.supplier_name,
+                unit_price=ln.unit_price,
+                quantity=ln.quantity,
+                line_total=ln.line_total,
+                currency=ln.currency,
+                available=ln.available,
+                on_sale=ln.on_sale,
+            )
+            for ln in cart.lines
+        ],
+        subtotal=cart.subtotal,
+        currency=cart.currency,
+        count=cart.count,
+    )
+
+
+class CartApi(Controller):
+    """The cart of the logged-in consumer, or of the guest's session (merged at login)."""
+
+    path = "/api/cart/items"
+    tags = ["cart"]
+
+    @get("/", opt=public())
+    async def items(self, request: Request[Any, Any, Any]) -> CartOut:
+        """What is in the cart, at today's prices, with how many can be had."""
+        return cart_out(await cart_of(cart_owner(request)))
+
+    @post("/", status_code=HTTP_201_CREATED, opt=public())
+    async def add(self, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]) -> CartOut:
+        """Add units of a variant; 409 when more than can be had anywhere."""
+        owner = cart_owner(request, create=True)
+        return cart_out(await add_to_cart(owner, data.variant_id, data.quantity))
+
+    @patch("/", status_code=HTTP_200_OK, opt=public())
+    async def change(self, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]) -> CartOut:
+        """Set how many of a variant the cart holds (0 removes it)."""
+        return cart_out(await set_quantity(cart_owner(request), data.variant_id, data.quantity))
+
+    @delete("/", status_code=HTTP_200_OK, opt=public())
+    async def remove(
+        self, request: Request[Any, Any, Any], variant_id: FromQuery[int | None] = None
+    ) -> CartOut:
+        """Remove a variant (`?variant_id=`), or empty the cart."""
+        return cart_out(await remove_from_cart(cart_owner(request), variant_id))

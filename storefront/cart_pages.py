@@ -1,0 +1,90 @@
+"""Cart pages: `/cart`, and the add-to-cart / buy-now form of the product page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote as urlquote
+from urllib.parse import urlparse
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from fulfilment.cart import add_to_cart, cart_of, check_can_have, remove_from_cart, set_quantity
+from server.auth.guards import current_user, public
+from server.errors import DomainError
+from server.i18n import gettext
+from storefront.cart_session import cart_owner
+
+
+class AddForm(msgspec.Struct):
+    """The product page's form: a variant, how many, and whether to buy it now."""
+
+    variant_id: int
+    quantity: int = 1
+    buy_now: str = ""
+
+
+class QuantityForm(msgspec.Struct):
+    """A cart line's new quantity (0 removes it)."""
+
+    variant_id: int
+    quantity: int = 0
+
+
+def _back(request: Request[Any, Any, Any]) -> str:
+    """The local page the form was posted from, else the cart."""
+    referer = urlparse(request.headers.get("referer", ""))
+    if referer.path.startswith("/") and not referer.path.startswith("//"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/cart"
+
+
+class CartPages(Controller):
+    """HTML cart."""
+
+    include_in_schema = False
+
+    @get("/cart", opt=public())
+    async def cart_page(self, request: Request[Any, Any, Any]) -> Template:
+        """The cart grouped by supplier, with totals and a checkout button."""
+        cart = await cart_of(cart_owner(request))
+        groups: dict[str, list[Any]] = {}
+        for line in cart.lines:
+            groups.setdefault(line.supplier_name, []).append(line)
+        return Template("storefront/cart.html", context={"cart": cart, "groups": groups})
+
+    @post("/cart/items", opt=public())
+    async def add(self, request: Request[Any, Any, Any], data: URLEncodedBody[AddForm]) -> Redirect:
+        """Add to the cart and go back with a message, or go straight to checkout (buy now)."""
+        try:
+            if data.buy_now:
+                await check_can_have(data.variant_id, data.quantity)
+            else:
+                await add_to_cart(cart_owner(request, create=True), data.variant_id, data.quantity)
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+            return Redirect(_back(request))
+        if data.buy_now:
+            target = f"/checkout?buy_now={data.variant_id}:{data.quantity}"
+            if current_user(request) is None:
+                return Redirect(f"/login?next={urlquote(target, safe='')}")
+            return Redirect(target)
+        flash(request, gettext("Added to your cart"), "success")
+        return Redirect(_back(request))
+
+    @post("/cart/items/update", opt=public())
+    async def update(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[QuantityForm]
+    ) -> Redirect:
+        """Change a line's quantity (0 removes it)."""
+        try:
+            if data.quantity <= 0:
+                await remove_from_cart(cart_owner(request), data.variant_id)
+            else:
+                await set_quantity(cart_owner(request), data.variant_id, data.quantity)
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect("/cart")

@@ -1,0 +1,153 @@
+"""Checkout JSON API: `POST /api/checkout/quote` and the bodies shared with `POST /api/orders`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, post
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
+from server.auth.guards import public
+from server.i18n import gettext
+
+
+class LineIn(msgspec.Struct):
+    """A variant and how many."""
+
+    variant_id: int
+    quantity: int
+
+
+class PositionIn(msgspec.Struct):
+    """Where the consumer is (WGS84 degrees)."""
+
+    lat: float
+    lon: float
+
+
+class QuoteIn(msgspec.Struct):
+    """What to buy and how: pickup at a store, or delivery."""
+
+    lines: list[LineIn]
+    method: str
+    position: PositionIn | None = None
+    #: For delivery, the recipient {name, phone, detail, province?, city?, district?};
+    #: placed on the map when no position is given.
+    address: dict[str, Any] | None = None
+    location_id: int | None = None
+    #: Accepted and ignored until promotions land.
+    coupons: list[str] = []
+
+
+class OrderIn(QuoteIn):
+    """The quote's body and how to pay."""
+
+    payment_method: str = "sandbox"
+
+
+class QuoteLineOut(msgspec.Struct):
+    """A variant and how many, in one fulfilment."""
+
+    variant_id: int
+    quantity: int
+
+
+class PlannedOut(msgspec.Struct):
+    """One location's share of the order."""
+
+    method: str
+    location_id: int
+    location_name: str
+    supplier_id: int | None
+    lines: list[QuoteLineOut]
+    ready_at: datetime | None
+
+
+class CandidateOut(msgspec.Struct):
+    """A pickup store near the consumer and what it holds."""
+
+    location_id: int
+    name: str
+    address: str
+    distance_m: int
+    holds_all: bool
+    opening_hours: list[str]
+    ready_at: datetime | None
+    available: list[QuoteLineOut]
+
+
+class QuoteOut(msgspec.Struct):
+    """The fulfilment plan and the price."""
+
+    fulfilments: list[PlannedOut]
+    candidates: list[CandidateOut]
+    subtotal: int
+    shipping: int
+    discount: int
+    total: int
+    currency: str
+    notes: list[str]
+
+
+def checkout_request(data: QuoteIn) -> CheckoutRequest:
+    """The domain request of a quote or order body."""
+    return CheckoutRequest(
+        lines=[LineRequest(ln.variant_id, ln.quantity) for ln in data.lines],
+        method=data.method,
+        position=(data.position.lat, data.position.lon) if data.position else None,
+        address=data.address or {},
+        location_id=data.location_id,
+    )
+
+
+def quote_out(quoted: Quote) -> QuoteOut:
+    """A quote as JSON, notes in the visitor's language."""
+    plan = quoted.plan
+    return QuoteOut(
+        fulfilments=[
+            PlannedOut(
+                method=f.method,
+                location_id=f.location_id,
+                location_name=f.location_name,
+                supplier_id=f.supplier_id,
+                lines=[QuoteLineOut(v, q) for v, q in sorted(f.lines.items())],
+                ready_at=f.ready_at,
+            )
+            for f in plan.fulfilments
+        ],
+        candidates=[
+            CandidateOut(
+                location_id=c.location_id,
+                name=c.name,
+                address=c.address,
+                distance_m=round(c.distance_m),
+                holds_all=c.holds_all,
+                opening_hours=c.opening_hours,
+                ready_at=plan.ready_at.get(c.location_id),
+                available=[QuoteLineOut(v, q) for v, q in sorted(c.available.items())],
+            )
+            for c in plan.candidates
+        ],
+        subtotal=quoted.subtotal,
+        shipping=quoted.shipping,
+        discount=quoted.discount,
+        total=quoted.total,
+        currency=quoted.currency,
+        notes=[gettext(n.message).format(**n.params) for n in plan.notes],
+    )
+
+
+class CheckoutApi(Controller):
+    """Quote an order."""
+
+    path = "/api"
+    tags = ["checkout"]
+
+    @post("/checkout/quote", status_code=HTTP_200_OK, opt=public())
+    async def quote(self, data: JSONBody[QuoteIn]) -> QuoteOut:
+        """Plan pickup or delivery and price it; nothing is reserved."""
+        return quote_out(await quote(checkout_request(data)))

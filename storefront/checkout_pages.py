@@ -1,0 +1,155 @@
+"""Checkout page: pickup or delivery, nearby stores, totals, payment method, place the order."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from fulfilment.cart import cart_of, remove_ordered
+from fulfilment.checkout import CheckoutRequest, LineRequest, quote
+from fulfilment.errors import InvalidOrder
+from fulfilment.goods import goods_by_id
+from fulfilment.orders import PlaceOrder, place_order
+from server.auth.guards import current_user, logged_in
+from server.errors import DomainError
+from storefront.cart_session import cart_owner
+from storefront.checkout_api import quote_out
+
+
+class CheckoutForm(msgspec.Struct):
+    """The checkout form (GET to re-quote, POST to place the order)."""
+
+    buy_now: str = ""
+    method: str = "pickup"
+    lat: str = ""
+    lon: str = ""
+    location_id: str = ""
+    name: str = ""
+    phone: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    detail: str = ""
+    payment_method: str = ""
+    idempotency_key: str = ""
+
+
+def _buy_now_lines(text: str) -> list[LineRequest]:
+    try:
+        variant, _, quantity = text.partition(":")
+        return [LineRequest(int(variant), int(quantity or 1))]
+    except ValueError:
+        raise InvalidOrder("The buy-now item {text} is not valid", text=text) from None
+
+
+async def _lines(request: Request[Any, Any, Any], form: CheckoutForm) -> list[LineRequest]:
+    if form.buy_now:
+        return _buy_now_lines(form.buy_now)
+    cart = await cart_of(cart_owner(request))
+    return [LineRequest(ln.variant_id, ln.quantity) for ln in cart.lines if ln.on_sale]
+
+
+def _position(form: CheckoutForm) -> tuple[float, float] | None:
+    try:
+        return (float(form.lat), float(form.lon)) if form.lat and form.lon else None
+    except ValueError:
+        return None
+
+
+def _address(form: CheckoutForm) -> dict[str, str]:
+    fields = ("name", "phone", "province", "city", "district", "detail")
+    return {k: getattr(form, k).strip() for k in fields if getattr(form, k).strip()}
+
+
+def _request(form: CheckoutForm, lines: list[LineRequest]) -> CheckoutRequest:
+    return CheckoutRequest(
+        lines=lines,
+        method=form.method if form.method in ("pickup", "delivery") else "pickup",
+        position=_position(form),
+        address=_address(form) if form.method == "delivery" or not _position(form) else {},
+        location_id=int(form.location_id) if form.location_id.isdigit() else None,
+    )
+
+
+async def _page(
+    request: Request[Any, Any, Any], form: CheckoutForm, error: str | None = None, status: int = 200
+) -> Template:
+    lines = await _lines(request, form)
+    goods = await goods_by_id([ln.variant_id for ln in lines])
+    quoted, notice = None, None
+    if lines:
+        try:
+            quoted = quote_out(await quote(_request(form, lines)))
+        except DomainError as problem:
+            notice = problem.localized()
+    if not form.idempotency_key:
+        form = msgspec.structs.replace(form, idempotency_key=uuid.uuid4().hex)
+    return Template(
+        "storefront/checkout.html",
+        context={
+            "form": form,
+            "lines": lines,
+            "goods": goods,
+            "quote": quoted,
+            "notice": notice,
+            "error": error,
+        },
+        status_code=status,
+    )
+
+
+class CheckoutPages(Controller):
+    """HTML checkout."""
+
+    include_in_schema = False
+
+    @get("/checkout", opt=logged_in())
+    async def checkout(self, request: Request[Any, Any, Any]) -> Template:
+        """The checkout form with the current quote (re-quoted on every change)."""
+        query = {
+            k: v for k, v in request.query_params.items() if k in CheckoutForm.__struct_fields__
+        }
+        form = msgspec.convert(query, CheckoutForm)
+        return await _page(request, form)
+
+    @post("/checkout", opt=logged_in())
+    async def place(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[CheckoutForm]
+    ) -> Template | Redirect:
+        """Place the order, then pay online or go to the order page."""
+        user = current_user(request)
+        assert user is not None
+        try:
+            lines = await _lines(request, data)
+            if not lines:
+                raise InvalidOrder("Add at least one item")
+            if not data.payment_method:
+                raise InvalidOrder("Choose how to pay")
+            checkout = _request(data, lines)
+            placed = await place_order(
+                PlaceOrder(
+                    channel="online",
+                    customer_id=user.id,
+                    lines=lines,
+                    method=checkout.method,
+                    payment_method=data.payment_method,
+                    idempotency_key=data.idempotency_key or uuid.uuid4().hex,
+                    position=checkout.position,
+                    address=_address(data),
+                    location_id=checkout.location_id,
+                    actor_id=user.id,
+                )
+            )
+        except DomainError as problem:
+            return await _page(request, data, problem.localized(), problem.status_code)
+        if placed.created and not data.buy_now:
+            await remove_ordered(cart_owner(request), [ln.variant_id for ln in lines])
+        payment = placed.order.payment
+        if payment is not None and payment.pay_url and placed.order.status == "pending_payment":
+            return Redirect(payment.pay_url)
+        return Redirect(f"/orders/{placed.order.id}")

@@ -1,0 +1,250 @@
+"""Consumer order JSON API: list, detail, pay, cancel, confirm receipt (own orders only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody, Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from fulfilment.cart import remove_ordered
+from fulfilment.errors import InvalidOrder
+from fulfilment.orders import (
+    PlaceOrder,
+    cancel_order,
+    confirm_receipt,
+    customer_order,
+    place_order,
+    restart_payment,
+)
+from fulfilment.views import FulfilmentView, OrderView, orders_of_customer
+from server.auth.guards import current_user, logged_in
+from server.auth.roles import CurrentUser, Role
+from storefront.cart_session import cart_owner
+from storefront.checkout_api import OrderIn, checkout_request
+
+
+class OrderLineOut(msgspec.Struct):
+    """A bought variant."""
+
+    variant_id: int
+    product_name: str
+    sku: str
+    supplier_id: int
+    quantity: int
+    unit_price: int
+    line_total: int
+
+
+class FulfilmentOut(msgspec.Struct):
+    """One location's share of an order."""
+
+    id: int
+    method: str
+    location_id: int
+    location_name: str
+    location_address: str
+    opening_hours: list[str]
+    supplier_id: int | None
+    status: str
+    carrier: str
+    tracking_number: str
+    ready_by: datetime | None
+    pickup_deadline: datetime | None
+    lines: list[OrderLineOut]
+
+
+class PaymentBrief(msgspec.Struct):
+    """The order's latest payment."""
+
+    provider: str
+    status: str
+    pay_url: str | None
+    amount: int
+
+
+class EventOut(msgspec.Struct):
+    """One line of the status timeline."""
+
+    kind: str
+    old_state: str
+    new_state: str
+    note: str
+    fulfilment_id: int | None
+    created_at: datetime
+
+
+class OrderOut(msgspec.Struct):
+    """An order."""
+
+    id: int
+    number: str
+    channel: str
+    status: str
+    subtotal: int
+    shipping: int
+    discount: int
+    total: int
+    currency: str
+    payment_method: str
+    created_at: datetime
+    paid_at: datetime | None
+    delivery_address: dict[str, Any]
+    payment: PaymentBrief | None
+    fulfilments: list[FulfilmentOut]
+    can_cancel: bool
+    can_confirm_receipt: bool
+    events: list[EventOut] = []
+
+
+class PayOut(msgspec.Struct):
+    """Where to pay."""
+
+    payment_id: int
+    provider: str
+    status: str
+    pay_url: str | None
+
+
+def fulfilment_out(f: FulfilmentView) -> FulfilmentOut:
+    """A fulfilment as JSON."""
+    return FulfilmentOut(
+        id=f.id,
+        method=f.method,
+        location_id=f.location_id,
+        location_name=f.location_name,
+        location_address=f.location_address,
+        opening_hours=f.opening_hours,
+        supplier_id=f.supplier_id,
+        status=f.status,
+        carrier=f.carrier,
+        tracking_number=f.tracking_number,
+        ready_by=f.ready_by,
+        pickup_deadline=f.pickup_deadline,
+        lines=[
+            OrderLineOut(
+                variant_id=ln.variant_id,
+                product_name=ln.product_name,
+                sku=ln.sku,
+                supplier_id=ln.supplier_id,
+                quantity=ln.quantity,
+                unit_price=ln.unit_price,
+                line_total=ln.line_total,
+            )
+            for ln in f.lines
+        ],
+    )
+
+
+def order_out(order: OrderView) -> OrderOut:
+    """An order as JSON."""
+    payment = order.payment
+    return OrderOut(
+        id=order.id,
+        number=order.number,
+        channel=order.channel,
+        status=order.status,
+        subtotal=order.subtotal,
+        shipping=order.shipping,
+        discount=order.discount,
+        total=order.total,
+        currency=order.currency,
+        payment_method=order.payment_method,
+        created_at=order.created_at,
+        paid_at=order.paid_at,
+        delivery_address=order.delivery_address,
+        payment=(
+            PaymentBrief(payment.provider, payment.status, payment.pay_url, payment.amount)
+            if payment
+            else None
+        ),
+        fulfilments=[fulfilment_out(f) for f in order.fulfilments],
+        can_cancel=order.can_cancel,
+        can_confirm_receipt=order.can_confirm_receipt,
+        events=[
+            EventOut(e.kind, e.old_state, e.new_state, e.note, e.fulfilment_id, e.created_at)
+            for e in order.events
+        ],
+    )
+
+
+def _me(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the guard let only logged-in people through
+    return user
+
+
+class OrderApi(Controller):
+    """`/api/orders…` of the logged-in consumer; others' orders answer 404."""
+
+    path = "/api/orders"
+    tags = ["orders"]
+
+    @get("/", opt=logged_in())
+    async def list_orders(self, request: Request[Any, Any, Any]) -> list[OrderOut]:
+        """My orders, newest first."""
+        return [order_out(o) for o in await orders_of_customer(_me(request).id)]
+
+    @get("/{order_id:int}", opt=logged_in())
+    async def detail(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
+        """One of my orders with its fulfilments and status timeline."""
+        return order_out(await customer_order(order_id, _me(request).id))
+
+    @post("/{order_id:int}/pay", status_code=HTTP_200_OK, opt=logged_in())
+    async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> PayOut:
+        """Open (or reopen) the online payment of an unpaid order: where to pay."""
+        started = await restart_payment(order_id, _me(request).id)
+        return PayOut(started.payment_id, started.provider, started.status, started.pay_url)
+
+    @post("/{order_id:int}/cancel", status_code=HTTP_200_OK, opt=logged_in())
+    async def cancel(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
+        """Cancel before anything is ready or shipped: stock released, payment refunded."""
+        me = _me(request)
+        return order_out(await cancel_order(order_id, actor_id=me.id, customer_id=me.id))
+
+    @post("/{order_id:int}/confirm-receipt", status_code=HTTP_200_OK, opt=logged_in())
+    async def confirm(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
+        """Everything arrived: the order is completed."""
+        me = _me(request)
+        return order_out(await confirm_receipt(order_id, customer_id=me.id, actor_id=me.id))
+
+    @post("/", opt=logged_in())
+    async def place(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[OrderIn],
+        idempotency_key: Annotated[
+            str | None, Parameter(header="Idempotency-Key", required=False)
+        ] = None,
+    ) -> Response[OrderOut]:
+        """Place the order and hold its stock: 201, or 200 with the same order on a replay."""
+        user = current_user(request)
+        assert user is not None
+        if not idempotency_key:
+            raise InvalidOrder("The Idempotency-Key header is required to place an order")
+        if user.role is not Role.CONSUMER:
+            raise InvalidOrder("Only consumer accounts place online orders")
+        request_body = checkout_request(data)
+        placed = await place_order(
+            PlaceOrder(
+                channel="online",
+                customer_id=user.id,
+                lines=request_body.lines,
+                method=request_body.method,
+                payment_method=data.payment_method,
+                idempotency_key=idempotency_key,
+                position=request_body.position,
+                address=request_body.address,
+                location_id=data.location_id,
+                actor_id=user.id,
+            )
+        )
+        if placed.created:
+            await remove_ordered(cart_owner(request), [ln.variant_id for ln in data.lines])
+        return Response(
+            order_out(placed.order),
+            status_code=HTTP_201_CREATED if placed.created else HTTP_200_OK,
+        )

@@ -1,0 +1,75 @@
+"""Consumer order pages: `/orders` and `/orders/{id}` with timeline, pay, cancel, confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from fulfilment.hours import STORE_TZ
+from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
+from fulfilment.views import orders_of_customer
+from server.auth.guards import current_user, logged_in
+from server.auth.roles import CurrentUser
+from server.errors import DomainError
+from server.i18n import gettext
+
+
+def _me(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the guard let only logged-in people through
+    return user
+
+
+class OrderPages(Controller):
+    """HTML pages of the consumer's orders."""
+
+    include_in_schema = False
+
+    @get("/orders", opt=logged_in())
+    async def orders(self, request: Request[Any, Any, Any]) -> Template:
+        """My orders, newest first."""
+        return Template(
+            "storefront/orders.html", context={"orders": await orders_of_customer(_me(request).id)}
+        )
+
+    @get("/orders/{order_id:int}", opt=logged_in())
+    async def order(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Template:
+        """One order: status timeline, each fulfilment, store or parcel details, actions."""
+        view = await customer_order(order_id, _me(request).id)
+        return Template("storefront/order.html", context={"order": view, "tz": STORE_TZ})
+
+    @post("/orders/{order_id:int}/pay", opt=logged_in())
+    async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:
+        """Go to the pay page of an unpaid order."""
+        try:
+            started = await restart_payment(order_id, _me(request).id)
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+            return Redirect(f"/orders/{order_id}")
+        return Redirect(started.pay_url or f"/orders/{order_id}")
+
+    @post("/orders/{order_id:int}/cancel", opt=logged_in())
+    async def cancel(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:
+        """Cancel the order (stock released, payment refunded)."""
+        me = _me(request)
+        try:
+            await cancel_order(order_id, actor_id=me.id, customer_id=me.id)
+            flash(request, gettext("The order is cancelled"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/orders/{order_id}")
+
+    @post("/orders/{order_id:int}/confirm-receipt", opt=logged_in())
+    async def confirm(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:
+        """Confirm that everything arrived."""
+        me = _me(request)
+        try:
+            await confirm_receipt(order_id, customer_id=me.id, actor_id=me.id)
+            flash(request, gettext("Thank you: the order is completed"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/orders/{order_id}")
