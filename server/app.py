@@ -27,8 +27,12 @@ from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi
 from backoffice.locations_pages import OperatorLocationsPages
+from backoffice.operator_api import OperatorApi
+from backoffice.operator_pages import OperatorPages
 from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
+from backoffice.supplier_api import SupplierApi
+from backoffice.supplier_pages import SupplierPages
 from server.auth.api import AuthApi
 from server.auth.guards import authorize
 from server.auth.middleware import SessionUserMiddleware
@@ -43,9 +47,10 @@ from server.realtime import bind_hub, make_channels_plugin
 from server.realtime_routes import pos_socket, stock_socket
 from server.settings import Settings, get_settings
 from server.templating import template_config
-from storefront.api import StorefrontApi
+from storefront.api import CatalogApi, StorefrontApi
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
+from storefront.catalog_pages import CatalogPages
 from storefront.checkout_api import CheckoutApi
 from storefront.checkout_pages import CheckoutPages
 from storefront.order_api import OrderApi
@@ -149,6 +154,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierStockPages,
             OperatorLocationsApi,
             OperatorLocationsPages,
+            CatalogApi,
+            CatalogPages,
+            SupplierApi,
+            SupplierPages,
+            OperatorApi,
+            OperatorPages,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
