@@ -1,4 +1,4 @@
-"""Adjusting, transferring and importing stock: never negative, ledger consistent, own stock only."""
+"""Adjusting and transferring stock: never negative, ledger consistent, own stock only."""
 
 from __future__ import annotations
 
@@ -153,11 +153,15 @@ async def test_every_stock_change_is_announced_after_commit(
     import server.realtime
 
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(server.realtime, "publish", lambda topic, event: sent.append((topic, event)))
+    monkeypatch.setattr(
+        server.realtime, "publish", lambda topic, event: sent.append((topic, event))
+    )
     user, variant, store = await supplier_with_variant()
     await stock(store, variant, 4)
     await reserve_stock([StockLine(store, variant, 1)], reference="O-4")
-    await inventory.adjust_stock(user, location_id=store, variant_id=variant, reason="loss", delta=-1)
+    await inventory.adjust_stock(
+        user, location_id=store, variant_id=variant, reason="loss", delta=-1
+    )
     assert [e["available"] for _, e in sent] == [4, 3, 2]
     assert sent[-1] == (
         f"stock:{variant}",
