@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from piccolo.engine.base import Engine
 
@@ -282,3 +284,31 @@ async def test_payments_for_order_lists_them_oldest_first(db: Engine) -> None:
         (second.payment_id, "pending"),
     ]
     assert views[1].pay_url == f"/pay/sandbox/{second.payment_id}"
+
+
+async def test_one_callback_delivered_twice_at_once_counts_once(db: Engine) -> None:
+    started = await make_payment()
+    body, headers = sandbox_callback(started.payment_id)
+    results = await asyncio.gather(
+        handle_webhook("sandbox", body, headers), handle_webhook("sandbox", body, headers)
+    )
+    processed = [r for r in results if r is not None]
+    assert len(processed) == 1 and processed[0].newly_changed
+    assert await WebhookEvent.count() == 1
+
+
+async def test_two_success_events_at_once_pay_the_order_once(db: Engine) -> None:
+    started = await make_payment()
+    seen: list[PaymentResult] = []
+
+    async def hook(result: PaymentResult) -> None:
+        if result.newly_changed:
+            seen.append(result)
+
+    await asyncio.gather(
+        handle_webhook("sandbox", *sandbox_callback(started.payment_id), then=hook),
+        handle_webhook("sandbox", *sandbox_callback(started.payment_id), then=hook),
+    )
+    assert len(seen) == 1
+    assert await WebhookEvent.count() == 2
+    assert await _status(started.payment_id) == "succeeded"
