@@ -168,7 +168,9 @@ class SandboxProvider:
             raise InvalidSignature("The payment callback signature is not valid") from None
         current = time.time() if now is None else now
         if abs(current - sent_at) > self.max_age_s:
-            raise InvalidSignature("The payment callback is too old")
+            raise InvalidSignature(
+                "The payment callback is more than five minutes old or dated ahead"
+            )
         try:
             data = json.loads(body)
             event = CallbackEvent(

@@ -24,7 +24,13 @@ from payments.errors import (
     PaymentNotFound,
     ProviderNotFound,
 )
-from payments.providers import OFFLINE_METHODS, CallbackEvent, PaymentInfo, get_provider
+from payments.providers import (
+    OFFLINE_METHODS,
+    CallbackEvent,
+    PaymentInfo,
+    PaymentProvider,
+    get_provider,
+)
 from payments.tables import Payment, Refund, WebhookEvent
 from server.database import is_postgres, write_transaction
 from server.errors import DomainError
@@ -157,16 +163,48 @@ async def start_payment(
     if not _CURRENCY.match(currency):
         raise InvalidPayment("The currency must be a three-letter code such as CNY")
     chosen = get_provider(provider)
-    async with write_transaction():
-        pending = (
-            await Payment.select()
-            .where(
-                (Payment.order_id == order_id)
-                & (Payment.provider == provider)
-                & (Payment.status == "pending")
-            )
-            .first()
+    outermost = engine_finder().current_transaction.get() is None
+    try:
+        return await _open_payment(
+            chosen, order_id, order_number, amount, currency, provider, customer_id
         )
+    except DomainError:
+        raise
+    except Exception:
+        # Two requests opening the same payment at once on PostgreSQL: the loser trips the
+        # partial unique index once the winner commits, and gets the winner's payment.
+        # Inside a caller's transaction that transaction is spoilt, so the error stands.
+        if not outermost:
+            raise
+        pending = await _pending(order_id, provider)
+        if pending is None or pending["amount"] != amount:
+            raise
+        return PaymentStart(pending["id"], provider, "pending", pending["pay_url"] or None)
+
+
+async def _pending(order_id: int, provider: str) -> dict | None:
+    return (
+        await Payment.select()
+        .where(
+            (Payment.order_id == order_id)
+            & (Payment.provider == provider)
+            & (Payment.status == "pending")
+        )
+        .first()
+    )
+
+
+async def _open_payment(
+    chosen: PaymentProvider,
+    order_id: int,
+    order_number: str,
+    amount: int,
+    currency: str,
+    provider: str,
+    customer_id: int | None,
+) -> PaymentStart:
+    async with write_transaction():
+        pending = await _pending(order_id, provider)
         if pending is not None:
             if pending["amount"] != amount or pending["currency"] != currency:
                 raise PaymentConflict(

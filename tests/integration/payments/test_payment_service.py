@@ -312,3 +312,9 @@ async def test_two_success_events_at_once_pay_the_order_once(db: Engine) -> None
     assert len(seen) == 1
     assert await WebhookEvent.count() == 2
     assert await _status(started.payment_id) == "succeeded"
+
+
+async def test_two_requests_opening_one_payment_at_once_get_the_same_one(db: Engine) -> None:
+    first, second = await asyncio.gather(make_payment(order_id=80), make_payment(order_id=80))
+    assert first.payment_id == second.payment_id
+    assert await Payment.count() == 1
