@@ -51,8 +51,8 @@ def ready_time(now: datetime, prep_minutes: int, hours: list[str]) -> datetime:
         closes = datetime.combine(day, span[1], STORE_TZ)
         if closes <= opens:
             closes += timedelta(days=1)
-        if offset == 0 and opens + prep <= ready <= closes:
-            return ready
-        if ready < opens:
+        if ready < opens + prep:
             return opens + prep
+        if ready <= closes:
+            return ready
     return ready
