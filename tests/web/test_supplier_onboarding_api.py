@@ -197,7 +197,7 @@ async def test_documents_are_checked_by_their_bytes_and_kept_private(client: Asy
 
 async def test_a_rejected_product_shows_its_reason_and_stays_hidden(client: AsyncClient) -> None:
     category_id = await make_category()
-    supplier_id, staff = await active_supplier_staff(client)
+    _, staff = await active_supplier_staff(client)
     product_id = (
         await client.post("/api/supplier/products", json=product_body(category_id))
     ).json()["id"]
