@@ -9,9 +9,9 @@ from server.auth.roles import CurrentUser, Role
 
 #: (path, English label) per role, in header order.
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.CONSUMER: [],
+    Role.CONSUMER: [("/orders", "My orders"), ("/cart", "Cart")],
     Role.STAFF: [],
-    Role.SUPPLIER: [("/supplier", "Supplier console")],
+    Role.SUPPLIER: [("/supplier", "Supplier console"), ("/supplier/fulfilments", "Shipments")],
     Role.OPERATOR: [("/operator", "Operator console")],
 }
 
@@ -23,5 +23,7 @@ def role_links(user: CurrentUser | None) -> list[tuple[str, str]]:
 
 def home_for(user: CurrentUser | None) -> str:
     """The landing page of a person's role: its first console link, else the home page."""
+    if user is not None and user.role is Role.CONSUMER:
+        return "/"  # consumers shop from the home page; their links are cart and orders
     links = role_links(user)
     return links[0][0] if links else "/"
