@@ -1,0 +1,168 @@
+"""Keyword search with filters, sorts and pages; the same answers on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from piccolo.engine.base import Engine
+
+from catalog.search import SearchQuery, search_products
+from catalog.tables import Product
+from server.database import use_engine
+from server.errors import InvalidInput
+from tests.support import databases
+from tests.support.factories import make_category, make_product, make_supplier
+
+
+async def shelf() -> dict[str, Any]:
+    """A small catalogue: phones (two suppliers), a laptop, unlisted and suspended goods."""
+    digital = await make_category("数码")
+    phones = await make_category("手机", parent_id=digital)
+    laptops = await make_category("电脑", parent_id=digital)
+    drinks = await make_category("饮料")
+    huawei_shop, xiaomi_shop = await make_supplier(), await make_supplier()
+    ids = {
+        "mate": await make_product(
+            supplier_id=huawei_shop, category_id=phones, name="华为 Mate 60 手机", prices=(599900,)
+        ),
+        "pura": await make_product(
+            supplier_id=huawei_shop,
+            category_id=phones,
+            name="华为 Pura 70 手机",
+            prices=(549900, 649900),
+        ),
+        "xiaomi": await make_product(
+            supplier_id=xiaomi_shop, category_id=phones, name="小米 14 手机", prices=(399900,)
+        ),
+        "case": await make_product(
+            supplier_id=xiaomi_shop, category_id=phones, name="手机壳 透明", prices=(2900,)
+        ),
+        "laptop": await make_product(
+            supplier_id=huawei_shop, category_id=laptops, name="华为 MateBook 14", prices=(699900,)
+        ),
+        "tea": await make_product(category_id=drinks, name="农夫山泉 东方树叶 绿茶", prices=(500,)),
+        "pending": await make_product(
+            category_id=phones, name="荣耀 手机 待审", status="pending_review"
+        ),
+        "suspended": await make_product(
+            supplier_id=await make_supplier(status="suspended"),
+            category_id=phones,
+            name="停业 手机",
+        ),
+    }
+    await Product.update({Product.sales_count: 50}).where(Product.id == ids["xiaomi"]["id"])
+    await Product.update({Product.sales_count: 20}).where(Product.id == ids["case"]["id"])
+    return {
+        "ids": {k: v["id"] for k, v in ids.items()},
+        "digital": digital,
+        "phones": phones,
+        "huawei": huawei_shop,
+    }
+
+
+def names(result: Any, data: dict[str, Any]) -> list[str]:
+    by_id = {v: k for k, v in data["ids"].items()}
+    return [by_id[item["id"]] for item in result.items]
+
+
+async def test_chinese_keywords_find_listed_goods_only(db: Engine) -> None:
+    data = await shelf()
+    found = await search_products(SearchQuery(q="手机"))
+    assert set(names(found, data)) == {"mate", "pura", "xiaomi", "case"}
+    assert found.total == 4
+    both = await search_products(SearchQuery(q="华为  手机"))
+    assert set(names(both, data)) == {"mate", "pura"}
+    english = await search_products(SearchQuery(q="MATE"))  # case-insensitive
+    assert set(names(english, data)) == {"mate", "laptop"}
+    by_category_name = await search_products(SearchQuery(q="电脑"))
+    assert names(by_category_name, data) == ["laptop"]
+    assert (await search_products(SearchQuery(q="100%"))).total == 0
+
+
+async def test_relevance_puts_name_matches_first(db: Engine) -> None:
+    data = await shelf()
+    found = await search_products(SearchQuery(q="手机壳"))
+    assert names(found, data) == ["case"]
+    found = await search_products(SearchQuery(q="手机"))
+    assert names(found, data)[0] == "case"  # the name starts with the keyword
+
+
+async def test_filters_by_category_with_descendants_supplier_and_price(db: Engine) -> None:
+    data = await shelf()
+    digital = await search_products(SearchQuery(category_id=data["digital"]))
+    assert set(names(digital, data)) == {"mate", "pura", "xiaomi", "case", "laptop"}
+    huawei = await search_products(SearchQuery(supplier_id=data["huawei"]))
+    assert set(names(huawei, data)) == {"mate", "pura", "laptop"}
+    mid = await search_products(SearchQuery(min_price=300000, max_price=600000))
+    assert set(names(mid, data)) == {"mate", "pura", "xiaomi"}  # pura from 5 499.00
+
+
+async def test_sorts_by_sales_price_and_newest(db: Engine) -> None:
+    data = await shelf()
+    sales = await search_products(SearchQuery(category_id=data["phones"], sort="sales"))
+    assert names(sales, data)[:2] == ["xiaomi", "case"]
+    cheap = await search_products(SearchQuery(category_id=data["phones"], sort="price_asc"))
+    assert names(cheap, data) == ["case", "xiaomi", "pura", "mate"]
+    dear = await search_products(SearchQuery(category_id=data["phones"], sort="price_desc"))
+    assert names(dear, data) == ["mate", "pura", "xiaomi", "case"]
+    newest = await search_products(SearchQuery(category_id=data["phones"], sort="newest"))
+    assert names(newest, data) == ["case", "xiaomi", "pura", "mate"]
+    assert dear.items[1]["price_from"] == 549900
+    assert [v["price"] for v in dear.items[1]["variants"]] == [549900, 649900]
+
+
+async def test_pages_cover_every_result_once(db: Engine) -> None:
+    data = await shelf()
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        result = await search_products(SearchQuery(sort="price_asc", page=page, per_page=2))
+        assert (result.total, result.pages, result.page) == (6, 3, page)
+        seen += names(result, data)
+    assert sorted(seen) == sorted(["mate", "pura", "xiaomi", "case", "laptop", "tea"])
+    beyond = await search_products(SearchQuery(page=9, per_page=2))
+    assert beyond.items == [] and beyond.total == 6
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(sort="cheapest"),
+        SearchQuery(page=0),
+        SearchQuery(min_price=500, max_price=100),
+        SearchQuery(min_price=-1),
+        SearchQuery(per_page=1000),
+    ],
+)
+async def test_bad_queries_are_refused_with_a_reason(db: Engine, query: SearchQuery) -> None:
+    with pytest.raises(InvalidInput):
+        await search_products(query)
+
+
+QUERIES = [
+    SearchQuery(q="手机"),
+    SearchQuery(q="华为", sort="price_desc"),
+    SearchQuery(q="mate", sort="newest"),
+    SearchQuery(sort="sales", per_page=3, page=2),
+    SearchQuery(min_price=1000, max_price=650000, sort="price_asc"),
+]
+
+
+async def test_sqlite_and_postgresql_give_identical_results(
+    engines: dict[str, Engine | Exception],
+) -> None:
+    answers: dict[str, list[Any]] = {}
+    for backend, engine in engines.items():
+        if isinstance(engine, Exception):
+            if databases.REQUIRE_SERVICES:
+                pytest.fail(f"{backend} is not reachable: {engine}")
+            pytest.skip(f"{backend} is not reachable: {engine}")
+        use_engine(engine)
+        await databases.empty_all_tables(engine)
+        data = await shelf()
+        answers[backend] = [
+            (names(r, data), r.total, r.pages, [i["price_from"] for i in r.items])
+            for r in [await search_products(q) for q in QUERIES]
+        ]
+    assert answers["sqlite"] == answers["postgres"]
+    assert answers["sqlite"][0][1] == 4
