@@ -209,7 +209,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
                 fulfilment_id=fulfilment_id,
                 actor_id=cmd.actor_id,
                 new_state="allocated",
-                note=f"{planned.method} @ {planned.location_name}",
+                note=planned.location_name,
             )
             if planned.method == "pickup":
                 await publish_after_commit(
@@ -289,7 +289,7 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
             "paid",
             kind="paid",
             actor_id=actor_id,
-            note=f"payment {payment_id}",
+            note=f"#{payment_id}",
             values={Order.paid_at: now_utc()},
         )
 
@@ -303,7 +303,7 @@ async def mark_payment_failed(order_id: int, *, payment_id: int) -> None:
             "payment_failed",
             old_state=order["status"],
             new_state=order["status"],
-            note=f"payment {payment_id}",
+            note=f"#{payment_id}",
         )
         await announce(
             order_id, {"type": "order", "status": order["status"], "kind": "payment_failed"}

@@ -33,7 +33,8 @@ class OrderPages(Controller):
     async def orders(self, request: Request[Any, Any, Any]) -> Template:
         """My orders, newest first."""
         return Template(
-            "storefront/orders.html", context={"orders": await orders_of_customer(_me(request).id)}
+            "storefront/orders.html",
+            context={"orders": await orders_of_customer(_me(request).id), "tz": STORE_TZ},
         )
 
     @get("/orders/{order_id:int}", opt=logged_in())
