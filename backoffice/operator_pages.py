@@ -46,7 +46,13 @@ async def _product_page(
     assert user is not None
     return Template(
         "backoffice/operator_product.html",
-        context={"product": await listings.product_for_staff(user, product_id), "error": error},
+        context={
+            "product": await listings.product_for_staff(user, product_id),
+            "category_names": {
+                node.id: node.name_zh for _, node in _flat(await categories.category_tree())
+            },
+            "error": error,
+        },
         status_code=status,
     )
 

@@ -171,3 +171,23 @@ async def listed_products(limit: int = 24) -> list[dict[str, Any]]:
 async def supplier_exists(supplier_id: int) -> bool:
     """Whether a supplier with this id exists."""
     return await Supplier.exists().where(Supplier.id == supplier_id)
+
+
+async def record_sales(quantities: dict[int, int]) -> None:
+    """Add units sold (variant id → quantity) to their products' sales counts.
+
+    For the order that sells them to call inside its transaction; search sorts by it.
+    """
+    if not quantities:
+        return
+    rows = await Variant.select(Variant.id, Variant.product).where(
+        Variant.id.is_in(list(quantities))
+    )
+    per_product: dict[int, int] = {}
+    for row in rows:
+        per_product[row["product"]] = per_product.get(row["product"], 0) + quantities[row["id"]]
+    async with write_transaction():
+        for product_id in sorted(per_product):
+            await Product.update(
+                {Product.sales_count: Product.sales_count + per_product[product_id]}
+            ).where(Product.id == product_id)

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from piccolo.engine.base import Engine
 
+from catalog.products import record_sales
 from catalog.search import SearchQuery, search_products
-from catalog.tables import Product
+from catalog.tables import Product, Variant
 from server.database import use_engine
 from server.errors import InvalidInput
 from tests.support import databases
@@ -166,3 +167,14 @@ async def test_sqlite_and_postgresql_give_identical_results(
         ]
     assert answers["sqlite"] == answers["postgres"]
     assert answers["sqlite"][0][1] == 4
+
+
+async def test_recorded_sales_lift_a_product_in_the_sales_sort(db: Engine) -> None:
+    data = await shelf()
+    tea_variant = (
+        await Variant.select(Variant.id).where(Variant.product == data["ids"]["tea"]).first()
+    )["id"]
+    await record_sales({tea_variant: 80})
+    top = await search_products(SearchQuery(sort="sales"))
+    assert names(top, data)[0] == "tea"
+    assert top.items[0]["sales_count"] == 80
