@@ -17,8 +17,9 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
-from fulfilment.errors import OrderNotPayable
-from fulfilment.orders import mark_order_paid, mark_payment_failed
+from fulfilment.errors import OrderNotFound, OrderNotPayable
+from fulfilment.orders import customer_order, mark_order_paid, mark_payment_failed
+from fulfilment.views import load_order
 from payments.errors import InvalidPayment, PaymentConflict
 from payments.sandbox import sign_callback
 from payments.service import (
@@ -26,10 +27,11 @@ from payments.service import (
     PaymentView,
     customer_payment,
     handle_webhook,
+    payments_for_order,
     refund_order_payments,
 )
 from server.auth.guards import current_user, logged_in, public
-from server.auth.roles import CurrentUser
+from server.auth.roles import CurrentUser, Role
 
 #: Stored on the refund when money arrives for an order that was cancelled meanwhile.
 LATE_PAYMENT_REASON = "The order was cancelled before its payment arrived"
@@ -176,6 +178,19 @@ class PaymentApi(Controller):
         An unknown provider, or one that sends no callbacks, is 404.
         """
         return await process_callback(provider, await request.body(), request.headers)
+
+    @get("/orders/{order_id:int}/payments", opt=logged_in())
+    async def order_payments(
+        self, request: Request[Any, Any, Any], order_id: FromPath[int]
+    ) -> list[PaymentOut]:
+        """Every payment of an order with its refunds (the consumer's own; operators any)."""
+        user = _user(request)
+        if user.role is Role.OPERATOR:
+            if await load_order(order_id, with_events=False) is None:
+                raise OrderNotFound("Order {id} was not found", id=order_id)
+        else:
+            await customer_order(order_id, user.id)
+        return [payment_out(payment) for payment in await payments_for_order(order_id)]
 
     @get("/pay/sandbox/{payment_id:int}", opt=logged_in())
     async def sandbox_payment(

@@ -11,8 +11,10 @@ from fulfilment.orders import cancel_order
 from fulfilment.views import load_order
 from payments.service import payments_for_order
 from payments.tables import Payment, WebhookEvent
+from server.auth.accounts import load_user
 from server.auth.roles import Role
 from tests.support.factories import (
+    login,
     make_order,
     make_product,
     make_store,
@@ -125,3 +127,29 @@ async def test_providers_without_webhooks_are_404(client: AsyncClient, provider:
     body, headers = sandbox_callback(payment.id, order.total)
     response = await client.post(f"/api/payments/{provider}/webhook", content=body, headers=headers)
     assert response.status_code == 404
+
+
+async def test_the_order_lists_its_payments_and_refunds_for_its_owner(client: AsyncClient) -> None:
+    order, payment = await unpaid_order()
+    await cancel_order(order.id, actor_id=None, customer_id=order.customer_id)
+    await post_callback(client, *sandbox_callback(payment.id, order.total))
+    owner = await load_user(order.customer_id)
+    assert owner is not None
+    await login(client, owner)
+    listed = await client.get(f"/api/orders/{order.id}/payments")
+    assert listed.status_code == 200
+    [shown] = listed.json()
+    assert (shown["status"], shown["amount"], shown["refunded_amount"]) == (
+        "refunded",
+        order.total,
+        order.total,
+    )
+    assert [(r["amount"], r["status"]) for r in shown["refunds"]] == [(order.total, "succeeded")]
+
+
+async def test_payments_of_someone_elses_order_are_not_found(client: AsyncClient) -> None:
+    order, _ = await unpaid_order()
+    await login(client, await make_user(Role.CONSUMER))
+    assert (await client.get(f"/api/orders/{order.id}/payments")).status_code == 404
+    await login(client, await make_user(Role.OPERATOR))
+    assert (await client.get(f"/api/orders/{order.id}/payments")).status_code == 200
