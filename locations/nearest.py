@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from geopy.distance import geodesic
+from piccolo.engine.sqlite import SQLiteEngine
 
 from locations.stock import available_quantities
 from locations.tables import Location
@@ -70,29 +71,30 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 #: Haversine differs from the WGS84 geodesic by less than this factor (≤ 0.56 %).
 SPHERE_ERROR = 1.01
 
-_COLUMNS = "id, name, kind, lat, lon, address, opening_hours, pickup_hold_days, prep_minutes"
+_DETAILS = "id, name, kind, lat, lon, address, opening_hours, pickup_hold_days, prep_minutes"
 
 
-async def _candidates(
+async def _box_points(
     lat: float,
     lon: float,
     radius_m: float,
     kinds: tuple[str, ...],
     pickup_only: bool,
     stocked: list[int] | None,
-) -> list[dict]:
-    """Active locations in the box around the point (holding some of `stocked`, if given).
+) -> list[tuple[float, int]]:
+    """(spherical distance, id) of active locations in the box around the point.
 
-    One query on the composite (lat, lon) index; with `stocked`, only locations with an
-    available unit of one of those variants (a semi-join on the stock index).
+    One query on the composite (lat, lon) index reading only id, lat and lon; with
+    `stocked`, only locations with an available unit of one of those variants (a
+    semi-join on the stock index).
     """
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
-    sql = [f"SELECT {_COLUMNS} FROM location WHERE lat >= {{}} AND lat <= {{}} AND is_active"]
+    sql = ["SELECT id, lat, lon FROM location WHERE lat >= {} AND lat <= {}"]
     args: list[object] = [min_lat, max_lat]
     if min_lon >= -180 and max_lon <= 180:
         sql.append("AND lon >= {} AND lon <= {}")
         args += [min_lon, max_lon]
-    sql.append("AND kind IN (" + ", ".join("{}" for _ in kinds) + ")")
+    sql.append("AND is_active AND kind IN (" + ", ".join("{}" for _ in kinds) + ")")
     args += list(kinds)
     if pickup_only:
         sql.append("AND pickup_enabled")
@@ -104,10 +106,19 @@ async def _candidates(
         )
         args += stocked
     rows = await Location.raw(" ".join(sql), *args)
+    here = (lat, lon)
+    return sorted((haversine_m(here, (r["lat"], r["lon"])), r["id"]) for r in rows)
+
+
+async def _details(ids: list[int]) -> dict[int, dict]:
+    rows = await Location.raw(
+        f"SELECT {_DETAILS} FROM location WHERE id IN (" + ", ".join("{}" for _ in ids) + ")",
+        *ids,
+    )
     for row in rows:
         if isinstance(row["opening_hours"], str):
             row["opening_hours"] = json.loads(row["opening_hours"])
-    return rows
+    return {row["id"]: row for row in rows}
 
 
 async def nearest_locations(
@@ -122,10 +133,12 @@ async def nearest_locations(
 ) -> list[NearbyLocation]:
     """Locations nearest to (lat, lon), closest first, with what they hold.
 
-    The box grows (x4) until it holds `limit` answers within its inscribed radius, so no
-    closer location can lie outside it. Within the box, candidates are ranked by the cheap
-    spherical distance; only those that could be among the `limit` nearest (allowing for
-    the sphere's error) get the exact geodesic distance, which gives the final order.
+    A box around the point is searched on the (lat, lon) index and grows until it holds
+    `limit` answers within its inscribed circle, so no closer location can lie outside it;
+    each growth step is sized from how many answers the last box held. Candidates are
+    ranked by the cheap spherical distance; only those that could be among the `limit`
+    nearest (allowing for the sphere's < 0.6 % error) get the exact geodesic distance
+    (geopy), which gives the final order.
 
     Args:
         lat: Latitude of the point.
@@ -142,62 +155,80 @@ async def nearest_locations(
     if limit <= 0 or not kinds:
         return []
     stocked = sorted(wanted) if wanted and require in ("any", "all") else None
+    engine = Location._meta.db
+    if isinstance(engine, SQLiteEngine):
+        # One connection for the whole search: Piccolo opens a new SQLite connection per
+        # query otherwise, which costs more than the queries. Joins an open transaction.
+        async with engine.transaction():
+            return await _search(lat, lon, wanted, require, kinds, pickup_only, limit, stocked)
+    return await _search(lat, lon, wanted, require, kinds, pickup_only, limit, stocked)
+
+
+async def _search(
+    lat: float,
+    lon: float,
+    wanted: dict[int, int],
+    require: str,
+    kinds: tuple[str, ...],
+    pickup_only: bool,
+    limit: int,
+    stocked: list[int] | None,
+) -> list[NearbyLocation]:
     radius = START_RADIUS_M
     while True:
-        rows = await _candidates(lat, lon, radius, kinds, pickup_only, stocked)
-        found = await _qualifying(lat, lon, rows, wanted, require)
         final = radius >= MAX_RADIUS_M
-        within = found if final else [r for r in found if r[0] <= radius / SPHERE_ERROR**2]
+        points = await _box_points(lat, lon, radius, kinds, pickup_only, stocked)
+        inner = radius / SPHERE_ERROR**2
+        within = points if final else [p for p in points if p[0] <= inner]
+        stock: dict[tuple[int, int], int] = {}
+        if require == "all" and within:
+            stock = await available_quantities(wanted, [i for _, i in within])
+            within = [
+                p for p in within if all(stock.get((p[1], v), 0) >= q for v, q in wanted.items())
+            ]
         if len(within) >= limit or final:
-            return await _exact_nearest(lat, lon, within, limit)
-        radius *= 4
+            return await _exact_nearest(lat, lon, within, limit, wanted, require)
+        # Grow to the circle that should hold `limit` answers at the density seen so far
+        # (x1.25 for luck), at least x1.5 and at most x4: big boxes cost rows to read.
+        seen = len(within) if require == "all" else len(points)
+        growth = math.sqrt(limit / (seen * math.pi / 4)) * 1.25 if seen else 4.0
+        radius = min(MAX_RADIUS_M, radius * min(4.0, max(1.5, growth)))
 
 
 async def _exact_nearest(
-    lat: float, lon: float, ranked: list[tuple[float, NearbyLocation]], limit: int
+    lat: float,
+    lon: float,
+    ranked: list[tuple[float, int]],
+    limit: int,
+    wanted: dict[int, int],
+    require: str,
 ) -> list[NearbyLocation]:
     """The `limit` nearest by geodesic distance, computed only for the short list."""
     if not ranked:
         return []
     cutoff = ranked[min(limit, len(ranked)) - 1][0] * SPHERE_ERROR**2 + 1
-    short = [loc for approx, loc in ranked if approx <= cutoff]
-    exact = [replace(loc, distance_m=distance_m((lat, lon), (loc.lat, loc.lon))) for loc in short]
-    exact.sort(key=lambda loc: (loc.distance_m, loc.location_id))
-    return exact[:limit]
-
-
-async def _qualifying(
-    lat: float, lon: float, rows: list[dict], wanted: dict[int, int], require: str
-) -> list[tuple[float, NearbyLocation]]:
-    """Rows that meet `require`, with their spherical distance, nearest first."""
-    stock = await available_quantities(wanted, [r["id"] for r in rows]) if wanted and rows else {}
-    found: list[tuple[float, NearbyLocation]] = []
-    for r in rows:
-        available = {v: max(0, stock.get((r["id"], v), 0)) for v in wanted}
-        holds_all = all(available[v] >= q for v, q in wanted.items())
-        if require == "all" and not holds_all:
-            continue
-        if require == "any" and wanted and not any(available.values()):
-            continue
-        approx = haversine_m((lat, lon), (r["lat"], r["lon"]))
+    short = [i for approx, i in ranked if approx <= cutoff]
+    rows = await _details(short)
+    stock = await available_quantities(wanted, short) if wanted else {}
+    found = []
+    for location_id in short:
+        r = rows[location_id]
+        available = {v: max(0, stock.get((location_id, v), 0)) for v in wanted}
         found.append(
-            (
-                approx,
-                NearbyLocation(
-                    location_id=r["id"],
-                    name=r["name"],
-                    kind=r["kind"],
-                    distance_m=approx,
-                    lat=r["lat"],
-                    lon=r["lon"],
-                    address=r["address"],
-                    opening_hours=r["opening_hours"],
-                    pickup_hold_days=r["pickup_hold_days"],
-                    prep_minutes=r["prep_minutes"],
-                    available=available,
-                    holds_all=holds_all,
-                ),
+            NearbyLocation(
+                location_id=location_id,
+                name=r["name"],
+                kind=r["kind"],
+                distance_m=distance_m((lat, lon), (r["lat"], r["lon"])),
+                lat=r["lat"],
+                lon=r["lon"],
+                address=r["address"],
+                opening_hours=r["opening_hours"],
+                pickup_hold_days=r["pickup_hold_days"],
+                prep_minutes=r["prep_minutes"],
+                available=available,
+                holds_all=all(available[v] >= q for v, q in wanted.items()),
             )
         )
-    found.sort(key=lambda pair: pair[0])
-    return found
+    found.sort(key=lambda loc: (loc.distance_m, loc.location_id))
+    return found[:limit]
