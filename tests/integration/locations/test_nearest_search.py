@@ -113,3 +113,13 @@ async def test_a_rare_item_far_away_is_still_found(db: Engine) -> None:
     found = await nearest_locations(*BEIJING, quantities={variant: 1}, require="any", limit=3)
     assert [f.location_id for f in found] == [urumqi]
     assert 2_000_000 < found[0].distance_m < 3_000_000
+
+
+async def test_search_inside_an_open_write_transaction(db: Engine) -> None:
+    from server.database import write_transaction
+
+    store = await make_store(BEIJING)
+    async with write_transaction():
+        await Location.update({Location.name: "改名店"}).where(Location.id == store)
+        found = await nearest_locations(*BEIJING, require="none", limit=1)
+    assert [(f.location_id, f.name) for f in found] == [(store, "改名店")]
