@@ -104,6 +104,24 @@ class TransferOut(msgspec.Struct):
     closed_at: datetime | None
 
 
+class MovementOut(msgspec.Struct):
+    """One ledger row: a change of on_hand and/or reserved, why, and by whom."""
+
+    id: int
+    location_id: int
+    location_name: str
+    variant_id: int
+    sku: str
+    on_hand_delta: int
+    reserved_delta: int
+    #: receive | reserve | release | sale | count | damage | loss | found | return |
+    #: transfer_out | transfer_in | transfer_back
+    reason: str
+    reference: str
+    actor_id: int | None
+    created_at: datetime
+
+
 class ImportOut(msgspec.Struct):
     """What an import changed."""
 
@@ -175,6 +193,20 @@ class SupplierStockApi(Controller):
             note=data.note,
         )
         return LevelOut(location_id=location_id, variant_id=variant_id, **level)
+
+    @get("/movements", opt=STOCK_MANAGERS)
+    async def movements(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromQuery[int | None] = None,
+        variant_id: FromQuery[int | None] = None,
+        limit: FromQuery[int] = 50,
+    ) -> list[MovementOut]:
+        """The stock ledger of own variants, newest first."""
+        rows = await inventory.stock_movements(
+            acting(request), location_id=location_id, variant_id=variant_id, limit=limit
+        )
+        return [MovementOut(**{k: r[k] for k in MovementOut.__struct_fields__}) for r in rows]
 
     @get("/transfers", opt=STOCK_MANAGERS)
     async def transfers(

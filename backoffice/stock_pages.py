@@ -104,6 +104,11 @@ class SupplierStockPages(Controller):
                 "levels": levels,
                 "locations": await inventory.usable_locations(user),
                 "transfers": await inventory.list_transfers(user),
+                "movements": await inventory.stock_movements(
+                    user, location_id=location_id, limit=20
+                )
+                if error is None
+                else [],
                 "reasons": inventory.ADJUST_REASONS,
                 "location_id": location_id,
                 "low": low,

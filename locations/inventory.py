@@ -20,7 +20,7 @@ from locations.errors import (
     TransferNotFound,
 )
 from locations.stock import StockLine, _movement, publish_level
-from locations.tables import Location, StockLevel, Transfer
+from locations.tables import Location, StockLevel, StockMovement, Transfer
 from server.auth.roles import CurrentUser, Role
 from server.database import write_transaction
 from server.errors import Conflict, NotFound
@@ -435,3 +435,36 @@ async def variant_for_sku(user: CurrentUser, sku: str) -> VariantInfo:
     check_variant_access(user, variant, sku.strip())
     assert variant is not None
     return variant
+
+
+async def stock_movements(
+    user: CurrentUser,
+    *,
+    location_id: int | None = None,
+    variant_id: int | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """The ledger of `user`'s variants (all for the operator), newest first."""
+    _check_manager(user)
+    if not 1 <= limit <= 500:
+        raise InvalidStockChange("limit must be between 1 and 500")
+    query = StockMovement.select(
+        StockMovement.id,
+        StockMovement.location.as_alias("location_id"),
+        StockMovement.location.name.as_alias("location_name"),
+        StockMovement.variant.as_alias("variant_id"),
+        StockMovement.variant.sku.as_alias("sku"),
+        StockMovement.on_hand_delta,
+        StockMovement.reserved_delta,
+        StockMovement.reason,
+        StockMovement.reference,
+        StockMovement.actor_id,
+        StockMovement.created_at,
+    )
+    if user.role is Role.SUPPLIER:
+        query = query.where(StockMovement.variant.product.supplier == user.supplier_id)
+    if location_id is not None:
+        query = query.where(StockMovement.location == location_id)
+    if variant_id is not None:
+        query = query.where(StockMovement.variant == variant_id)
+    return await query.order_by(StockMovement.id, ascending=False).limit(limit)

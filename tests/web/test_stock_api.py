@@ -189,3 +189,21 @@ async def test_the_stock_page_shows_levels_and_its_forms_work(
     )
     assert bad_file.status_code == 400
     assert "第 2 行" in bad_file.text
+
+
+async def test_the_ledger_shows_each_change_with_reason_and_actor(
+    client: AsyncClient, db: Engine
+) -> None:
+    s = await supplier_setup(client)
+    await stock(s["store"], s["theirs"], 3)  # another supplier's movement: not shown
+    url = f"/api/supplier/stock/{s['store']}/{s['variant']}"
+    await client.put(url, json={"delta": 5, "reason": "receive", "note": "送货单 A-1"})
+    await client.put(url, json={"delta": -1, "reason": "damage"})
+    ledger = (await client.get("/api/supplier/stock/movements")).json()
+    assert [(m["reason"], m["on_hand_delta"], m["reference"]) for m in ledger] == [
+        ("damage", -1, ""),
+        ("receive", 5, "送货单 A-1"),
+    ]
+    assert {m["actor_id"] for m in ledger} == {s["user"].id}
+    page = await client.get("/supplier/stock")
+    assert "最近变动" in page.text and "损坏" in page.text
