@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "locations.piccolo_app",
         "fulfilment.piccolo_app",
         "payments.piccolo_app",
+        "notifications.piccolo_app",
     ]
 )

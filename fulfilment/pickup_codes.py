@@ -111,3 +111,9 @@ def qr_svg(token: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue()
+
+
+def token_for(fulfilment_id: int, location_id: int, nonce: str, ring: KeyRing) -> str:
+    """The signed token of an issued code, rebuilt from its stored nonce (for the QR)."""
+    body = f"{PREFIX}.{ring.current}.{fulfilment_id}.{location_id}.{nonce}"
+    return f"{body}.{_sign(ring.keys[ring.current], body)}"

@@ -115,3 +115,17 @@ class CartItem(Table):
     variant = ForeignKey(references=Variant)
     quantity = Integer(default=1)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PickupScanAudit(Table):
+    """A pickup code refused at a POS that names no fulfilment (forged, altered, mistyped)."""
+
+    location = ForeignKey(references=Location, index=True)
+    #: server.User id of the staff member who scanned or typed it.
+    staff_id = Integer()
+    #: token | short_code
+    kind = Varchar(length=12)
+    #: What was read, cut short (a forged token is evidence; a short code is not secret then).
+    code = Varchar(length=120)
+    reason = Varchar(length=32)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,1 @@
+"""Notifications: a consumer's inbox and the e-mail outbox that tells them by mail."""

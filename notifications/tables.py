@@ -1,0 +1,34 @@
+"""Notification tables: the in-app inbox and the e-mail outbox."""
+
+from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Notification(Table):
+    """One message in a person's inbox."""
+
+    #: server.User id of the recipient.
+    user_id = Integer(index=True)
+    #: ready_for_pickup | pickup_expiring | pickup_expired | shipped | refunded
+    kind = Varchar(length=32)
+    title = Varchar(length=200)
+    body = Text(default="")
+    #: Page the message is about, e.g. /orders/12.
+    link = Varchar(length=255, default="")
+    #: When the recipient opened it; null while unread.
+    read_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class EmailOutbox(Table):
+    """An e-mail to send after the transaction that wrote it commits."""
+
+    to = Varchar(length=255)
+    subject = Varchar(length=200)
+    body = Text(default="")
+    #: pending | sent | logged (no SMTP configured) | failed
+    status = Varchar(length=10, default="pending", index=True)
+    sent_at = Timestamptz(null=True, default=None)
+    error = Varchar(length=255, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
