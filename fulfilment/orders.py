@@ -60,7 +60,11 @@ class PlaceOrder:
 
 @dataclass(frozen=True, slots=True)
 class PlacedOrder:
-    """The order, whether this call created it (False: an idempotent replay), its payment."""
+    """The order, whether this call created it (False: an idempotent replay), its payment.
+
+    `payment` is the payment opened by this call; on a replay it is None and
+    `order.payment` holds the order's latest payment instead.
+    """
 
     order: OrderView
     created: bool
@@ -99,7 +103,7 @@ async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | N
     )
     if row is None:
         return None
-    view = await load_order(row["id"])
+    view = await load_order(row["id"], with_events=False)
     assert view is not None
     return PlacedOrder(order=view, created=False, payment=None)
 
@@ -267,7 +271,8 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
             customer_id=cmd.customer_id,
         )
         await announce(order_id, {"type": "order", "status": "pending_payment", "kind": "placed"})
-    view = await load_order(order_id)
+    # The answer needs neither the timeline nor the payment row just written (`payment`).
+    view = await load_order(order_id, with_events=False, with_payment=False)
     assert view is not None
     return PlacedOrder(order=view, created=True, payment=payment)
 

@@ -181,8 +181,10 @@ def _order_view(row: dict[str, Any], fulfilments: list[FulfilmentView]) -> Order
     )
 
 
-async def load_order(order_id: int, *, with_events: bool = True) -> OrderView | None:
-    """An order with everything its page shows, or None."""
+async def load_order(
+    order_id: int, *, with_events: bool = True, with_payment: bool = True
+) -> OrderView | None:
+    """An order with everything its page shows (timeline and payment optional), or None."""
     row = await Order.select().where(Order.id == order_id).output(load_json=True).first()
     if row is None:
         return None
@@ -206,8 +208,9 @@ async def load_order(order_id: int, *, with_events: bool = True) -> OrderView | 
             )
             for e in events
         ]
-    payments = await payments_for_order(order_id)
-    view.payment = payments[-1] if payments else None
+    if with_payment:
+        payments = await payments_for_order(order_id)
+        view.payment = payments[-1] if payments else None
     return view
 
 

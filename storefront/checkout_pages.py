@@ -149,7 +149,7 @@ class CheckoutPages(Controller):
             return await _page(request, data, problem.localized(), problem.status_code)
         if placed.created and not data.buy_now:
             await remove_ordered(cart_owner(request), [ln.variant_id for ln in lines])
-        payment = placed.order.payment
+        payment = placed.payment or placed.order.payment
         if payment is not None and payment.pay_url and placed.order.status == "pending_payment":
             return Redirect(payment.pay_url)
         return Redirect(f"/orders/{placed.order.id}")

@@ -21,6 +21,7 @@ from fulfilment.orders import (
     restart_payment,
 )
 from fulfilment.views import FulfilmentView, OrderView, orders_of_customer
+from payments.service import PaymentStart
 from server.auth.guards import current_user, logged_in
 from server.auth.roles import CurrentUser, Role
 from storefront.cart_session import cart_owner
@@ -139,9 +140,16 @@ def fulfilment_out(f: FulfilmentView) -> FulfilmentOut:
     )
 
 
-def order_out(order: OrderView) -> OrderOut:
-    """An order as JSON."""
+def order_out(order: OrderView, started: PaymentStart | None = None) -> OrderOut:
+    """An order as JSON; `started` is a payment just opened for it (else its latest one)."""
     payment = order.payment
+    brief = (
+        PaymentBrief(payment.provider, payment.status, payment.pay_url, payment.amount)
+        if payment
+        else None
+    )
+    if started is not None:
+        brief = PaymentBrief(started.provider, started.status, started.pay_url, order.total)
     return OrderOut(
         id=order.id,
         number=order.number,
@@ -156,11 +164,7 @@ def order_out(order: OrderView) -> OrderOut:
         created_at=order.created_at,
         paid_at=order.paid_at,
         delivery_address=order.delivery_address,
-        payment=(
-            PaymentBrief(payment.provider, payment.status, payment.pay_url, payment.amount)
-            if payment
-            else None
-        ),
+        payment=brief,
         fulfilments=[fulfilment_out(f) for f in order.fulfilments],
         can_cancel=order.can_cancel,
         can_confirm_receipt=order.can_confirm_receipt,
@@ -245,6 +249,6 @@ class OrderApi(Controller):
         if placed.created:
             await remove_ordered(cart_owner(request), [ln.variant_id for ln in data.lines])
         return Response(
-            order_out(placed.order),
+            order_out(placed.order, placed.payment),
             status_code=HTTP_201_CREATED if placed.created else HTTP_200_OK,
         )

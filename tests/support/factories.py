@@ -179,6 +179,7 @@ async def make_order(
     """An order placed through `fulfilment.orders.place_order` (lines: (variant id, qty))."""
     from fulfilment.checkout import LineRequest
     from fulfilment.orders import PlaceOrder, place_order
+    from fulfilment.views import load_order
 
     placed = await place_order(
         PlaceOrder(
@@ -195,4 +196,4 @@ async def make_order(
             location_id=location_id,
         )
     )
-    return placed.order
+    return await load_order(placed.order.id)  # with its timeline and payment
