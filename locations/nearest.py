@@ -81,15 +81,16 @@ async def _box_points(
     kinds: tuple[str, ...],
     pickup_only: bool,
     stocked: list[int] | None,
+    seen: dict[int, dict],
 ) -> list[tuple[float, int]]:
     """(spherical distance, id) of active locations in the box around the point.
 
-    One query on the composite (lat, lon) index reading only id, lat and lon; with
-    `stocked`, only locations with an available unit of one of those variants (a
-    semi-join on the stock index).
+    One query on the composite (lat, lon) index; rows are kept in `seen`, so the short list
+    needs no second query. With `stocked`, only locations with an available unit of one
+    of those variants (a semi-join on the stock index).
     """
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
-    sql = ["SELECT id, lat, lon FROM location WHERE lat >= {} AND lat <= {}"]
+    sql = [f"SELECT {_DETAILS} FROM location WHERE lat >= {{}} AND lat <= {{}}"]
     args: list[object] = [min_lat, max_lat]
     if min_lon >= -180 and max_lon <= 180:
         sql.append("AND lon >= {} AND lon <= {}")
@@ -107,18 +108,8 @@ async def _box_points(
         args += stocked
     rows = await Location.raw(" ".join(sql), *args)
     here = (lat, lon)
+    seen.update((r["id"], r) for r in rows)
     return sorted((haversine_m(here, (r["lat"], r["lon"])), r["id"]) for r in rows)
-
-
-async def _details(ids: list[int]) -> dict[int, dict]:
-    rows = await Location.raw(
-        f"SELECT {_DETAILS} FROM location WHERE id IN (" + ", ".join("{}" for _ in ids) + ")",
-        *ids,
-    )
-    for row in rows:
-        if isinstance(row["opening_hours"], str):
-            row["opening_hours"] = json.loads(row["opening_hours"])
-    return {row["id"]: row for row in rows}
 
 
 async def nearest_locations(
@@ -175,9 +166,10 @@ async def _search(
     stocked: list[int] | None,
 ) -> list[NearbyLocation]:
     radius = START_RADIUS_M
+    seen: dict[int, dict] = {}
     while True:
         final = radius >= MAX_RADIUS_M
-        points = await _box_points(lat, lon, radius, kinds, pickup_only, stocked)
+        points = await _box_points(lat, lon, radius, kinds, pickup_only, stocked, seen)
         inner = radius / SPHERE_ERROR**2
         within = points if final else [p for p in points if p[0] <= inner]
         stock: dict[tuple[int, int], int] = {}
@@ -187,11 +179,11 @@ async def _search(
                 p for p in within if all(stock.get((p[1], v), 0) >= q for v, q in wanted.items())
             ]
         if len(within) >= limit or final:
-            return await _exact_nearest(lat, lon, within, limit, wanted, require)
+            return await _exact_nearest(lat, lon, within, limit, wanted, seen)
         # Grow to the circle that should hold `limit` answers at the density seen so far
         # (x1.25 for luck), at least x1.5 and at most x4: big boxes cost rows to read.
-        seen = len(within) if require == "all" else len(points)
-        growth = math.sqrt(limit / (seen * math.pi / 4)) * 1.25 if seen else 4.0
+        count = len(within) if require == "all" else len(points)
+        growth = math.sqrt(limit / (count * math.pi / 4)) * 1.25 if count else 4.0
         radius = min(MAX_RADIUS_M, radius * min(4.0, max(1.5, growth)))
 
 
@@ -201,18 +193,19 @@ async def _exact_nearest(
     ranked: list[tuple[float, int]],
     limit: int,
     wanted: dict[int, int],
-    require: str,
+    rows: dict[int, dict],
 ) -> list[NearbyLocation]:
     """The `limit` nearest by geodesic distance, computed only for the short list."""
     if not ranked:
         return []
     cutoff = ranked[min(limit, len(ranked)) - 1][0] * SPHERE_ERROR**2 + 1
     short = [i for approx, i in ranked if approx <= cutoff]
-    rows = await _details(short)
     stock = await available_quantities(wanted, short) if wanted else {}
     found = []
     for location_id in short:
         r = rows[location_id]
+        if isinstance(r["opening_hours"], str):
+            r["opening_hours"] = json.loads(r["opening_hours"])
         available = {v: max(0, stock.get((location_id, v), 0)) for v in wanted}
         found.append(
             NearbyLocation(
