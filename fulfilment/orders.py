@@ -26,7 +26,7 @@ from fulfilment.errors import InvalidOrder, OrderNotFound, OrderNotPayable, OutO
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
 from fulfilment.state_machine import FULFILMENT_FINAL
-from fulfilment.tables import Fulfilment, Order, OrderLine
+from fulfilment.tables import CartItem, Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, release_stock, reserve_stock
@@ -56,6 +56,8 @@ class PlaceOrder:
     #: The selling store, for POS orders.
     store_location_id: int | None = None
     actor_id: int | None = None
+    #: Take the ordered variants out of the customer's cart, in the order's transaction.
+    clear_cart: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +264,11 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
             await reserve_stock(stock_lines, reference=number, actor_id=cmd.actor_id)
         except InsufficientStock as short:
             raise _out_of_stock(short, goods) from short
+        if cmd.clear_cart and cmd.customer_id is not None:
+            await CartItem.delete().where(
+                (CartItem.user_id == cmd.customer_id)
+                & CartItem.variant.is_in(sorted(quoted.wanted))
+            )
         payment = await start_payment(
             order_id=order_id,
             order_number=number,

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from fulfilment.cart import cart_of, remove_ordered
+from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
@@ -143,12 +143,11 @@ class CheckoutPages(Controller):
                     address=_address(data),
                     location_id=checkout.location_id,
                     actor_id=user.id,
+                    clear_cart=not data.buy_now,
                 )
             )
         except DomainError as problem:
             return await _page(request, data, problem.localized(), problem.status_code)
-        if placed.created and not data.buy_now:
-            await remove_ordered(cart_owner(request), [ln.variant_id for ln in lines])
         payment = placed.payment or placed.order.payment
         if payment is not None and payment.pay_url and placed.order.status == "pending_payment":
             return Redirect(payment.pay_url)

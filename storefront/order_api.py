@@ -10,7 +10,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fulfilment.cart import remove_ordered
 from fulfilment.errors import InvalidOrder
 from fulfilment.orders import (
     PlaceOrder,
@@ -24,7 +23,6 @@ from fulfilment.views import FulfilmentView, OrderView, orders_of_customer
 from payments.service import PaymentStart
 from server.auth.guards import current_user, logged_in
 from server.auth.roles import CurrentUser, Role
-from storefront.cart_session import cart_owner
 from storefront.checkout_api import OrderIn, checkout_request
 
 
@@ -244,10 +242,9 @@ class OrderApi(Controller):
                 address=request_body.address,
                 location_id=data.location_id,
                 actor_id=user.id,
+                clear_cart=True,
             )
         )
-        if placed.created:
-            await remove_ordered(cart_owner(request), [ln.variant_id for ln in data.lines])
         return Response(
             order_out(placed.order, placed.payment),
             status_code=HTTP_201_CREATED if placed.created else HTTP_200_OK,
