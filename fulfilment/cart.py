@@ -204,9 +204,3 @@ async def merge_guest_cart(session_key: str | None, user_id: int) -> None:
                 await CartItem.update(
                     {CartItem.user_id: user_id, CartItem.session_key: None}
                 ).where(CartItem.id == row["id"])
-
-
-async def remove_ordered(owner: CartOwner, variant_ids: list[int]) -> None:
-    """Take ordered variants out of the cart."""
-    if variant_ids:
-        await CartItem.delete().where(owner.where() & CartItem.variant.is_in(variant_ids))
