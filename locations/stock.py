@@ -16,7 +16,7 @@ from locations.errors import InsufficientStock
 from locations.tables import StockLevel, StockMovement
 from server.database import write_transaction
 from server.errors import Conflict, InvalidInput
-from server.realtime import publish_after_commit
+from server.realtime import publish_after_commit, stock_topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ async def _movement(
 async def publish_level(location_id: int, variant_id: int, on_hand: int, reserved: int) -> None:
     """Announce a stock row's new level on `stock:{variant}` once the change commits."""
     await publish_after_commit(
-        f"stock:{variant_id}",
+        stock_topic(variant_id),
         {
             "type": "stock",
             "variant_id": variant_id,
