@@ -8,6 +8,7 @@ import os
 from datetime import datetime, timedelta
 
 from fulfilment.errors import IllegalTransition, OrderNotPayable
+from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
 from fulfilment.tables import Order
 from server.settings import get_settings
@@ -69,6 +70,8 @@ async def run_sweeps(now: datetime) -> None:
     """Run every sweep once."""
     await cancel_unpaid_orders(now)
     await auto_confirm_orders(now)
+    await remind_expiring_pickups(now)
+    await expire_pickups(now)
 
 
 async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:

@@ -102,7 +102,11 @@ async def deliver_email(mail_id: int) -> str:
     else:
         log.info("E-mail to %s: %s\n%s", mail["to"], mail["subject"], mail["body"])
     await EmailOutbox.update(
-        {EmailOutbox.status: status, EmailOutbox.sent_at: datetime.now(UTC), EmailOutbox.error: error}
+        {
+            EmailOutbox.status: status,
+            EmailOutbox.sent_at: datetime.now(UTC),
+            EmailOutbox.error: error,
+        }
     ).where((EmailOutbox.id == mail_id) & (EmailOutbox.status == "pending"))
     return status
 

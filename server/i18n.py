@@ -21,6 +21,7 @@ PACKAGES = (
     "fulfilment",
     "promotions",
     "payments",
+    "notifications",
     "aftersales",
     "storefront",
     "store_pos",

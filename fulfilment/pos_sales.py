@@ -1,0 +1,214 @@
+"""Walk-in sales at the store counter, from the same stock rows as online orders.
+
+A sale is placed through the one `place_order` (channel "pos", this store, no customer),
+which reserves with the conditional UPDATE, so a walk-in and an online buyer racing for the
+last unit cannot both win. Then, in a second transaction, the money taken is recorded and
+the goods are sold: the order ends completed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fulfilment.checkout import LineRequest
+from fulfilment.errors import InvalidOrder, OrderNotFound
+from fulfilment.moves import move_fulfilment, move_order, now_utc
+from fulfilment.orders import PlaceOrder, cancel_order, mark_order_paid, place_order
+from fulfilment.pickup import COUNTER_METHODS
+from fulfilment.tables import Fulfilment, Order, OrderLine
+from fulfilment.views import OrderView, load_order
+from locations.inventory import ADJUST_REASONS, change_on_hand, variants_info
+from locations.stock import StockLine, sell_reserved_stock
+from locations.tables import StockLevel
+from payments.service import confirm_offline_payment
+from server.auth.roles import CurrentUser
+from server.database import write_transaction
+from server.errors import InvalidInput, NotFound, PermissionDenied
+
+#: Most different items one sale may hold.
+MAX_LINES = 50
+
+
+async def sell_walk_in(
+    location_id: int,
+    staff: CurrentUser,
+    lines: Sequence[LineRequest],
+    payment_method: str,
+) -> OrderView:
+    """Sell goods held at this store to a walk-in customer; returns the completed order.
+
+    Raises:
+        OutOfStock: the store does not hold enough of some line; nothing was written.
+        InvalidOrder: no lines, a bad quantity or an unknown payment method.
+    """
+    if payment_method not in COUNTER_METHODS:
+        raise InvalidOrder("Choose how the customer pays: cash, card or qr")
+    if not lines:
+        raise InvalidOrder("Add at least one item")
+    if len(lines) > MAX_LINES:
+        raise InvalidOrder("At most {n} different items per sale", n=MAX_LINES)
+    if any(line.quantity < 1 for line in lines):
+        raise InvalidOrder("Each quantity must be at least 1")
+    placed = await place_order(
+        PlaceOrder(
+            channel="pos",
+            customer_id=None,
+            lines=lines,
+            method="pickup",
+            payment_method="in_store",
+            location_id=location_id,
+            store_location_id=location_id,
+            actor_id=staff.id,
+        )
+    )
+    order_id = placed.order.id
+    if any(f.location_id != location_id for f in placed.order.fulfilments):
+        await cancel_order(order_id, actor_id=staff.id, reason="not all held at this store")
+        raise InvalidOrder("This store does not hold every item of the sale")
+    try:
+        async with write_transaction():
+            paid = await confirm_offline_payment(
+                order_id=order_id, method=payment_method, actor_id=staff.id
+            )
+            await mark_order_paid(order_id, payment_id=paid.payment_id, actor_id=staff.id)
+            stock_lines: list[StockLine] = []
+            for f in await Fulfilment.select().where(Fulfilment.order == order_id):
+                await move_fulfilment(f, "ready_for_pickup", kind="pos_sale", actor_id=staff.id)
+                await move_fulfilment(f, "collected", kind="collected", actor_id=staff.id)
+                stock_lines += [
+                    StockLine(location_id, line["variant"], line["quantity"])
+                    for line in await OrderLine.select().where(OrderLine.fulfilment == f["id"])
+                ]
+            number = placed.order.number
+            await sell_reserved_stock(stock_lines, reference=number, actor_id=staff.id)
+            order = await Order.select().where(Order.id == order_id).first()
+            assert order is not None
+            await move_order(
+                order,
+                "completed",
+                kind="completed",
+                actor_id=staff.id,
+                values={Order.closed_at: now_utc()},
+            )
+    except Exception:
+        await cancel_order(order_id, actor_id=staff.id, reason="the sale could not be completed")
+        raise
+    view = await load_order(order_id)
+    assert view is not None
+    return view
+
+
+async def store_sale(location_id: int, order_id: int) -> OrderView:
+    """A completed walk-in sale of this store, for its receipt (404 for any other)."""
+    view = await load_order(order_id, with_events=False)
+    order = (
+        await Order.select(Order.store_location_id, Order.channel)
+        .where(Order.id == order_id)
+        .first()
+    )
+    if (
+        view is None
+        or order is None
+        or order["channel"] != "pos"
+        or (order["store_location_id"] != location_id)
+    ):
+        raise OrderNotFound("Order {id} was not found", id=order_id)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class StoreItem:
+    """A variant held at a store, as the counter sells and counts it."""
+
+    variant_id: int
+    sku: str
+    barcode: str
+    name: str
+    price: int
+    on_hand: int
+    reserved: int
+    available: int
+
+
+async def store_goods(location_id: int, query: str = "", *, limit: int = 50) -> list[StoreItem]:
+    """Variants this store holds, matching a name, SKU or exact barcode (all when empty)."""
+    select = StockLevel.select(
+        StockLevel.variant.as_alias("variant_id"),
+        StockLevel.variant.sku.as_alias("sku"),
+        StockLevel.variant.barcode.as_alias("barcode"),
+        StockLevel.variant.price.as_alias("price"),
+        StockLevel.variant.product.name.as_alias("name"),
+        StockLevel.on_hand,
+        StockLevel.reserved,
+    ).where(StockLevel.location == location_id)
+    text = query.strip()
+    if text:
+        select = select.where(
+            (StockLevel.variant.barcode == text)
+            | (StockLevel.variant.sku.ilike(f"%{text}%"))
+            | (StockLevel.variant.product.name.ilike(f"%{text}%"))
+        )
+    rows = await select.order_by(StockLevel.variant.sku).limit(limit)
+    return [
+        StoreItem(
+            variant_id=r["variant_id"],
+            sku=r["sku"],
+            barcode=r["barcode"] or "",
+            name=r["name"],
+            price=r["price"],
+            on_hand=r["on_hand"],
+            reserved=r["reserved"],
+            available=r["on_hand"] - r["reserved"],
+        )
+        for r in rows
+    ]
+
+
+async def count_stock(
+    location_id: int,
+    staff: CurrentUser,
+    *,
+    variant_id: int,
+    reason: str,
+    on_hand: int | None = None,
+    delta: int | None = None,
+    note: str = "",
+) -> StoreItem:
+    """Set a counted figure, or add/remove units, at the staff's store, with a reason.
+
+    Goes through `locations.inventory.change_on_hand` (one conditional UPDATE, never below
+    what is reserved for orders, a ledger row with the reason and the staff member).
+    """
+    if not staff.works_at(location_id):
+        raise PermissionDenied("You are not staff of this store")
+    if reason not in ADJUST_REASONS:
+        raise InvalidInput(
+            "Reason {reason} is not one of {reasons}",
+            reason=reason or "(empty)",
+            reasons=", ".join(ADJUST_REASONS),
+        )
+    if (delta is None) == (on_hand is None):
+        raise InvalidInput("Give either the counted figure or a change, not both")
+    if on_hand is not None and on_hand < 0:
+        raise InvalidInput("On-hand stock cannot be negative")
+    items = {i.variant_id: i for i in await store_goods(location_id, limit=10_000)}
+    info = (await variants_info([variant_id])).get(variant_id)
+    if info is None:
+        raise NotFound("No variant {variant}", variant=variant_id)
+    current = items.get(variant_id)
+    if on_hand is not None:
+        delta = on_hand - (current.on_hand if current else 0)
+    assert delta is not None
+    if delta != 0:
+        await change_on_hand(
+            location_id=location_id,
+            variant_id=variant_id,
+            delta=delta,
+            reason=reason,
+            reference=f"POS {note}".strip(),
+            actor_id=staff.id,
+            sku=info.sku,
+        )
+    found = [i for i in await store_goods(location_id, info.sku) if i.variant_id == variant_id]
+    return found[0]
