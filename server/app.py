@@ -18,6 +18,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
@@ -46,6 +47,7 @@ from server.pages import switch_language
 from server.realtime import bind_hub, make_channels_plugin
 from server.realtime_routes import pos_socket, stock_socket
 from server.settings import Settings, get_settings
+from store_pos.api import ATTEMPTS_STORE, PosApi
 from server.templating import template_config
 from storefront.api import CatalogApi, StorefrontApi
 from storefront.cart_api import CartApi
@@ -53,10 +55,12 @@ from storefront.cart_pages import CartPages
 from storefront.catalog_pages import CatalogPages
 from storefront.checkout_api import CheckoutApi
 from storefront.checkout_pages import CheckoutPages
+from storefront.inbox_api import InboxApi
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.pages import StorefrontPages
 from storefront.payment_pages import PaymentApi, PaymentPages
+from storefront.pickup_qr import pickup_qr
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
@@ -72,6 +76,13 @@ def session_store(settings: Settings) -> Store:
     if settings.redis_url:
         return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-sessions")
     return FileStore(settings.var_dir / "sessions")
+
+
+def attempts_store(settings: Settings) -> Store:
+    """Wrong pickup-code counts: Redis when configured (all processes), else memory."""
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-pickup-attempts")
+    return MemoryStore()
 
 
 @asynccontextmanager
@@ -160,6 +171,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierPages,
             OperatorApi,
             OperatorPages,
+            PosApi,
+            pickup_qr,
+            InboxApi,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
@@ -169,7 +183,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
         ],
         guards=[authorize],
-        stores={"sessions": session_store(settings)},
+        stores={"sessions": session_store(settings), ATTEMPTS_STORE: attempts_store(settings)},
         csrf_config=CSRFConfig(
             secret=settings.secret_key, cookie_name="kuaiqu_csrf", exclude=CSRF_EXEMPT
         ),
