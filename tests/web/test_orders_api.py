@@ -218,3 +218,23 @@ async def test_delivery_order_needs_the_recipient(client: AsyncClient) -> None:
     assert placed.status_code == 201, placed.text
     assert placed.json()["payment"]["pay_url"] is None
     assert placed.json()["fulfilments"][0]["method"] == "delivery"
+
+
+async def test_delivery_quote_places_an_address_on_the_map(client: AsyncClient) -> None:
+    supplier = await make_supplier()
+    variant = (await make_product(supplier_id=supplier, prices=(12000,)))["variant_ids"][0]
+    beijing_wh = await make_store(BEIJING, kind="warehouse")
+    shanghai_wh = await make_store(SHANGHAI, kind="warehouse")
+    await stock(beijing_wh, variant, 5)
+    await stock(shanghai_wh, variant, 5)
+
+    body = {
+        "lines": [{"variant_id": variant, "quantity": 1}],
+        "method": "delivery",
+        "address": {"city": "上海市", "district": "黄浦区", "detail": "南京东路 1 号"},
+    }
+    quote = await client.post("/api/checkout/quote", json=body)
+
+    assert quote.status_code == 200, quote.text
+    assert [f["location_id"] for f in quote.json()["fulfilments"]] == [shanghai_wh]
+    assert quote.json()["shipping"] == 0  # ¥120 from one supplier ships free

@@ -251,3 +251,50 @@ async def test_pos_channel_places_a_walk_in_order_from_the_same_stock(db: Engine
     assert placed.payment.pay_url is None
     with pytest.raises(OutOfStock):
         await make_order((await make_user()).id, [(variant, 1)], location_id=store)
+
+
+async def test_every_move_is_announced_after_commit(db: Engine, monkeypatch) -> None:
+    from server import realtime
+
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(realtime, "publish", lambda topic, event: sent.append((topic, event)))
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    await stock(store, variant, 2)
+    buyer = await make_user()
+
+    order = await make_order(buyer.id, [(variant, 1)], location_id=store)
+    assert (f"location:{store}", "fulfilment_created") in [(t, e["type"]) for t, e in sent]
+    assert (f"order:{order.id}", "placed") in [(t, e.get("kind")) for t, e in sent]
+    sent.clear()
+    await cancel_order(order.id, actor_id=buyer.id, customer_id=buyer.id)
+    kinds = [(t, e["type"], e["status"]) for t, e in sent if t.startswith("order:")]
+    assert (f"order:{order.id}", "order", "cancelled") in kinds
+    assert (f"order:{order.id}", "fulfilment", "cancelled") in kinds
+
+
+async def test_the_sweep_loop_cancels_stale_orders_and_stops_cleanly(db: Engine) -> None:
+    from contextlib import suppress
+
+    from fulfilment.sweeps import sweep_forever
+
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    await stock(store, variant, 1)
+    stale = await make_order((await make_user()).id, [(variant, 1)], location_id=store)
+    await Order.update({Order.created_at: now_utc() - timedelta(hours=1)}).where(
+        Order.id == stale.id
+    )
+
+    task = asyncio.create_task(sweep_forever(interval_s=0.01))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        row = await Order.select(Order.status).where(Order.id == stale.id).first()
+        if row["status"] == "cancelled":
+            break
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    assert task.done()
+    assert row["status"] == "cancelled"
+    assert await level(store, variant) == (1, 0)
