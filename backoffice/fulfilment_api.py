@@ -38,6 +38,9 @@ class ShipmentOut(msgspec.Struct):
 
     id: int
     order_id: int
+    order_number: str
+    #: Recipient and address to ship to.
+    ship_to: dict[str, Any]
     location_id: int
     location_name: str
     status: str
@@ -52,6 +55,8 @@ def shipment_out(f: FulfilmentView) -> ShipmentOut:
     return ShipmentOut(
         id=f.id,
         order_id=f.order_id,
+        order_number=f.order_number,
+        ship_to=f.ship_to,
         location_id=f.location_id,
         location_name=f.location_name,
         status=f.status,

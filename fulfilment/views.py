@@ -49,6 +49,9 @@ class FulfilmentView:
     ready_by: datetime | None
     pickup_deadline: datetime | None
     lines: list[LineView]
+    order_number: str = ""
+    #: Recipient and address of a delivery (what the shipping supplier needs).
+    ship_to: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,13 @@ async def _fulfilment_views(
         .where(Location.id.is_in(location_ids or [-1]))
         .output(load_json=True)
     }
+    order_ids = sorted({f["order"] for f in fulfilment_rows})
+    orders = {
+        r["id"]: r
+        for r in await Order.select(Order.id, Order.number, Order.delivery_address)
+        .where(Order.id.is_in(order_ids or [-1]))
+        .output(load_json=True)
+    }
     lines_of: dict[int, list[LineView]] = {}
     for r in line_rows:
         lines_of.setdefault(r["fulfilment"], []).append(
@@ -155,6 +165,10 @@ async def _fulfilment_views(
                 ready_by=f["ready_by"],
                 pickup_deadline=f["pickup_deadline"],
                 lines=lines_of.get(f["id"], []),
+                order_number=orders.get(f["order"], {}).get("number", ""),
+                ship_to=(orders.get(f["order"], {}).get("delivery_address") or {})
+                if f["method"] == "delivery"
+                else {},
             )
         )
     return views

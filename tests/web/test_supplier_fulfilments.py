@@ -49,6 +49,8 @@ async def test_each_supplier_sees_only_its_own_fulfilment(client: AsyncClient) -
 
     assert len(listed) == 1
     assert [ln["variant_id"] for ln in listed[0]["lines"]] == [made["tea"]]
+    assert listed[0]["order_number"] == made["order"].number
+    assert listed[0]["ship_to"]["name"] == "王芳"
     south_id = next(f.id for f in made["order"].fulfilments if f.supplier_id == made["south"])
     refused = await client.post(
         f"/api/supplier/fulfilments/{south_id}/ship",
