@@ -10,7 +10,7 @@ from server.auth.roles import CurrentUser, Role
 #: (path, English label) per role, in header order.
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
     Role.CONSUMER: [("/orders", "My orders"), ("/cart", "Cart")],
-    Role.STAFF: [],
+    Role.STAFF: [("/pos", "POS")],
     Role.SUPPLIER: [("/supplier", "Supplier console"), ("/supplier/fulfilments", "Shipments")],
     Role.OPERATOR: [("/operator", "Operator console")],
 }

@@ -1,0 +1,353 @@
+"""Store POS pages: choose a store, live pickup queue, scan and hand over, sale, stock.
+
+Tablet-first pages for the counter. Every page of a store is for its staff only
+(`roles(Role.STAFF, store_scope=True)`); the rules live in `fulfilment.pickup` and
+`fulfilment.pos_sales`, the same functions the JSON API calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
+
+from fulfilment.checkout import LineRequest
+from fulfilment.hours import STORE_TZ
+from fulfilment.pickup import (
+    COUNTER_METHODS,
+    hand_over,
+    mark_preparing,
+    mark_ready,
+    pickup_queue,
+    scan,
+    ticket,
+)
+from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
+from locations.inventory import ADJUST_REASONS
+from server.auth.guards import roles
+from server.auth.roles import Role
+from server.errors import DomainError
+from server.i18n import gettext
+from store_pos.api import STAFF_HERE, limiter_of, staff_of, staff_stores
+
+
+def _store(stores: list[Any], location_id: int) -> Any:
+    return next((s for s in stores if s.id == location_id), None)
+
+
+async def _context(request: Request[Any, Any, Any], location_id: int, **extra: Any) -> dict:
+    stores = await staff_stores(staff_of(request))
+    return {"stores": stores, "store": _store(stores, location_id), "tz": STORE_TZ, **extra}
+
+
+class ScanForm(msgspec.Struct):
+    """What the scanner or the keyboard typed."""
+
+    code: str = ""
+
+
+class AddForm(msgspec.Struct):
+    """A barcode, SKU or variant to add to the sale."""
+
+    code: str = ""
+    variant_id: int | None = None
+    quantity: int = 1
+
+
+class PayForm(msgspec.Struct):
+    """How the walk-in customer pays."""
+
+    payment_method: str = ""
+
+
+class CountForm(msgspec.Struct):
+    """A counted figure (or a change) with its reason."""
+
+    variant_id: int
+    reason: str
+    on_hand: str = ""
+    delta: str = ""
+    note: str = ""
+
+
+def _cart_key(location_id: int) -> str:
+    return f"pos_cart_{location_id}"
+
+
+def _cart(request: Request[Any, Any, Any], location_id: int) -> dict[str, int]:
+    return dict(request.session.get(_cart_key(location_id)) or {})
+
+
+class PosPages(Controller):
+    """HTML pages of the store POS."""
+
+    include_in_schema = False
+
+    @get("/pos", opt=roles(Role.STAFF))
+    async def choose(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """The stores this staff member works at (straight to the queue when only one)."""
+        stores = await staff_stores(staff_of(request))
+        if len(stores) == 1:
+            return Redirect(f"/pos/{stores[0].id}")
+        return Template("store_pos/choose.html", context={"stores": stores})
+
+    @get("/pos/{location_id:int}", opt=STAFF_HERE)
+    async def queue_page(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int]
+    ) -> Template:
+        """The live pickup queue of a store."""
+        return Template("store_pos/queue.html", context=await _context(request, location_id))
+
+    @get("/pos/{location_id:int}/queue-fragment", opt=STAFF_HERE)
+    async def queue_fragment(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int]
+    ) -> Template:
+        """The queue's tickets (refetched on every live event)."""
+        tickets = await pickup_queue(location_id)
+        return Template(
+            "store_pos/queue_items.html",
+            context={"tickets": tickets, "location_id": location_id, "tz": STORE_TZ},
+        )
+
+    @post("/pos/{location_id:int}/fulfilments/{fid:int}/preparing", opt=STAFF_HERE)
+    async def preparing(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
+    ) -> Redirect:
+        """Start picking an order."""
+        try:
+            await mark_preparing(location_id, fid, staff_of(request))
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/pos/{location_id}")
+
+    @post("/pos/{location_id:int}/fulfilments/{fid:int}/ready", opt=STAFF_HERE)
+    async def ready(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
+    ) -> Redirect:
+        """Packed: issue the code and tell the customer."""
+        try:
+            done = await mark_ready(location_id, fid, staff_of(request))
+            flash(
+                request,
+                gettext("Ready for pickup: code {code}").format(code=done.short_code),
+                "success",
+            )
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/pos/{location_id}")
+
+    @get("/pos/{location_id:int}/scan", opt=STAFF_HERE)
+    async def scan_page(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int]
+    ) -> Template:
+        """The scan field a keyboard-wedge scanner types into."""
+        return Template(
+            "store_pos/scan.html",
+            context=await _context(request, location_id, result=None, methods=COUNTER_METHODS),
+        )
+
+    @post("/pos/{location_id:int}/scan", opt=STAFF_HERE, status_code=HTTP_200_OK)
+    async def scan_submit(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: URLEncodedBody[ScanForm],
+    ) -> Template:
+        """Read a scanned or typed code: who and what, or why not."""
+        result, error = None, None
+        try:
+            result = await scan(location_id, data.code, staff_of(request), limiter_of(request))
+        except DomainError as failure:
+            error = failure.localized()
+        message = gettext(result.message).format(**result.params) if result else error
+        return Template(
+            "store_pos/scan.html",
+            context=await _context(
+                request,
+                location_id,
+                result=result,
+                message=message,
+                methods=COUNTER_METHODS,
+            ),
+        )
+
+    @post("/pos/{location_id:int}/fulfilments/{fid:int}/handover", opt=STAFF_HERE)
+    async def handover(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
+    ) -> Redirect:
+        """Hand over all lines, or the ticked ones (the rest kept or cancelled)."""
+        form = await request.form()
+        ticked = [int(k[5:]) for k in form if k.startswith("line_") and k[5:].isdigit()]
+        try:
+            whole = await ticket(location_id, fid)
+            partial = bool(ticked) and len(ticked) < len(whole.lines)
+            await hand_over(
+                location_id,
+                fid,
+                staff_of(request),
+                line_ids=ticked if partial else None,
+                payment_method=str(form.get("payment_method") or "") or None,
+                rest=str(form.get("rest") or "keep"),
+            )
+            flash(
+                request,
+                gettext("Handed over: order {number}").format(number=whole.order_number),
+                "success",
+            )
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/pos/{location_id}/scan")
+
+    @get("/pos/{location_id:int}/sale", opt=STAFF_HERE)
+    async def sale_page(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int], q: FromQuery[str] = ""
+    ) -> Template:
+        """Walk-in sale: scan or search goods held here, the cart, pay."""
+        cart = _cart(request, location_id)
+        items = {i.variant_id: i for i in await store_goods(location_id, limit=10_000)}
+        lines = [
+            {"item": items[int(v)], "quantity": q_, "total": items[int(v)].price * q_}
+            for v, q_ in cart.items()
+            if int(v) in items
+        ]
+        found = await store_goods(location_id, q[:100]) if q.strip() else []
+        return Template(
+            "store_pos/sale.html",
+            context=await _context(
+                request,
+                location_id,
+                lines=lines,
+                total=sum(line["total"] for line in lines),
+                found=found,
+                q=q,
+                methods=COUNTER_METHODS,
+            ),
+        )
+
+    @post("/pos/{location_id:int}/sale/add", opt=STAFF_HERE)
+    async def sale_add(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: URLEncodedBody[AddForm],
+    ) -> Redirect:
+        """Add a scanned barcode, a SKU or a chosen item to the cart."""
+        code = data.code.strip()
+        if data.variant_id is None:
+            matches = await store_goods(location_id, code[:100]) if code else []
+            exact = [m for m in matches if code in (m.barcode, m.sku)]
+            chosen = exact or (matches if len(matches) == 1 else [])
+            if not chosen:
+                if not matches:
+                    flash(
+                        request,
+                        gettext("Nothing held at this store matches {code}").format(code=code),
+                        "error",
+                    )
+                return Redirect(
+                    f"/pos/{location_id}/sale?q={quote(code)}"
+                    if matches
+                    else f"/pos/{location_id}/sale"
+                )
+            variant_id = chosen[0].variant_id
+        else:
+            variant_id = data.variant_id
+        cart = _cart(request, location_id)
+        cart[str(variant_id)] = max(0, cart.get(str(variant_id), 0) + data.quantity)
+        request.session[_cart_key(location_id)] = {k: v for k, v in cart.items() if v > 0}
+        return Redirect(f"/pos/{location_id}/sale")
+
+    @post("/pos/{location_id:int}/sale/clear", opt=STAFF_HERE)
+    async def sale_clear(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int]
+    ) -> Redirect:
+        """Empty the cart."""
+        request.session[_cart_key(location_id)] = {}
+        return Redirect(f"/pos/{location_id}/sale")
+
+    @post("/pos/{location_id:int}/sale/pay", opt=STAFF_HERE)
+    async def sale_pay(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: URLEncodedBody[PayForm],
+    ) -> Redirect:
+        """Take the money and complete the sale; show the receipt."""
+        cart = _cart(request, location_id)
+        try:
+            sale = await sell_walk_in(
+                location_id,
+                staff_of(request),
+                [LineRequest(int(v), q) for v, q in sorted(cart.items())],
+                data.payment_method,
+            )
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+            return Redirect(f"/pos/{location_id}/sale")
+        request.session[_cart_key(location_id)] = {}
+        return Redirect(f"/pos/{location_id}/receipts/{sale.id}")
+
+    @get("/pos/{location_id:int}/receipts/{order_id:int}", opt=STAFF_HERE)
+    async def receipt(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int], order_id: FromPath[int]
+    ) -> Template:
+        """A print-friendly receipt of a walk-in sale."""
+        sale = await store_sale(location_id, order_id)
+        return Template(
+            "store_pos/receipt.html", context=await _context(request, location_id, sale=sale)
+        )
+
+    @get("/pos/{location_id:int}/stock", opt=STAFF_HERE)
+    async def stock_page(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int], q: FromQuery[str] = ""
+    ) -> Template:
+        """Goods held at this store, with a count form each."""
+        return Template(
+            "store_pos/stock.html",
+            context=await _context(
+                request,
+                location_id,
+                items=await store_goods(location_id, q[:100], limit=200),
+                q=q,
+                reasons=ADJUST_REASONS,
+            ),
+        )
+
+    @post("/pos/{location_id:int}/stock", opt=STAFF_HERE)
+    async def stock_submit(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: URLEncodedBody[CountForm],
+    ) -> Redirect:
+        """Save a count or a change with its reason."""
+        try:
+            on_hand = int(data.on_hand) if data.on_hand.strip() else None
+            delta = int(data.delta) if data.delta.strip() else None
+        except ValueError:
+            flash(request, gettext("Enter whole numbers"), "error")
+            return Redirect(f"/pos/{location_id}/stock")
+        try:
+            item = await count_stock(
+                location_id,
+                staff_of(request),
+                variant_id=data.variant_id,
+                reason=data.reason,
+                on_hand=on_hand,
+                delta=delta,
+                note=data.note[:80],
+            )
+            flash(
+                request,
+                gettext("{sku}: {n} on hand").format(sku=item.sku, n=item.on_hand),
+                "success",
+            )
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/pos/{location_id}/stock")

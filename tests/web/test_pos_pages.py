@@ -1,0 +1,117 @@
+"""POS pages: store choice, queue, ready, scan a typed code, hand over, sale, receipt, stock."""
+
+from __future__ import annotations
+
+import re
+
+from httpx import AsyncClient, Response
+
+from fulfilment.tables import Fulfilment, Order
+from locations.tables import StockLevel
+from server.auth.roles import Role
+from tests.support.factories import login, make_order, make_product, make_store, make_user, stock
+from tests.support.web import submit_form
+
+
+async def post_form(client: AsyncClient, page: str, url: str, data: dict) -> Response:
+    """Submit a form of `page` to `url` as the browser would."""
+    return await submit_form(client, url, data, page=page)
+
+
+async def test_staff_mark_ready_type_code_and_hand_over_on_the_pages(client: AsyncClient) -> None:
+    store = await make_store(name="王府井店")
+    second = await make_store(name="国贸店")
+    product = await make_product(name="小米 14 手机", prices=(3000,))
+    variant = product["variant_ids"][0]
+    await stock(store, variant, 2)
+    staff = await make_user(Role.STAFF, store_ids=[store, second], name="张店员")
+    consumer = await make_user(name="王芳")
+    order = await make_order(
+        consumer.id, [(variant, 1)], location_id=store, payment_method="in_store"
+    )
+    fid = order.fulfilments[0].id
+    await login(client, staff)
+
+    choose = await client.get("/pos")
+    assert "王府井店" in choose.text and "国贸店" in choose.text
+    queue = await client.get(f"/pos/{store}")
+    assert f'data-live-socket="/ws/pos/{store}"' in queue.text
+    items = await client.get(f"/pos/{store}/queue-fragment")
+    assert order.number in items.text and "小米 14 手机" in items.text
+
+    await post_form(client, f"/pos/{store}", f"/pos/{store}/fulfilments/{fid}/ready", {})
+    row = (
+        await Fulfilment.select(Fulfilment.short_code, Fulfilment.status)
+        .where(Fulfilment.id == fid)
+        .first()
+    )
+    assert row["status"] == "ready_for_pickup"
+    scanned = await post_form(
+        client, f"/pos/{store}/scan", f"/pos/{store}/scan", {"code": row["short_code"]}
+    )
+    assert scanned.status_code == 200
+    assert "王芳" in scanned.text and "¥30.00" in scanned.text
+    assert f"/pos/{store}/fulfilments/{fid}/handover" in scanned.text
+
+    handed = await post_form(
+        client,
+        f"/pos/{store}/scan",
+        f"/pos/{store}/fulfilments/{fid}/handover",
+        {"payment_method": "cash"},
+    )
+    assert handed.status_code in (200, 302, 303)
+    done = await Order.select(Order.status).where(Order.id == order.id).first()
+    assert done["status"] == "completed"
+    again = await post_form(
+        client, f"/pos/{store}/scan", f"/pos/{store}/scan", {"code": row["short_code"]}
+    )
+    assert 'data-reason="collected"' in again.text and "张店员" in again.text
+
+
+async def test_walk_in_sale_page_scan_pay_and_print_receipt(client: AsyncClient) -> None:
+    store = await make_store(name="王府井店")
+    product = await make_product(name="华为耳机", prices=(19900,))
+    variant = product["variant_ids"][0]
+    await stock(store, variant, 3)
+    staff = await make_user(Role.STAFF, store_ids=[store])
+    await login(client, staff)
+    sale_page = f"/pos/{store}/sale"
+
+    await post_form(client, sale_page, f"/pos/{store}/sale/add", {"code": "华为"})
+    await post_form(client, sale_page, f"/pos/{store}/sale/add", {"variant_id": str(variant)})
+    cart = await client.get(sale_page)
+    assert "¥398.00" in cart.text
+    paid = await post_form(client, sale_page, f"/pos/{store}/sale/pay", {"payment_method": "card"})
+    receipt_url = paid.headers["location"]
+    assert re.fullmatch(rf"/pos/{store}/receipts/\d+", receipt_url)
+    receipt = await client.get(receipt_url)
+    assert "¥398.00" in receipt.text and "@media print" not in receipt.text
+    assert "window.print()" in receipt.text
+    level = await StockLevel.select(StockLevel.on_hand).where(StockLevel.variant == variant).first()
+    assert level["on_hand"] == 1
+    await post_form(client, sale_page, f"/pos/{store}/sale/pay", {"payment_method": "card"})
+    assert "请至少添加一件商品" in (await client.get(sale_page)).text
+
+
+async def test_stock_page_counts_with_a_reason_and_other_stores_are_forbidden(
+    client: AsyncClient,
+) -> None:
+    store = await make_store()
+    other = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    await stock(store, variant, 5)
+    staff = await make_user(Role.STAFF, store_ids=[store])
+    await login(client, staff)
+
+    page = await client.get(f"/pos/{store}/stock")
+    assert "盘点" in page.text
+    await post_form(
+        client,
+        f"/pos/{store}/stock",
+        f"/pos/{store}/stock",
+        {"variant_id": str(variant), "reason": "count", "on_hand": "4"},
+    )
+    level = await StockLevel.select(StockLevel.on_hand).where(StockLevel.variant == variant).first()
+    assert level["on_hand"] == 4
+    for path in ("", "/scan", "/sale", "/stock"):
+        assert (await client.get(f"/pos/{other}{path}")).status_code == 403
