@@ -48,6 +48,7 @@ from server.realtime import bind_hub, make_channels_plugin
 from server.realtime_routes import pos_socket, stock_socket
 from server.settings import Settings, get_settings
 from store_pos.api import ATTEMPTS_STORE, PosApi
+from store_pos.pages import PosPages
 from server.templating import template_config
 from storefront.api import CatalogApi, StorefrontApi
 from storefront.cart_api import CartApi
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorApi,
             OperatorPages,
             PosApi,
+            PosPages,
             pickup_qr,
             InboxApi,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
