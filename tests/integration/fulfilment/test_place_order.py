@@ -298,3 +298,25 @@ async def test_the_sweep_loop_cancels_stale_orders_and_stops_cleanly(db: Engine)
     assert task.done()
     assert row["status"] == "cancelled"
     assert await level(store, variant) == (1, 0)
+
+
+async def test_cancelling_a_paid_order_refunds_it(db: Engine) -> None:
+    from payments.service import confirm_offline_payment, payments_for_order
+
+    store = await make_store()
+    variant = (await make_product(prices=(4500,)))["variant_ids"][0]
+    await stock(store, variant, 2)
+    buyer = await make_user()
+    order = await make_order(buyer.id, [(variant, 2)], location_id=store, payment_method="in_store")
+    paid = await confirm_offline_payment(order_id=order.id, method="cash", actor_id=None)
+    await mark_order_paid(order.id, payment_id=paid.payment_id)
+    await mark_order_paid(order.id, payment_id=paid.payment_id)  # a repeat changes nothing
+
+    cancelled = await cancel_order(order.id, actor_id=buyer.id, customer_id=buyer.id)
+
+    assert cancelled.status == "cancelled"
+    payment = (await payments_for_order(order.id))[-1]
+    assert payment.refunded_amount == 9000
+    assert await level(store, variant) == (2, 0)
+    kinds = [e["kind"] for e in await OrderEvent.select().where(OrderEvent.order == order.id)]
+    assert kinds.count("paid") == 1
