@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from piccolo.engine.sqlite import SQLiteEngine
+
 from catalog.tables import Variant
 from locations.errors import (
     InvalidStockChange,
@@ -157,12 +159,25 @@ async def current_level(user: CurrentUser, *, location_id: int, variant_id: int)
     return {**level, "available": level["on_hand"] - level["reserved"]}
 
 
-async def _level(location_id: int, variant_id: int) -> dict[str, Any] | None:
-    return (
-        await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
-        .where((StockLevel.location == location_id) & (StockLevel.variant == variant_id))
-        .first()
+async def _level(location_id: int, variant_id: int, *, lock: bool = False) -> dict[str, Any] | None:
+    """A stock row's on_hand and reserved; `lock` (inside a write transaction) holds it.
+
+    A count sets on_hand from what was read, so the row must not change in between:
+    PostgreSQL locks it (`SELECT … FOR UPDATE`); SQLite's write transaction
+    (`BEGIN IMMEDIATE`) already keeps every other writer out.
+    """
+    query = StockLevel.select(StockLevel.on_hand, StockLevel.reserved).where(
+        (StockLevel.location == location_id) & (StockLevel.variant == variant_id)
     )
+    if lock and not isinstance(StockLevel._meta.db, SQLiteEngine):
+        query = query.lock_rows()
+    return await query.first()
+
+
+async def count_delta(location_id: int, variant_id: int, counted: int) -> int:
+    """The change that brings on_hand to a counted figure (row locked until commit)."""
+    current = await _level(location_id, variant_id, lock=True)
+    return counted - (current["on_hand"] if current else 0)
 
 
 async def change_on_hand(
@@ -257,10 +272,9 @@ async def adjust_stock(
     await check_location_access(user, location_id)
     async with write_transaction():
         if on_hand is not None:
-            current = await _level(location_id, variant_id)
-            delta = on_hand - (current["on_hand"] if current else 0)
+            delta = await count_delta(location_id, variant_id, on_hand)
             if delta == 0:
-                level = current or {"on_hand": 0, "reserved": 0}
+                level = await _level(location_id, variant_id) or {"on_hand": 0, "reserved": 0}
                 return {**level, "available": level["on_hand"] - level["reserved"]}
         assert delta is not None
         return await change_on_hand(

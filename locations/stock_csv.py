@@ -19,6 +19,7 @@ from locations.errors import CsvRejected
 from locations.inventory import (
     ADJUST_REASONS,
     change_on_hand,
+    count_delta,
     stock_levels,
     usable_locations,
     variants_by_sku,
@@ -234,13 +235,7 @@ async def _apply(user: CurrentUser, row: CsvRow) -> int:
             )
     delta = row.delta
     if row.on_hand is not None:
-        current = (
-            await StockLevel.select(StockLevel.on_hand)
-            .where(StockLevel.location == row.location_id)
-            .where(StockLevel.variant == row.variant_id)
-            .first()
-        )
-        delta = row.on_hand - (current["on_hand"] if current else 0)
+        delta = await count_delta(row.location_id, row.variant_id, row.on_hand)
     if not delta:
         return 0
     await change_on_hand(

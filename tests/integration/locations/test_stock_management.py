@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from piccolo.engine.base import Engine
 
@@ -180,3 +182,22 @@ async def test_every_stock_change_is_announced_after_commit(
             user, location_id=store, variant_id=variant, reason="loss", delta=-5
         )
     assert sent == []  # a refused change announces nothing
+
+
+async def test_concurrent_removals_never_take_stock_below_zero(db: Engine) -> None:
+    user, variant, store = await supplier_with_variant()
+    await stock(store, variant, 5)
+
+    async def remove() -> bool:
+        try:
+            await inventory.adjust_stock(
+                user, location_id=store, variant_id=variant, reason="loss", delta=-1
+            )
+            return True
+        except InvalidStockChange:
+            return False
+
+    results = await asyncio.gather(*(remove() for _ in range(9)))
+    assert sum(results) == 5
+    assert await level(store, variant) == (0, 0)
+    await assert_ledger_matches_levels()
