@@ -15,9 +15,10 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from locations.stock import available_quantities
-from server.auth.guards import public, roles
+from fulfilment.orders import customer_order
+from server.auth.guards import current_user, logged_in, public, roles
 from server.auth.roles import Role
-from server.realtime import location_topic, stock_topic
+from server.realtime import location_topic, order_topic, stock_topic
 
 
 async def _relay(
@@ -52,6 +53,21 @@ async def stock_socket(
         channels,
         stock_topic(variant_id),
         {"variant_id": variant_id, "levels": snapshot},
+    )
+
+
+@websocket("/ws/orders/{order_id:int}", opt=logged_in())
+async def order_socket(
+    socket: WebSocket[Any, Any, Any],
+    channels: NamedDependency[ChannelsPlugin],
+    order_id: FromPath[int],
+) -> None:
+    """One order's status, for the customer who placed it (others: not found)."""
+    user = current_user(socket)
+    assert user is not None  # the guard admits logged-in people only
+    order = await customer_order(order_id, user.id)
+    await _relay(
+        socket, channels, order_topic(order_id), {"order_id": order_id, "status": order.status}
     )
 
 

@@ -10,10 +10,18 @@ import pytest
 import websockets
 from piccolo.engine.base import Engine
 
+from fulfilment.orders import cancel_order
 from server.auth.roles import Role
 from server.database import write_transaction
 from server.realtime import location_topic, publish_after_commit, stock_topic
-from tests.support.factories import PASSWORD, make_product, make_store, make_user, stock
+from tests.support.factories import (
+    PASSWORD,
+    make_order,
+    make_product,
+    make_store,
+    make_user,
+    stock,
+)
 from tests.support.live import serving
 
 
@@ -78,3 +86,31 @@ async def test_pos_socket_is_for_the_stores_own_staff(live: str) -> None:
         assert (await next_event(socket))["location_id"] == store
         await publish_after_commit(location_topic(store), {"type": "queue", "event": "new"})
         assert await next_event(socket) == {"type": "queue", "event": "new"}
+
+
+async def test_order_socket_is_for_the_orders_customer_and_relays_its_moves(live: str) -> None:
+    store = await make_store()
+    (variant,) = (await make_product())["variant_ids"]
+    await stock(store, variant, 2)
+    buyer, stranger = await make_user(), await make_user()
+    order = await make_order(buyer.id, [(variant, 1)], location_id=store)
+    order_path = f"/ws/orders/{order.id}"
+
+    stranger_cookie = await _session_cookie(live, stranger.email)
+    with pytest.raises(websockets.exceptions.WebSocketException):
+        async with websockets.connect(
+            ws_url(live, order_path), additional_headers={"cookie": stranger_cookie}
+        ) as refused:
+            await next_event(refused)
+
+    cookie = await _session_cookie(live, buyer.email)
+    async with websockets.connect(
+        ws_url(live, order_path), additional_headers={"cookie": cookie}
+    ) as socket:
+        hello = await next_event(socket)
+        assert (hello["order_id"], hello["status"]) == (order.id, "pending_payment")
+        await cancel_order(order.id, actor_id=buyer.id, customer_id=buyer.id)
+        events = [await next_event(socket)]
+        while events[-1].get("status") != "cancelled" and len(events) < 5:
+            events.append(await next_event(socket))
+    assert events[-1]["status"] == "cancelled"
