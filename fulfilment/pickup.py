@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fulfilment.errors import FulfilmentNotFound, IllegalTransition, InvalidPickupCode
+from fulfilment.hours import STORE_TZ
 from fulfilment.moves import move_fulfilment, move_order, now_utc, record_event
 from fulfilment.orders import after_fulfilment_settled, cancel_order, mark_order_paid
 from fulfilment.pickup_attempts import PickupAttemptLimiter
@@ -316,12 +317,13 @@ async def mark_ready(
         )
         if order["customer_id"] is not None:
             person = (await _names([order["customer_id"]])).get(order["customer_id"], {})
+            local_deadline = f"{deadline.astimezone(STORE_TZ):%Y-%m-%d %H:%M}"
             await notify(
                 order["customer_id"],
                 "ready_for_pickup",
                 title=f"订单 {order['number']} 已可自提 / Ready for pickup",
                 body=(
-                    f"{store['name']}：取货码 {code}，请在 {deadline:%Y-%m-%d %H:%M} UTC 前取货。"
+                    f"{store['name']}：取货码 {code}，请在 {local_deadline} 前取货。"
                     f"\nPickup code {code} at {store['name']}; collect before the deadline."
                 ),
                 link=f"/orders/{order['id']}",
@@ -330,8 +332,18 @@ async def mark_ready(
     return ReadyPickup(fulfilment_id, "ready_for_pickup", code, token, deadline)
 
 
-async def pickup_token(order_id: int, fulfilment_id: int, customer_id: int) -> str:
-    """The QR token of a consumer's own ready pickup (404 for anyone else's)."""
+@dataclass(frozen=True, slots=True)
+class PickupCode:
+    """What the consumer shows at the counter: the QR token and the short code."""
+
+    fulfilment_id: int
+    token: str
+    short_code: str
+    pickup_deadline: datetime | None
+
+
+async def consumer_pickup_code(order_id: int, fulfilment_id: int, customer_id: int) -> PickupCode:
+    """The code of a consumer's own ready pickup (404 for anyone else's)."""
     row = (
         await Fulfilment.select()
         .where((Fulfilment.id == fulfilment_id) & (Fulfilment.order == order_id))
@@ -342,7 +354,13 @@ async def pickup_token(order_id: int, fulfilment_id: int, customer_id: int) -> s
         raise FulfilmentNotFound("Pickup {id} was not found", id=fulfilment_id)
     if row["status"] != "ready_for_pickup" or not row["token_nonce"]:
         raise NotHandOverable("This pickup has no code: it is {status}", status=row["status"])
-    return token_for(row["id"], row["location"], row["token_nonce"], key_ring())
+    token = token_for(row["id"], row["location"], row["token_nonce"], key_ring())
+    return PickupCode(row["id"], token, row["short_code"] or "", row["pickup_deadline"])
+
+
+async def pickup_token(order_id: int, fulfilment_id: int, customer_id: int) -> str:
+    """The QR token of a consumer's own ready pickup (404 for anyone else's)."""
+    return (await consumer_pickup_code(order_id, fulfilment_id, customer_id)).token
 
 
 async def _audit_unknown(location_id: int, staff: CurrentUser, kind: str, code: str) -> None:

@@ -1,0 +1,59 @@
+"""The consumer's inbox page and the unread badge in the header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from fulfilment.hours import STORE_TZ
+from notifications.service import inbox, mark_read, unread_count
+from server.auth.guards import current_user, logged_in
+from server.errors import DomainError
+
+#: The header badge: a red count, nothing when all is read.
+BADGE = (
+    '{% if n %}<span class="badge" style="display:inline-block;min-width:1.3em;margin-left:.25rem;'
+    "padding:0 .35em;border-radius:999px;background:#e4393c;color:#fff;font-size:.8rem;"
+    'text-align:center">{{ n }}</span>{% endif %}'
+)
+
+
+class InboxPages(Controller):
+    """`/inbox`: what Kuaiqu told the person (ready for pickup, shipped, refunds…)."""
+
+    include_in_schema = False
+
+    @get("/inbox", opt=logged_in())
+    async def inbox_page(self, request: Request[Any, Any, Any]) -> Template:
+        """The latest messages, unread first in bold."""
+        user = current_user(request)
+        assert user is not None
+        return Template(
+            "storefront/inbox.html", context={"items": await inbox(user.id), "tz": STORE_TZ}
+        )
+
+    @get("/inbox/badge", opt=logged_in())
+    async def badge(self, request: Request[Any, Any, Any]) -> Template:
+        """The unread count for the header link (empty when none)."""
+        user = current_user(request)
+        assert user is not None
+        return Template(
+            template_str=BADGE,
+            context={"n": await unread_count(user.id)},
+        )
+
+    @post("/inbox/{notification_id:int}/open", opt=logged_in())
+    async def open_message(
+        self, request: Request[Any, Any, Any], notification_id: FromPath[int]
+    ) -> Redirect:
+        """Mark a message read and go to the page it is about."""
+        user = current_user(request)
+        assert user is not None
+        try:
+            message = await mark_read(user.id, notification_id)
+        except DomainError:
+            return Redirect("/inbox")
+        return Redirect(message.link or "/inbox")
