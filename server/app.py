@@ -57,11 +57,12 @@ from storefront.catalog_pages import CatalogPages
 from storefront.checkout_api import CheckoutApi
 from storefront.checkout_pages import CheckoutPages
 from storefront.inbox_api import InboxApi
+from storefront.inbox_pages import InboxPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.pages import StorefrontPages
 from storefront.payment_pages import PaymentApi, PaymentPages
-from storefront.pickup_qr import pickup_qr
+from storefront.pickup_qr import pickup_code_fragment, pickup_qr
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
@@ -176,6 +177,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PosPages,
             pickup_qr,
             InboxApi,
+            InboxPages,
+            pickup_code_fragment,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
