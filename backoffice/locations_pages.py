@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from backoffice.locations_api import OPERATOR
+from backoffice.stock_labels import LABELS
 from locations.geocoding import geocode
 from locations.locations import (
     LOCATION_KINDS,
@@ -141,7 +142,10 @@ class OperatorLocationsPages(Controller):
     @get("/operator/locations", opt=OPERATOR)
     async def list_page(self) -> Template:
         """Every store and warehouse."""
-        return Template("backoffice/locations.html", context={"locations": await all_locations()})
+        return Template(
+            "backoffice/locations.html",
+            context={"locations": await all_locations(), "labels": LABELS},
+        )
 
     def _form(
         self,
@@ -159,6 +163,7 @@ class OperatorLocationsPages(Controller):
                 "error": error,
                 "kinds": LOCATION_KINDS,
                 "days": DAYS,
+                "labels": LABELS,
             },
             status_code=status_code,
         )
@@ -243,6 +248,6 @@ class OperatorLocationsPages(Controller):
             place, error = None, problem.localized()
         return Template(
             "backoffice/locations_geocode.html",
-            context={"place": place, "error": error},
+            context={"place": place, "error": error, "labels": LABELS},
             status_code=200,
         )

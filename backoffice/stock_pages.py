@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from backoffice.stock_api import STOCK_MANAGERS, acting
+from backoffice.stock_labels import LABELS
 from locations import inventory, stock_csv
 from server.errors import DomainError, InvalidInput
 from server.i18n import gettext
@@ -110,6 +111,7 @@ class SupplierStockPages(Controller):
                 if error is None
                 else [],
                 "reasons": inventory.ADJUST_REASONS,
+                "labels": LABELS,
                 "location_id": location_id,
                 "low": low,
                 "error": error,

@@ -207,3 +207,22 @@ async def test_the_ledger_shows_each_change_with_reason_and_actor(
     assert {m["actor_id"] for m in ledger} == {s["user"].id}
     page = await client.get("/supplier/stock")
     assert "最近变动" in page.text and "损坏" in page.text
+
+
+def test_every_stock_and_location_label_has_a_chinese_translation() -> None:
+    from backoffice.stock_labels import LABELS
+    from server.i18n import zh_catalogue
+
+    english = {text for group in LABELS.values() for text in group.values()}
+    assert english - set(zh_catalogue()) == set()
+
+
+async def test_the_stock_page_reads_well_in_english(client: AsyncClient, db: Engine) -> None:
+    s = await supplier_setup(client)
+    await client.put(
+        f"/api/supplier/stock/{s['store']}/{s['variant']}", json={"delta": 3, "reason": "found"}
+    )
+    await client.get("/lang/en?next=/")
+    page = await client.get("/supplier/stock")
+    assert "Stock by location" in page.text and "Found in count" in page.text
+    assert "reason:" not in page.text
