@@ -10,6 +10,7 @@ from fulfilment.orders import after_fulfilment_settled
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import FulfilmentView, fulfilment_views
 from locations.stock import StockLine, sell_reserved_stock
+from notifications.service import notify_user
 from server.database import write_transaction
 
 
@@ -75,6 +76,13 @@ async def ship_fulfilment(
             [StockLine(fulfilment["location"], ln["variant"], ln["quantity"]) for ln in lines],
             reference=order["number"],
             actor_id=actor_id,
+        )
+        await notify_user(
+            order["customer_id"],
+            "shipped",
+            title=f"订单 {order['number']} 已发货 / Shipped",
+            body=f"{carrier} {tracking_number}",
+            link=f"/orders/{order['id']}",
         )
     return (await fulfilment_views(Fulfilment.id == fulfilment_id))[0]
 

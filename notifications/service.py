@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from notifications.tables import EmailOutbox, Notification
 from server.database import after_commit, write_transaction
 from server.errors import NotFound
+from server.tables import User
 
 log = logging.getLogger(__name__)
 #: Sender address of Kuaiqu's mails.
@@ -157,3 +158,15 @@ async def mark_read(user_id: int, notification_id: int) -> NotificationView:
                 Notification.id == notification_id
             )
     return _view(row)
+
+
+async def notify_user(
+    user_id: int | None, kind: str, *, title: str, body: str = "", link: str = ""
+) -> int | None:
+    """`notify` a person by id, mailing their account address; nothing for no one."""
+    if user_id is None:
+        return None
+    person = await User.select(User.email).where(User.id == user_id).first()
+    if person is None:
+        return None
+    return await notify(user_id, kind, title=title, body=body, link=link, email=person["email"])

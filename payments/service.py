@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from piccolo.engine import engine_finder
 
+from notifications.service import notify_user
 from payments.errors import (
     InvalidCallback,
     InvalidPayment,
@@ -453,6 +454,15 @@ async def refund_order_payments(
             remaining -= take
             if remaining == 0:
                 break
+        if results:
+            given_back = sum(r.amount for r in results)
+            await notify_user(
+                payments[0]["customer_id"],
+                "refunded",
+                title=f"订单 {payments[0]['order_number']} 已退款 / Refunded",
+                body=f"¥{given_back // 100}.{given_back % 100:02d}: {reason}",
+                link=f"/orders/{order_id}",
+            )
     return results
 
 

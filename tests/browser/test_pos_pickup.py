@@ -1,0 +1,81 @@
+"""Store staff in Chromium: a consumer's pay-in-store pickup goes ready, is scanned, handed over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from playwright.async_api import Page
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+STAFF = ("staff.bj@kuaiqu.test", "kuaiqu-demo-staff")
+CONSUMER = ("consumer@kuaiqu.test", "kuaiqu-demo-consumer")
+
+
+async def log_in(client: httpx.AsyncClient, email: str, password: str) -> None:
+    response = await client.post("/api/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+
+
+async def test_staff_mark_ready_type_the_short_code_and_hand_over(
+    live_server: str, page: Page
+) -> None:
+    async with (
+        httpx.AsyncClient(base_url=live_server, timeout=20) as staff,
+        httpx.AsyncClient(base_url=live_server, timeout=20) as consumer,
+    ):
+        await log_in(staff, *STAFF)
+        await log_in(consumer, *CONSUMER)
+        stores = (await staff.get("/api/pos/stores")).json()
+        assert len(stores) == 2
+        store = stores[0]["id"]
+        items = (await staff.get(f"/api/pos/{store}/items")).json()
+        item = next(i for i in items if i["available"] > 0)
+        placed = await consumer.post(
+            "/api/orders",
+            headers={"Idempotency-Key": "browser-pos-pickup-1"},
+            json={
+                "lines": [{"variant_id": item["variant_id"], "quantity": 1}],
+                "method": "pickup",
+                "location_id": store,
+                "payment_method": "in_store",
+            },
+        )
+        assert placed.status_code == 201, placed.text
+        order = placed.json()
+
+        await page.set_viewport_size({"width": 1024, "height": 768})
+        await page.goto(f"{live_server}/login?next=/pos")
+        await page.fill("input[name=email]", STAFF[0])
+        await page.fill("input[name=password]", STAFF[1])
+        await page.click("button[type=submit]")
+        await page.wait_for_url("**/pos")
+        await page.click(f"a[href='/pos/{store}']")
+        ticket = page.locator(f"article[data-fulfilment='{order['fulfilments'][0]['id']}']")
+        await ticket.wait_for()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / "pos-queue.png"), full_page=True)
+
+        await ticket.locator("text=标记为待取货").click()
+        ready_code = ticket.locator(".pos-code")
+        await ready_code.wait_for()
+        short_code = (await ready_code.inner_text()).split()[-1]
+        assert len(short_code) == 8
+
+        await page.click("text=扫码交付")
+        field = page.locator("#scan-code")
+        assert await field.evaluate("el => el === document.activeElement")
+        await page.keyboard.type(short_code)
+        await page.keyboard.press("Enter")
+        result = page.locator(".pos-result.ok")
+        await result.wait_for()
+        assert order["number"] in await result.inner_text()
+        assert await page.locator("#scan-code").evaluate("el => el === document.activeElement")
+        await page.screenshot(path=str(SCREENSHOTS / "pos-scan.png"), full_page=True)
+        await page.click("#handover-button")
+        await page.wait_for_selector(".flash-success")
+        assert order["number"] in await page.locator(".flash-success").inner_text()
+
+        after = (await consumer.get(f"/api/orders/{order['id']}")).json()
+        assert after["status"] == "completed"
+        assert after["fulfilments"][0]["status"] == "collected"
