@@ -14,14 +14,18 @@ from locations.locations import (
     LocationInput,
     all_locations,
     get_location,
+    own_location,
     save_location,
     save_location_photo,
+    save_supplier_location,
+    supplier_locations,
 )
-from server.auth.guards import roles
-from server.auth.roles import Role
+from server.auth.guards import current_user, roles
+from server.auth.roles import CurrentUser, Role
 from server.errors import InvalidInput
 
 OPERATOR = roles(Role.OPERATOR)
+SUPPLIER = roles(Role.SUPPLIER)
 
 
 class LocationIn(msgspec.Struct):
@@ -140,6 +144,53 @@ class OperatorLocationsApi(Controller):
     @post("/{location_id:int}/photo", opt=OPERATOR, status_code=200)
     async def photo(self, request: Request[Any, Any, Any], location_id: FromPath[int]) -> PhotoOut:
         """Upload the shop photo (the image file as the request body)."""
+        body = await request.body()
+        if not body:
+            raise InvalidInput("Send the image as the request body")
+        return PhotoOut(photo=await save_location_photo(location_id, body))
+
+
+def supplier_user(request: Request[Any, Any, Any]) -> CurrentUser:
+    """The logged-in supplier staff (the route guard has checked the role)."""
+    user = current_user(request)
+    assert user is not None
+    return user
+
+
+class SupplierLocationsApi(Controller):
+    """`/api/supplier/locations…`: a supplier's own warehouses and stores."""
+
+    path = "/api/supplier/locations"
+    tags = ["supplier locations"]
+
+    @get("/", opt=SUPPLIER)
+    async def list_own(self, request: Request[Any, Any, Any]) -> list[LocationOut]:
+        """The supplier's own locations."""
+        return [location_out(r) for r in await supplier_locations(supplier_user(request))]
+
+    @post("/", opt=SUPPLIER, status_code=HTTP_201_CREATED)
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[LocationIn]
+    ) -> LocationOut:
+        """Add an own warehouse or store (owned by the supplier whatever the body says)."""
+        location_id = await save_supplier_location(supplier_user(request), location_input(data))
+        return location_out(await get_location(location_id))
+
+    @put("/{location_id:int}", opt=SUPPLIER)
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: JSONBody[LocationIn],
+    ) -> LocationOut:
+        """Edit an own location; another's is refused with 403."""
+        await save_supplier_location(supplier_user(request), location_input(data), location_id)
+        return location_out(await get_location(location_id))
+
+    @post("/{location_id:int}/photo", opt=SUPPLIER, status_code=200)
+    async def photo(self, request: Request[Any, Any, Any], location_id: FromPath[int]) -> PhotoOut:
+        """Upload an own location's photo (the image file as the request body)."""
+        await own_location(supplier_user(request), location_id)
         body = await request.body()
         if not body:
             raise InvalidInput("Send the image as the request body")

@@ -11,7 +11,7 @@ from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backoffice.locations_api import OPERATOR
+from backoffice.locations_api import OPERATOR, SUPPLIER, supplier_user
 from backoffice.stock_labels import LABELS
 from locations.geocoding import geocode
 from locations.locations import (
@@ -19,8 +19,11 @@ from locations.locations import (
     LocationInput,
     all_locations,
     get_location,
+    own_location,
     save_location,
     save_location_photo,
+    save_supplier_location,
+    supplier_locations,
 )
 from server.errors import DomainError, InvalidInput
 from server.i18n import gettext
@@ -134,39 +137,64 @@ NEW_FORM = {
 }
 
 
+def form_page(
+    base: str,
+    form: dict[str, Any],
+    *,
+    location_id: int | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The location form under `base` (operator or supplier pages)."""
+    return Template(
+        "backoffice/locations_form.html",
+        context={
+            "form": form,
+            "location_id": location_id,
+            "error": error,
+            "kinds": LOCATION_KINDS,
+            "days": DAYS,
+            "labels": LABELS,
+            "base": base,
+        },
+        status_code=status_code,
+    )
+
+
+async def geocode_fragment(data: GeocodeForm) -> Template:
+    """Where the typed address would be placed, or why it cannot be."""
+    text = " ".join(p for p in (data.city, data.district, data.address) if p.strip())
+    try:
+        place, error = await geocode(text), None
+    except DomainError as problem:
+        place, error = None, problem.localized()
+    return Template(
+        "backoffice/locations_geocode.html",
+        context={"place": place, "error": error, "labels": LABELS},
+        status_code=200,
+    )
+
+
+OPERATOR_BASE = "/operator/locations"
+SUPPLIER_BASE = "/supplier/locations"
+
+
 class OperatorLocationsPages(Controller):
     """`/operator/locations…`."""
 
     include_in_schema = False
+    base = OPERATOR_BASE
 
     @get("/operator/locations", opt=OPERATOR)
     async def list_page(self) -> Template:
         """Every store and warehouse."""
         return Template(
             "backoffice/locations.html",
-            context={"locations": await all_locations(), "labels": LABELS},
+            context={"locations": await all_locations(), "labels": LABELS, "base": OPERATOR_BASE},
         )
 
-    def _form(
-        self,
-        form: dict[str, Any],
-        *,
-        location_id: int | None = None,
-        error: str | None = None,
-        status_code: int = 200,
-    ) -> Template:
-        return Template(
-            "backoffice/locations_form.html",
-            context={
-                "form": form,
-                "location_id": location_id,
-                "error": error,
-                "kinds": LOCATION_KINDS,
-                "days": DAYS,
-                "labels": LABELS,
-            },
-            status_code=status_code,
-        )
+    def _form(self, form: dict[str, Any], **kwargs: Any) -> Template:
+        return form_page(self.base, form, **kwargs)
 
     @get("/operator/locations/new", opt=OPERATOR)
     async def new_page(self) -> Template:
@@ -241,13 +269,103 @@ class OperatorLocationsPages(Controller):
     @post("/operator/locations/geocode", opt=OPERATOR)
     async def geocode_preview(self, data: URLEncodedBody[GeocodeForm]) -> Template:
         """Htmx fragment: where the typed address would be placed."""
-        text = " ".join(p for p in (data.city, data.district, data.address) if p.strip())
-        try:
-            place, error = await geocode(text), None
-        except DomainError as problem:
-            place, error = None, problem.localized()
+        return await geocode_fragment(data)
+
+
+class SupplierLocationsPages(Controller):
+    """`/supplier/locations…`: a supplier's own warehouses and stores."""
+
+    include_in_schema = False
+    base = SUPPLIER_BASE
+
+    def _form(self, form: dict[str, Any], **kwargs: Any) -> Template:
+        return form_page(self.base, form, **kwargs)
+
+    @get(SUPPLIER_BASE, opt=SUPPLIER)
+    async def list_page(self, request: Request[Any, Any, Any]) -> Template:
+        """The supplier's own locations."""
+        rows = await supplier_locations(supplier_user(request))
         return Template(
-            "backoffice/locations_geocode.html",
-            context={"place": place, "error": error, "labels": LABELS},
-            status_code=200,
+            "backoffice/locations.html",
+            context={"locations": rows, "labels": LABELS, "base": SUPPLIER_BASE},
         )
+
+    @get(f"{SUPPLIER_BASE}/new", opt=SUPPLIER)
+    async def new_page(self) -> Template:
+        """An empty form for a new own location."""
+        return self._form(dict(NEW_FORM))
+
+    @post(f"{SUPPLIER_BASE}/new", opt=SUPPLIER)
+    async def create(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[LocationForm]
+    ) -> Template | Redirect:
+        """Save a new own location, or show the form again with the reason."""
+        try:
+            location_id = await save_supplier_location(supplier_user(request), location_input(data))
+        except DomainError as error:
+            return self._form(
+                msgspec.structs.asdict(data),
+                error=error.localized(),
+                status_code=error.status_code,
+            )
+        flash(request, gettext("Location saved"), "success")
+        return Redirect(f"{SUPPLIER_BASE}/{location_id}")
+
+    @get(f"{SUPPLIER_BASE}/{{location_id:int}}", opt=SUPPLIER)
+    async def edit_page(
+        self, request: Request[Any, Any, Any], location_id: FromPath[int]
+    ) -> Template:
+        """The form of an own location."""
+        row = await own_location(supplier_user(request), location_id)
+        return self._form(form_from_row(row), location_id=location_id)
+
+    @post(f"{SUPPLIER_BASE}/{{location_id:int}}", opt=SUPPLIER)
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: URLEncodedBody[LocationForm],
+    ) -> Template | Redirect:
+        """Save changes to an own location, or show the form again with the reason."""
+        user = supplier_user(request)
+        try:
+            await save_supplier_location(user, location_input(data), location_id)
+        except DomainError as error:
+            form = msgspec.structs.asdict(data)
+            form["photo"] = (await own_location(user, location_id))["photo"]
+            return self._form(
+                form,
+                location_id=location_id,
+                error=error.localized(),
+                status_code=error.status_code,
+            )
+        flash(request, gettext("Location saved"), "success")
+        return Redirect(f"{SUPPLIER_BASE}/{location_id}")
+
+    @post(f"{SUPPLIER_BASE}/{{location_id:int}}/photo", opt=SUPPLIER)
+    async def photo(
+        self,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: MultipartBody[PhotoForm],
+    ) -> Template | Redirect:
+        """Store an own location's photo."""
+        row = await own_location(supplier_user(request), location_id)
+        try:
+            if data.photo is None:
+                raise InvalidInput("Choose a photo to upload")
+            await save_location_photo(location_id, await data.photo.read())
+        except DomainError as error:
+            return self._form(
+                form_from_row(row),
+                location_id=location_id,
+                error=error.localized(),
+                status_code=error.status_code,
+            )
+        flash(request, gettext("Photo saved"), "success")
+        return Redirect(f"{SUPPLIER_BASE}/{location_id}")
+
+    @post(f"{SUPPLIER_BASE}/geocode", opt=SUPPLIER)
+    async def geocode_preview(self, data: URLEncodedBody[GeocodeForm]) -> Template:
+        """Htmx fragment: where the typed address would be placed."""
+        return await geocode_fragment(data)

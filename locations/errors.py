@@ -79,3 +79,9 @@ class CsvRejected(InvalidInput):
         if len(self.lines) > 20:
             parts.append(InvalidInput("…and {n} more", n=len(self.lines) - 20).localized())
         return " ".join(parts)
+
+
+class LocationAccessDenied(PermissionDenied):
+    """A supplier asked to change a location that is not its own."""
+
+    code = "location_forbidden"

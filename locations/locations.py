@@ -10,9 +10,10 @@ from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from locations.errors import InvalidLocation, LocationNotFound
+from locations.errors import InvalidLocation, LocationAccessDenied, LocationNotFound
 from locations.geocoding import Place, geocode
 from locations.tables import Location
+from server.auth.roles import CurrentUser, Role
 from server.database import write_transaction
 from server.settings import get_settings
 
@@ -230,3 +231,35 @@ async def all_locations() -> list[dict[str, Any]]:
     """Every location, active or not, by city then name (for the operator)."""
     query = Location.select().order_by(Location.city).order_by(Location.name)
     return await query.output(load_json=True)
+
+
+def _supplier_of(user: CurrentUser) -> int:
+    if user.role is not Role.SUPPLIER or user.supplier_id is None:
+        raise LocationAccessDenied("Only supplier staff manage their own locations")
+    return user.supplier_id
+
+
+async def supplier_locations(user: CurrentUser) -> list[dict[str, Any]]:
+    """The locations a supplier owns (its own warehouses and stores), by city then name."""
+    supplier_id = _supplier_of(user)
+    query = Location.select().where(Location.owner_supplier_id == supplier_id)
+    return await query.order_by(Location.city).order_by(Location.name).output(load_json=True)
+
+
+async def own_location(user: CurrentUser, location_id: int) -> dict[str, Any]:
+    """A location the supplier owns, or 404 / 403."""
+    row = await get_location(location_id)
+    if row["owner_supplier_id"] != _supplier_of(user):
+        raise LocationAccessDenied("Location {name} is not yours", name=row["name"])
+    return row
+
+
+async def save_supplier_location(
+    user: CurrentUser, data: LocationInput, location_id: int | None = None
+) -> int:
+    """Create or edit a supplier's own location; it always stays owned by that supplier."""
+    supplier_id = _supplier_of(user)
+    if location_id is not None:
+        await own_location(user, location_id)
+    data.owner_supplier_id = supplier_id
+    return await save_location(data, location_id)

@@ -132,3 +132,56 @@ async def test_the_location_pages_create_edit_and_upload_a_photo(
     assert not_image.status_code == 400
     listing = await client.get("/operator/locations")
     assert "快取 天河店" in listing.text
+
+
+async def test_a_supplier_manages_its_own_warehouse_and_stocks_it(
+    client: AsyncClient, db: Engine
+) -> None:
+    from tests.support.factories import make_product, make_store
+
+    product = await make_product()
+    await login(client, await make_user(Role.SUPPLIER, supplier_id=product["supplier_id"]))
+    created = await client.post(
+        "/api/supplier/locations",
+        json={**LUJIAZUI, "kind": "warehouse", "name": "自有仓", "owner_supplier_id": 999},
+    )
+    assert created.status_code == 201, created.text
+    warehouse = created.json()
+    assert warehouse["owner_supplier_id"] == product["supplier_id"]  # always its own
+    assert warehouse["pickup_enabled"] is False  # warehouses never offer pickup
+    own = [loc["id"] for loc in (await client.get("/api/supplier/locations")).json()]
+    assert own == [warehouse["id"]]
+    stocked = await client.put(
+        f"/api/supplier/stock/{warehouse['id']}/{product['variant_ids'][0]}",
+        json={"on_hand": 30, "reason": "count"},
+    )
+    assert stocked.status_code == 200
+    operator_store = await make_store()
+    refused = await client.put(
+        f"/api/supplier/locations/{operator_store}", json={**LUJIAZUI, "name": "抢来的店"}
+    )
+    assert refused.status_code == 403
+    page = await client.get("/supplier/locations")
+    assert page.status_code == 200 and "自有仓" in page.text
+    form = await client.get(f"/supplier/locations/{warehouse['id']}")
+    assert "owner_supplier_id" not in form.text
+    assert (await client.get(f"/supplier/locations/{operator_store}")).status_code == 403
+
+
+async def test_another_supplier_cannot_use_a_suppliers_own_location(
+    client: AsyncClient, db: Engine
+) -> None:
+    from tests.support.factories import make_product
+
+    mine, theirs = await make_product(), await make_product()
+    await login(client, await make_user(Role.SUPPLIER, supplier_id=theirs["supplier_id"]))
+    their_warehouse = (
+        await client.post("/api/supplier/locations", json={**LUJIAZUI, "kind": "warehouse"})
+    ).json()["id"]
+    await client.post("/api/auth/logout")
+    await login(client, await make_user(Role.SUPPLIER, supplier_id=mine["supplier_id"]))
+    response = await client.put(
+        f"/api/supplier/stock/{their_warehouse}/{mine['variant_ids'][0]}",
+        json={"delta": 5, "reason": "receive"},
+    )
+    assert response.status_code == 403
