@@ -26,8 +26,8 @@ from fulfilment.sweeps import sweep_forever, sweeps_enabled
 
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
-from backoffice.locations_api import OperatorLocationsApi
-from backoffice.locations_pages import OperatorLocationsPages
+from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
+from backoffice.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.operator_api import OperatorApi
 from backoffice.operator_pages import OperatorPages
 from backoffice.stock_api import SupplierStockApi
@@ -167,6 +167,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierStockPages,
             OperatorLocationsApi,
             OperatorLocationsPages,
+            SupplierLocationsApi,
+            SupplierLocationsPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
