@@ -77,14 +77,32 @@ def _card(row: dict[str, Any], at: datetime | None, distance: float | None) -> S
     )
 
 
+async def store_cities() -> list[tuple[str, int]]:
+    """Cities with active stores and how many each has, by city name."""
+    rows = await Location.raw(
+        "SELECT city, COUNT(*) AS n FROM location WHERE is_active AND kind = 'store' "
+        "GROUP BY city ORDER BY city"
+    )
+    return [(r["city"], r["n"]) for r in rows]
+
+
 async def find_stores(
-    point: tuple[float, float] | None, *, limit: int = 20, at: datetime | None = None
+    point: tuple[float, float] | None,
+    *,
+    city: str | None = None,
+    limit: int = 20,
+    at: datetime | None = None,
 ) -> list[StoreCard]:
-    """Stores nearest to `point` with distance; without a point, every store by city."""
+    """Stores nearest to `point` with distance; without a point, the stores of `city`.
+
+    Without a point and a city, every store by city (small chains; the finder page asks
+    for a city first once there are many).
+    """
     if limit < 1 or limit > 100:
         raise InvalidInput("limit must be between 1 and 100")
     if point is None:
-        return [_card(r, at, None) for r in await list_locations("store")]
+        rows = await list_locations("store", city=city)
+        return [_card(r, at, None) for r in rows]
     nearby = await nearest_locations(
         point[0], point[1], kinds=("store",), pickup_only=False, require="none", limit=limit
     )

@@ -94,11 +94,15 @@ async def create_location(
     return row[0]["id"]
 
 
-async def list_locations(kind: str | None = None) -> list[dict[str, Any]]:
-    """Active locations, optionally of one kind, by city then name."""
+async def list_locations(
+    kind: str | None = None, *, city: str | None = None
+) -> list[dict[str, Any]]:
+    """Active locations, optionally of one kind or city, by city then name."""
     query = Location.select().where(Location.is_active == True)  # noqa: E712
     if kind:
         query = query.where(Location.kind == kind)
+    if city is not None:
+        query = query.where(Location.city == city)
     return await query.order_by(Location.city).order_by(Location.name).output(load_json=True)
 
 

@@ -69,10 +69,11 @@ class StoresApi(Controller):
         self,
         lat: FromQuery[float | None] = None,
         lon: FromQuery[float | None] = None,
+        city: FromQuery[str | None] = None,
         limit: FromQuery[int] = 20,
     ) -> StoresOut:
-        """Stores near `lat`,`lon` (nearest first, with distance), or all stores by city."""
-        cards = await find_stores(check_point(lat, lon), limit=limit)
+        """Stores near `lat`,`lon` (nearest first, with distance), else of `city`, else all."""
+        cards = await find_stores(check_point(lat, lon), city=city, limit=limit)
         return StoresOut(
             items=[
                 StoreOut(

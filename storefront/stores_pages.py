@@ -13,9 +13,13 @@ from locations.finder import (
     DEFAULT_POINT,
     check_point,
     find_stores,
+    store_cities,
     variant_availability,
 )
 from server.auth.guards import public
+
+#: Up to this many stores, the finder without a position lists them all by city.
+ALL_CITIES_UP_TO = 60
 
 
 class StoresPages(Controller):
@@ -25,19 +29,36 @@ class StoresPages(Controller):
 
     @get("/stores", opt=public())
     async def stores(
-        self, lat: FromQuery[float | None] = None, lon: FromQuery[float | None] = None
+        self,
+        lat: FromQuery[float | None] = None,
+        lon: FromQuery[float | None] = None,
+        city: FromQuery[str | None] = None,
     ) -> Template:
-        """Stores nearest to the visitor's position, or every store grouped by city."""
+        """Stores nearest to the visitor's position, or the stores of one city.
+
+        Without a position: a small chain lists every store by city; past
+        `ALL_CITIES_UP_TO` stores the visitor picks a city (Beijing first).
+        """
         point = check_point(lat, lon)
-        cards = await find_stores(point, limit=30)
-        cities = (
+        cities = await store_cities()
+        if point is None and city is None and sum(n for _, n in cities) > ALL_CITIES_UP_TO:
+            names = [name for name, _ in cities]
+            city = DEFAULT_CITY if DEFAULT_CITY in names else (names[0] if names else None)
+        cards = await find_stores(point, city=city, limit=30)
+        groups = (
             []
             if point
-            else [(city, list(group)) for city, group in groupby(cards, key=lambda c: c.city)]
+            else [(name, list(group)) for name, group in groupby(cards, key=lambda c: c.city)]
         )
         return Template(
             "storefront/stores.html",
-            context={"point": point, "stores": cards, "cities": cities},
+            context={
+                "point": point,
+                "stores": cards,
+                "groups": groups,
+                "cities": cities,
+                "city": city,
+            },
         )
 
     @get("/fragments/variants/{variant_id:int}/nearby", opt=public())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from httpx import AsyncClient
 from piccolo.engine.base import Engine
 
@@ -71,3 +72,26 @@ async def test_store_finder_page(client: AsyncClient, db: Engine) -> None:
     assert "查找门店" in page.text and "王府井店" in page.text and "使用我的位置" in page.text
     located = await client.get("/stores", params={"lat": SHANGHAI[0], "lon": SHANGHAI[1]})
     assert "km" in located.text or "公里" in located.text
+
+
+async def test_without_a_position_a_big_chain_asks_for_a_city(
+    client: AsyncClient, db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storefront.stores_pages
+
+    monkeypatch.setattr(storefront.stores_pages, "ALL_CITIES_UP_TO", 2)
+    from locations.locations import create_location
+
+    for name, city, point in (
+        ("王府井店", "北京", BEIJING),
+        ("西单店", "北京", BEIJING),
+        ("南京东路店", "上海", SHANGHAI),
+    ):
+        await create_location(kind="store", name=name, city=city, lat=point[0], lon=point[1])
+    page = await client.get("/stores")
+    assert "王府井店" in page.text and "南京东路店" not in page.text  # Beijing first
+    assert "上海 · 1" in page.text
+    shanghai = await client.get("/stores", params={"city": "上海"})
+    assert "南京东路店" in shanghai.text and "王府井店" not in shanghai.text
+    api = (await client.get("/api/locations", params={"city": "上海"})).json()["items"]
+    assert [s["name"] for s in api] == ["南京东路店"]
