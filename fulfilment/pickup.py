@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fulfilment.errors import FulfilmentNotFound, IllegalTransition, InvalidPickupCode
-from fulfilment.hours import STORE_TZ
+from fulfilment.hours import STORE_TZ, ready_time
 from fulfilment.moves import move_fulfilment, move_order, now_utc, record_event
 from fulfilment.orders import after_fulfilment_settled, cancel_order, mark_order_paid
 from fulfilment.pickup_attempts import PickupAttemptLimiter
@@ -36,6 +36,7 @@ from payments.service import confirm_offline_payment, refund_order_payments
 from server.auth.roles import CurrentUser
 from server.database import write_transaction
 from server.errors import Conflict, InvalidInput
+from server.realtime import publish_after_commit
 from server.settings import get_settings
 from server.tables import User
 
@@ -758,3 +759,108 @@ async def cancel_pickup_lines(
     return HandedOver(
         fulfilment_id, "cancelled" if rest_id == fulfilment_id else row["status"], rest_id, amount
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PickupDays:
+    """The days a consumer may choose to collect a pickup on, and the current choice."""
+
+    fulfilment_id: int
+    ready_by: datetime | None
+    days: list[date]
+    chosen: date | None
+
+
+async def _own_open_pickup(
+    order_id: int, fulfilment_id: int, customer_id: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    row = (
+        await Fulfilment.select()
+        .where(
+            (Fulfilment.id == fulfilment_id)
+            & (Fulfilment.order == order_id)
+            & (Fulfilment.method == "pickup")
+        )
+        .first()
+    )
+    order = (
+        await Order.select(Order.customer_id, Order.created_at).where(Order.id == order_id).first()
+    )
+    if row is None or order is None or order["customer_id"] != customer_id:
+        raise FulfilmentNotFound("Pickup {id} was not found", id=fulfilment_id)
+    store = (
+        await Location.select(
+            Location.opening_hours, Location.prep_minutes, Location.pickup_hold_days
+        )
+        .where(Location.id == row["location"])
+        .output(load_json=True)
+        .first()
+    )
+    assert store is not None
+    return row, {**store, "created_at": order["created_at"]}
+
+
+def _earliest(store: dict[str, Any]) -> datetime:
+    return ready_time(store["created_at"], store["prep_minutes"], store["opening_hours"] or [])
+
+
+def _choosable_days(store: dict[str, Any]) -> list[date]:
+    first = _earliest(store).astimezone(STORE_TZ).date()
+    today = now_utc().astimezone(STORE_TZ).date()
+    days = [first + timedelta(days=n) for n in range(max(1, store["pickup_hold_days"]))]
+    return [d for d in days if d >= today] or [max(first, today)]
+
+
+async def pickup_days(order_id: int, fulfilment_id: int, customer_id: int) -> PickupDays:
+    """The days within the store's hold window the consumer may collect on."""
+    row, store = await _own_open_pickup(order_id, fulfilment_id, customer_id)
+    chosen = row["ready_by"].astimezone(STORE_TZ).date() if row["ready_by"] else None
+    days = _choosable_days(store) if row["status"] in ("allocated", "preparing") else []
+    return PickupDays(row["id"], row["ready_by"], days, chosen)
+
+
+async def choose_pickup_day(
+    order_id: int, fulfilment_id: int, customer_id: int, day: date
+) -> datetime:
+    """Collect on another day within the hold window: the store prepares for that day.
+
+    The new ready time is the day's opening plus the store's preparation time (or the
+    earliest ready time when that day is the first); returns it.
+    """
+    async with write_transaction():
+        row, store = await _own_open_pickup(order_id, fulfilment_id, customer_id)
+        if row["status"] not in ("allocated", "preparing"):
+            raise NotHandOverable(
+                "The pickup day can be changed only before the order is ready; it is {status}",
+                status=row["status"],
+            )
+        days = _choosable_days(store)
+        if day not in days:
+            raise InvalidInput(
+                "Choose a day from {first} to {last}",
+                first=days[0].isoformat(),
+                last=days[-1].isoformat(),
+            )
+        earliest = _earliest(store)
+        if day == days[0]:
+            ready = earliest
+        else:
+            start = datetime.combine(day, time(0, 0), STORE_TZ)
+            ready = ready_time(start, store["prep_minutes"], store["opening_hours"] or [])
+        await Fulfilment.update(
+            {Fulfilment.ready_by: ready, Fulfilment.updated_at: now_utc()}
+        ).where(Fulfilment.id == fulfilment_id)
+        await record_event(
+            order_id,
+            "pickup_day",
+            fulfilment_id=fulfilment_id,
+            actor_id=customer_id,
+            old_state=row["status"],
+            new_state=row["status"],
+            note=day.isoformat(),
+        )
+        await publish_after_commit(
+            f"location:{row['location']}",
+            {"type": "pickup_day", "fulfilment_id": fulfilment_id, "day": day.isoformat()},
+        )
+    return ready

@@ -1,18 +1,23 @@
-"""The pickup QR code of a consumer's ready pickup, as PNG or SVG (own orders only)."""
+"""A consumer's pickup: the QR code and short code once ready, and the day to collect on."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from litestar import Request, Response, get
-from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
 
 from fulfilment.hours import STORE_TZ
-from fulfilment.pickup import consumer_pickup_code, pickup_token
+from fulfilment.pickup import choose_pickup_day, consumer_pickup_code, pickup_days, pickup_token
 from fulfilment.pickup_codes import qr_png, qr_svg
 from server.auth.guards import current_user, logged_in
-from server.errors import InvalidInput
+from server.errors import DomainError, InvalidInput
+from server.i18n import gettext
 
 
 @get(
@@ -55,3 +60,103 @@ async def pickup_code_fragment(
         "storefront/pickup_code.html",
         context={"code": code, "order_id": order_id, "tz": STORE_TZ},
     )
+
+
+class PickupDayIn(msgspec.Struct):
+    """The day the consumer will collect on (YYYY-MM-DD)."""
+
+    day: date
+
+
+class PickupDaysOut(msgspec.Struct):
+    """The days the consumer may choose and the current ready time."""
+
+    fulfilment_id: int
+    ready_by: datetime | None
+    days: list[date]
+    chosen: date | None
+
+
+def _me(request: Request[Any, Any, Any]) -> int:
+    user = current_user(request)
+    assert user is not None
+    return user.id
+
+
+@get(
+    "/api/orders/{order_id:int}/fulfilments/{fid:int}/pickup-days", opt=logged_in(), tags=["orders"]
+)
+async def pickup_days_api(
+    request: Request[Any, Any, Any], order_id: FromPath[int], fid: FromPath[int]
+) -> PickupDaysOut:
+    """The days within the store's hold window the consumer may collect on."""
+    found = await pickup_days(order_id, fid, _me(request))
+    return PickupDaysOut(found.fulfilment_id, found.ready_by, found.days, found.chosen)
+
+
+@post(
+    "/api/orders/{order_id:int}/fulfilments/{fid:int}/pickup-day",
+    opt=logged_in(),
+    tags=["orders"],
+    status_code=HTTP_200_OK,
+)
+async def choose_pickup_day_api(
+    request: Request[Any, Any, Any],
+    order_id: FromPath[int],
+    fid: FromPath[int],
+    data: JSONBody[PickupDayIn],
+) -> PickupDaysOut:
+    """Collect on another day within the hold window."""
+    await choose_pickup_day(order_id, fid, _me(request), data.day)
+    found = await pickup_days(order_id, fid, _me(request))
+    return PickupDaysOut(found.fulfilment_id, found.ready_by, found.days, found.chosen)
+
+
+class PickupDayForm(msgspec.Struct):
+    """The pickup day chosen on the order page."""
+
+    day: str = ""
+
+
+@get(
+    "/orders/{order_id:int}/fulfilments/{fid:int}/pickup-day",
+    opt=logged_in(),
+    include_in_schema=False,
+)
+async def pickup_day_fragment(
+    request: Request[Any, Any, Any], order_id: FromPath[int], fid: FromPath[int]
+) -> Template:
+    """The "collect on" chooser of the order page (an htmx fragment)."""
+    found = await pickup_days(order_id, fid, _me(request))
+    return Template(
+        "storefront/pickup_day.html",
+        context={"found": found, "order_id": order_id, "tz": STORE_TZ},
+    )
+
+
+@post(
+    "/orders/{order_id:int}/fulfilments/{fid:int}/pickup-day",
+    opt=logged_in(),
+    include_in_schema=False,
+)
+async def pickup_day_submit(
+    request: Request[Any, Any, Any],
+    order_id: FromPath[int],
+    fid: FromPath[int],
+    data: URLEncodedBody[PickupDayForm],
+) -> Redirect:
+    """Save the chosen pickup day and go back to the order."""
+    try:
+        ready = await choose_pickup_day(order_id, fid, _me(request), date.fromisoformat(data.day))
+        flash(
+            request,
+            gettext("Your order will be ready at {time}").format(
+                time=f"{ready.astimezone(STORE_TZ):%m-%d %H:%M}"
+            ),
+            "success",
+        )
+    except ValueError:
+        flash(request, gettext("Choose a day from the list"), "error")
+    except DomainError as error:
+        flash(request, error.localized(), "error")
+    return Redirect(f"/orders/{order_id}")

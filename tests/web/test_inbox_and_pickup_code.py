@@ -55,3 +55,35 @@ async def test_inbox_page_lists_messages_and_the_badge_counts_unread(client: Asy
     opened = await submit_form(client, f"/inbox/{notification_id}/open", {}, page="/inbox")
     assert opened.headers["location"] == f"/orders/{order.id}"
     assert "badge" not in (await client.get("/inbox/badge")).text
+
+
+async def test_consumer_chooses_a_pickup_day_within_the_hold_window(client: AsyncClient) -> None:
+    store = await make_store(name="王府井店")
+    variant = (await make_product(prices=(3000,)))["variant_ids"][0]
+    await stock(store, variant, 1)
+    staff = await make_user(Role.STAFF, store_ids=[store])
+    consumer = await make_user()
+    order = await make_order(
+        consumer.id, [(variant, 1)], location_id=store, payment_method="in_store"
+    )
+    fid = order.fulfilments[0].id
+    await login(client, consumer)
+    base = f"/api/orders/{order.id}/fulfilments/{fid}"
+
+    offered = (await client.get(f"{base}/pickup-days")).json()
+    assert 2 <= len(offered["days"]) <= 3  # the store holds pickups three days
+    chosen = await client.post(f"{base}/pickup-day", json={"day": offered["days"][-1]})
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["chosen"] == offered["days"][-1]
+    assert chosen.json()["ready_by"] > offered["ready_by"]
+    too_late = await client.post(f"{base}/pickup-day", json={"day": "2099-01-01"})
+    assert too_late.status_code == 400
+    page = await client.get(f"/orders/{order.id}/fulfilments/{fid}/pickup-day")
+    assert offered["days"][-1] in page.text
+
+    await mark_ready(store, fid, staff)
+    late = await client.post(f"{base}/pickup-day", json={"day": offered["days"][0]})
+    assert late.status_code == 409
+    other = await make_user()
+    await login(client, other)
+    assert (await client.get(f"{base}/pickup-days")).status_code == 404
