@@ -62,7 +62,14 @@ from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.pages import StorefrontPages
 from storefront.payment_pages import PaymentApi, PaymentPages
-from storefront.pickup_qr import pickup_code_fragment, pickup_qr
+from storefront.pickup_qr import (
+    choose_pickup_day_api,
+    pickup_code_fragment,
+    pickup_day_fragment,
+    pickup_day_submit,
+    pickup_days_api,
+    pickup_qr,
+)
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
@@ -181,6 +188,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InboxApi,
             InboxPages,
             pickup_code_fragment,
+            pickup_days_api,
+            choose_pickup_day_api,
+            pickup_day_fragment,
+            pickup_day_submit,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
