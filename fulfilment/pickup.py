@@ -388,7 +388,7 @@ async def _refuse(
             actor_id=staff.id,
             old_state=row["status"],
             new_state=row["status"],
-            note=f"{reason} at store {result.params.get('store_id', '')}".strip(),
+            note=reason,
         )
     return result
 

@@ -62,6 +62,21 @@ async def test_staff_mark_ready_type_the_short_code_and_hand_over(
         short_code = (await ready_code.inner_text()).split()[-1]
         assert len(short_code) == 8
 
+        # The consumer's phone shows the QR code and the same short code.
+        shopper = await page.context.browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN"
+        )
+        phone = await shopper.new_page()
+        await phone.goto(f"{live_server}/login?next=/orders/{order['id']}")
+        await phone.fill("input[name=email]", CONSUMER[0])
+        await phone.fill("input[name=password]", CONSUMER[1])
+        await phone.click("button[type=submit]")
+        shown = phone.locator(".pickup-short-code")
+        await shown.wait_for()
+        assert (await shown.inner_text()).strip() == short_code
+        assert await phone.locator(".pickup-code-card img").evaluate("img => img.complete")
+        await phone.screenshot(path=str(SCREENSHOTS / "order-pickup-code.png"), full_page=True)
+
         await page.click("text=扫码交付")
         field = page.locator("#scan-code")
         assert await field.evaluate("el => el === document.activeElement")
@@ -75,6 +90,10 @@ async def test_staff_mark_ready_type_the_short_code_and_hand_over(
         await page.click("#handover-button")
         await page.wait_for_selector(".flash-success")
         assert order["number"] in await page.locator(".flash-success").inner_text()
+
+        # The consumer's page turns to "collected" by itself.
+        await phone.locator(".status-collected").first.wait_for(timeout=10_000)
+        await shopper.close()
 
         after = (await consumer.get(f"/api/orders/{order['id']}")).json()
         assert after["status"] == "completed"
