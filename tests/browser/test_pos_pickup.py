@@ -98,3 +98,33 @@ async def test_staff_mark_ready_type_the_short_code_and_hand_over(
         after = (await consumer.get(f"/api/orders/{order['id']}")).json()
         assert after["status"] == "completed"
         assert after["fulfilments"][0]["status"] == "collected"
+
+
+async def test_walk_in_sale_scanned_paid_and_receipt_printed(live_server: str, page: Page) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=20) as staff:
+        await log_in(staff, *STAFF)
+        store = (await staff.get("/api/pos/stores")).json()[1]["id"]
+        items = (await staff.get(f"/api/pos/{store}/items")).json()
+        item = next(i for i in items if i["available"] > 1)
+
+        await page.set_viewport_size({"width": 1024, "height": 768})
+        await page.goto(f"{live_server}/login?next=/pos/{store}/sale")
+        await page.fill("input[name=email]", STAFF[0])
+        await page.fill("input[name=password]", STAFF[1])
+        await page.click("button[type=submit]")
+        await page.wait_for_url(f"**/pos/{store}/sale")
+        for _ in range(2):  # a wedge scanner types the SKU and Enter, twice
+            await page.locator("input[name=code]").fill(item["sku"])
+            await page.keyboard.press("Enter")
+            await page.wait_for_load_state()
+        await page.screenshot(path=str(SCREENSHOTS / "pos-sale.png"), full_page=True)
+        await page.click("button[value=cash]")
+        await page.wait_for_url(f"**/pos/{store}/receipts/*")
+        receipt = page.locator(".pos-receipt")
+        assert item["sku"] in await receipt.inner_text()
+        await page.emulate_media(media="print")
+        assert not await page.locator(".site-header").is_visible()
+        await page.screenshot(path=str(SCREENSHOTS / "pos-receipt-print.png"), full_page=True)
+
+        after = (await staff.get(f"/api/pos/{store}/items", params={"q": item["sku"]})).json()
+        assert after[0]["on_hand"] == item["on_hand"] - 2
