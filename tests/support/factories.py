@@ -191,8 +191,11 @@ async def make_order(
             idempotency_key=key or unique("key-"),
             position=near,
             address=address
-            or ({"name": "王芳", "phone": "13900000000", "detail": "朝阳路 1 号"}
-                if method == "delivery" else {}),
+            or (
+                {"name": "王芳", "phone": "13900000000", "detail": "朝阳路 1 号"}
+                if method == "delivery"
+                else {}
+            ),
             location_id=location_id,
         )
     )
