@@ -26,7 +26,7 @@ from fulfilment.errors import InvalidOrder, OrderNotFound, OrderNotPayable, OutO
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
 from fulfilment.state_machine import FULFILMENT_FINAL
-from fulfilment.tables import CartItem, Fulfilment, Order, OrderLine
+from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, release_stock, reserve_stock
@@ -213,7 +213,11 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
         order_id = inserted[0]["id"]
         number = order_number(order_id, now)
         await Order.update({Order.number: number}).where(Order.id == order_id)
-        await record_event(order_id, "placed", actor_id=cmd.actor_id, new_state="pending_payment")
+        events = [
+            OrderEvent(
+                order=order_id, kind="placed", actor_id=cmd.actor_id, new_state="pending_payment"
+            )
+        ]
         stock_lines: list[StockLine] = []
         for planned in quoted.plan.fulfilments:
             created = await Fulfilment.insert(
@@ -242,13 +246,15 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
                 ]
             )
             stock_lines += [StockLine(planned.location_id, v, q) for v, q in planned.lines.items()]
-            await record_event(
-                order_id,
-                "allocated",
-                fulfilment_id=fulfilment_id,
-                actor_id=cmd.actor_id,
-                new_state="allocated",
-                note=planned.location_name,
+            events.append(
+                OrderEvent(
+                    order=order_id,
+                    fulfilment=fulfilment_id,
+                    kind="allocated",
+                    actor_id=cmd.actor_id,
+                    new_state="allocated",
+                    note=planned.location_name[:255],
+                )
             )
             if planned.method == "pickup":
                 await publish_after_commit(
@@ -260,6 +266,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
                         "status": "allocated",
                     },
                 )
+        await OrderEvent.insert(*events)
         try:
             await reserve_stock(stock_lines, reference=number, actor_id=cmd.actor_id)
         except InsufficientStock as short:
