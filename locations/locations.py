@@ -106,6 +106,15 @@ async def list_locations(
     return await query.order_by(Location.city).order_by(Location.name).output(load_json=True)
 
 
+async def locations_by_ids(location_ids: list[int]) -> list[dict[str, Any]]:
+    """The given locations (id, name, address), by name; unknown ids are left out."""
+    return (
+        await Location.select(Location.id, Location.name, Location.address)
+        .where(Location.id.is_in(location_ids or [-1]))
+        .order_by(Location.name)
+    )
+
+
 async def get_location(location_id: int) -> dict[str, Any]:
     """One location by id, or `LocationNotFound`."""
     row = await Location.select().where(Location.id == location_id).output(load_json=True).first()

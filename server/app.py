@@ -22,8 +22,6 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
-from fulfilment.sweeps import sweep_forever, sweeps_enabled
-
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -34,6 +32,7 @@ from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
 from backoffice.supplier_api import SupplierApi
 from backoffice.supplier_pages import SupplierPages
+from fulfilment.sweeps import sweep_forever, sweeps_enabled
 from server.auth.api import AuthApi
 from server.auth.guards import authorize
 from server.auth.middleware import SessionUserMiddleware
@@ -45,7 +44,7 @@ from server.i18n import ROOT
 from server.locale_middleware import LocaleMiddleware
 from server.pages import switch_language
 from server.realtime import bind_hub, make_channels_plugin
-from server.realtime_routes import pos_socket, stock_socket
+from server.realtime_routes import order_socket, pos_socket, stock_socket
 from server.settings import Settings, get_settings
 from store_pos.api import ATTEMPTS_STORE, PosApi
 from store_pos.pages import PosPages
@@ -153,21 +152,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             healthz,
             stock_socket,
             pos_socket,
+            order_socket,
             switch_language,
             AuthApi,
             AccountPages,
             StorefrontApi,
             StorefrontPages,
-            CartApi,
-            CartPages,
-            CheckoutApi,
-            CheckoutPages,
-            OrderApi,
-            OrderPages,
-            SupplierFulfilmentApi,
-            SupplierFulfilmentPages,
-            PaymentApi,
-            PaymentPages,
             StoresApi,
             StoresPages,
             SupplierStockApi,
@@ -176,12 +166,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorLocationsPages,
             SupplierLocationsApi,
             SupplierLocationsPages,
+            PaymentApi,
+            PaymentPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
             SupplierPages,
             OperatorApi,
             OperatorPages,
+            CartApi,
+            CartPages,
+            CheckoutApi,
+            CheckoutPages,
+            OrderApi,
+            OrderPages,
+            SupplierFulfilmentApi,
+            SupplierFulfilmentPages,
             PosApi,
             PosPages,
             pickup_qr,

@@ -28,7 +28,7 @@ from fulfilment.pickup import (
 from fulfilment.pickup_attempts import PickupAttemptLimiter
 from fulfilment.pos_sales import StoreItem, count_stock, sell_walk_in, store_goods, store_sale
 from fulfilment.views import OrderView
-from locations.tables import Location
+from locations.locations import locations_by_ids
 from server.auth.guards import current_user, roles
 from server.auth.roles import CurrentUser, Role
 from server.i18n import gettext
@@ -297,11 +297,7 @@ class StoreOut(msgspec.Struct):
 
 async def staff_stores(user: CurrentUser) -> list[StoreOut]:
     """The stores a staff member works at."""
-    rows = (
-        await Location.select(Location.id, Location.name, Location.address)
-        .where(Location.id.is_in(list(user.store_ids) or [-1]))
-        .order_by(Location.name)
-    )
+    rows = await locations_by_ids(list(user.store_ids))
     return [StoreOut(r["id"], r["name"], r["address"]) for r in rows]
 
 
