@@ -312,11 +312,20 @@ async def _order_row(order_id: int) -> dict[str, Any]:
     return row
 
 
+#: Order events kept for staff and audits, not shown on the customer's timeline.
+STAFF_ONLY_EVENTS = frozenset({"scan_refused"})
+
+
 async def customer_order(order_id: int, customer_id: int) -> OrderView:
-    """A consumer's own order; someone else's is as not found (404)."""
+    """A consumer's own order; someone else's is as not found (404).
+
+    Its timeline leaves out the store's own audit events (refused scans), which say
+    nothing to the customer.
+    """
     view = await load_order(order_id)
     if view is None or view.customer_id != customer_id:
         raise OrderNotFound("Order {id} was not found", id=order_id)
+    view.events = [e for e in view.events if e.kind not in STAFF_ONLY_EVENTS]
     return view
 
 

@@ -130,6 +130,11 @@ async def test_qr_scanned_hands_over_once_then_says_already_collected_with_when(
         (OrderEvent.fulfilment == s["fid"]) & (OrderEvent.kind == "scan_refused")
     )
     assert refusals == 1
+    # the refused scan is the store's audit trail, not news for the customer
+    await login(client, s["consumer"])
+    timeline = (await client.get(f"/api/orders/{s['order'].id}")).json()
+    assert "scan_refused" not in {event["kind"] for event in timeline["events"]}
+    assert "collected" in {event["kind"] for event in timeline["events"]}
 
 
 async def test_staff_of_another_store_get_403_and_wrong_store_is_named(
