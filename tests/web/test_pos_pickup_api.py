@@ -9,7 +9,6 @@ from httpx import AsyncClient
 from PIL import Image
 
 from fulfilment.tables import Order, OrderEvent, PickupScanAudit
-from locations.tables import StockLevel
 from notifications.tables import EmailOutbox, Notification
 from server.auth.roles import Role
 from tests.support.factories import (
@@ -20,6 +19,7 @@ from tests.support.factories import (
     make_user,
     stock,
 )
+from tests.support.stock import stock_level as levels
 
 
 async def setup_pickup(
@@ -53,15 +53,6 @@ async def setup_pickup(
         "fid": order.fulfilments[0].id,
         "variants": product["variant_ids"],
     }
-
-
-async def levels(store: int, variant: int) -> tuple[int, int]:
-    row = (
-        await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
-        .where((StockLevel.location == store) & (StockLevel.variant == variant))
-        .first()
-    )
-    return row["on_hand"], row["reserved"]
 
 
 def decode_qr(png: bytes) -> str:

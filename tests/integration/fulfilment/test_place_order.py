@@ -21,7 +21,6 @@ from fulfilment.orders import (
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 from fulfilment.sweeps import auto_confirm_orders, cancel_unpaid_orders
 from fulfilment.tables import Order, OrderEvent
-from locations.tables import StockLevel, StockMovement
 from tests.support.factories import (
     BEIJING,
     SHANGHAI,
@@ -33,29 +32,8 @@ from tests.support.factories import (
     stock,
     unique,
 )
-
-
-async def level(location_id: int, variant_id: int) -> tuple[int, int]:
-    row = (
-        await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
-        .where((StockLevel.location == location_id) & (StockLevel.variant == variant_id))
-        .first()
-    )
-    return (row["on_hand"], row["reserved"]) if row else (0, 0)
-
-
-async def assert_ledger_matches_levels() -> None:
-    levels = {
-        (r["location"], r["variant"]): (r["on_hand"], r["reserved"])
-        for r in await StockLevel.select()
-    }
-    sums: dict[tuple[int, int], list[int]] = {}
-    for m in await StockMovement.select():
-        entry = sums.setdefault((m["location"], m["variant"]), [0, 0])
-        entry[0] += m["on_hand_delta"]
-        entry[1] += m["reserved_delta"]
-    assert {k: tuple(v) for k, v in sums.items()} == levels
-    assert all(on_hand >= reserved >= 0 for on_hand, reserved in levels.values())
+from tests.support.stock import assert_ledger_matches_levels
+from tests.support.stock import stock_level as level
 
 
 async def test_fifty_buyers_racing_for_the_last_ten_units_ten_win(db: Engine) -> None:

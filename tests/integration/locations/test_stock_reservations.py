@@ -14,32 +14,10 @@ from locations.stock import (
     reserve_stock,
     sell_reserved_stock,
 )
-from locations.tables import StockLevel, StockMovement
 from server.errors import Conflict
 from tests.support.factories import make_product, make_store, stock
-
-
-async def level(location_id: int, variant_id: int) -> tuple[int, int]:
-    row = (
-        await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
-        .where((StockLevel.location == location_id) & (StockLevel.variant == variant_id))
-        .first()
-    )
-    return (row["on_hand"], row["reserved"]) if row else (0, 0)
-
-
-async def assert_ledger_matches_levels() -> None:
-    levels = {
-        (r["location"], r["variant"]): (r["on_hand"], r["reserved"])
-        for r in await StockLevel.select()
-    }
-    sums: dict[tuple[int, int], list[int]] = {}
-    for m in await StockMovement.select():
-        entry = sums.setdefault((m["location"], m["variant"]), [0, 0])
-        entry[0] += m["on_hand_delta"]
-        entry[1] += m["reserved_delta"]
-    assert {k: tuple(v) for k, v in sums.items()} == levels
-    assert all(on_hand >= reserved >= 0 for on_hand, reserved in levels.values())
+from tests.support.stock import assert_ledger_matches_levels
+from tests.support.stock import stock_level as level
 
 
 async def test_an_order_reserves_all_lines_or_none(db: Engine) -> None:

@@ -23,15 +23,7 @@ from payments.tables import Payment, Refund
 from server.auth.roles import Role
 from server.errors import InvalidInput, PermissionDenied
 from tests.support.factories import make_order, make_product, make_store, make_user, stock
-
-
-async def level(location_id: int, variant_id: int) -> tuple[int, int]:
-    row = (
-        await StockLevel.select(StockLevel.on_hand, StockLevel.reserved)
-        .where((StockLevel.location == location_id) & (StockLevel.variant == variant_id))
-        .first()
-    )
-    return row["on_hand"], row["reserved"]
+from tests.support.stock import stock_level as level
 
 
 async def shop(units: int = 1) -> tuple[int, int, object]:
