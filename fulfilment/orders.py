@@ -128,25 +128,28 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         InvalidOrder: the request breaks a rule (method, payment method, address…).
     """
     _check(cmd)
+    if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
+        return found
+    # The plan is read before the write transaction, so orders plan side by side and only
+    # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
+    # reserve refuses units that are no longer there, and nothing is written.
+    quoted = await quote(
+        CheckoutRequest(
+            lines=cmd.lines,
+            method=cmd.method,
+            position=cmd.position,
+            address=cmd.address,
+            location_id=cmd.location_id,
+        )
+    )
+    if cmd.payment_method == "in_store" and any(
+        f.method != "pickup" for f in quoted.plan.fulfilments
+    ):
+        raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
         async with _order_transaction():
             if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
                 return found
-            quoted = await quote(
-                CheckoutRequest(
-                    lines=cmd.lines,
-                    method=cmd.method,
-                    position=cmd.position,
-                    address=cmd.address,
-                    location_id=cmd.location_id,
-                )
-            )
-            if cmd.payment_method == "in_store" and any(
-                f.method != "pickup" for f in quoted.plan.fulfilments
-            ):
-                raise InvalidOrder(
-                    "Part of this order is delivered: pay online or choose another store"
-                )
             return await _write_order(cmd, quoted)
     except Exception as error:
         if not _is_duplicate_key(error):
@@ -166,13 +169,11 @@ _sqlite_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock
 
 @asynccontextmanager
 async def _order_transaction() -> AsyncIterator[None]:
-    """The one transaction of placing an order: its reads, writes and the answer it returns.
+    """The one write transaction of placing an order and the answer it returns.
 
-    Reading inside it costs one connection per order instead of one per query (Piccolo's
-    SQLite engine opens a connection for every query outside a transaction). SQLite has one
-    writer at a time anyway: queueing this process's orders on an asyncio lock spares them
-    the busy-timeout polling of `BEGIN IMMEDIATE`. PostgreSQL runs them side by side, its
-    row locks taken in (location, variant) order by `reserve_stock`.
+    SQLite has one writer at a time anyway: queueing this process's orders on an asyncio
+    lock spares them the busy-timeout polling of `BEGIN IMMEDIATE`. PostgreSQL runs them
+    side by side, its row locks taken in (location, variant) order by `reserve_stock`.
     """
     if is_postgres(engine_finder()):
         async with write_transaction():

@@ -27,9 +27,10 @@ from fulfilment.pickup_codes import (
     read_token,
     token_for,
 )
+from fulfilment.selling import sell_lines
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine, PickupScanAudit
-from locations.stock import StockLine, release_stock, sell_reserved_stock
+from locations.stock import StockLine, release_stock
 from locations.tables import Location
 from notifications.service import notify
 from payments.service import confirm_offline_payment, refund_order_payments
@@ -692,7 +693,7 @@ async def hand_over(
                         amount=refunded,
                         reason="not collected: cancelled at the counter",
                     )
-        await sell_reserved_stock(
+        await sell_lines(
             [StockLine(location_id, line["variant"], line["quantity"]) for line in chosen],
             reference=order["number"],
             actor_id=staff.id,

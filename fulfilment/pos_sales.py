@@ -16,10 +16,11 @@ from fulfilment.errors import InvalidOrder, OrderNotFound
 from fulfilment.moves import move_fulfilment, move_order, now_utc
 from fulfilment.orders import PlaceOrder, cancel_order, mark_order_paid, place_order
 from fulfilment.pickup import COUNTER_METHODS
+from fulfilment.selling import sell_lines
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import OrderView, load_order
 from locations.inventory import ADJUST_REASONS, change_on_hand, variants_info
-from locations.stock import StockLine, sell_reserved_stock
+from locations.stock import StockLine
 from locations.tables import StockLevel
 from payments.service import confirm_offline_payment
 from server.auth.roles import CurrentUser
@@ -81,7 +82,7 @@ async def sell_walk_in(
                     for line in await OrderLine.select().where(OrderLine.fulfilment == f["id"])
                 ]
             number = placed.order.number
-            await sell_reserved_stock(stock_lines, reference=number, actor_id=staff.id)
+            await sell_lines(stock_lines, reference=number, actor_id=staff.id)
             order = await Order.select().where(Order.id == order_id).first()
             assert order is not None
             await move_order(

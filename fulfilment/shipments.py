@@ -7,9 +7,10 @@ from typing import Any
 from fulfilment.errors import FulfilmentNotFound, InvalidOrder, OrderNotPayable
 from fulfilment.moves import move_fulfilment, now_utc
 from fulfilment.orders import after_fulfilment_settled
+from fulfilment.selling import sell_lines
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import FulfilmentView, fulfilment_views
-from locations.stock import StockLine, sell_reserved_stock
+from locations.stock import StockLine
 from notifications.service import notify_user
 from server.database import write_transaction
 
@@ -72,7 +73,7 @@ async def ship_fulfilment(
             values={Fulfilment.carrier: carrier, Fulfilment.tracking_number: tracking_number},
         )
         lines = await OrderLine.select().where(OrderLine.fulfilment == fulfilment_id)
-        await sell_reserved_stock(
+        await sell_lines(
             [StockLine(fulfilment["location"], ln["variant"], ln["quantity"]) for ln in lines],
             reference=order["number"],
             actor_id=actor_id,

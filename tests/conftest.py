@@ -22,7 +22,7 @@ from litestar import Litestar  # noqa: E402
 from piccolo.engine.base import Engine  # noqa: E402
 
 from server.auth import passwords  # noqa: E402
-from server.database import use_engine  # noqa: E402
+from server.database import release_engine, use_engine  # noqa: E402
 from tests.support import databases  # noqa: E402
 
 # Real Argon2, with cheap parameters: the suite logs in hundreds of times.
@@ -42,6 +42,7 @@ async def engines() -> AsyncIterator[dict[str, Engine | Exception]]:
     except (OSError, Exception) as error:  # unreachable server, refused login …
         found["postgres"] = error
     yield found
+    await release_engine(found["sqlite"])  # type: ignore[arg-type]
     pg = found["postgres"]
     if isinstance(pg, Engine):
         await pg.close_connection_pool()

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from piccolo.engine.base import Engine
 
+from catalog.tables import Product, Variant
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import InvalidOrder, OutOfStock
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
@@ -48,6 +49,17 @@ async def test_walk_in_sale_sells_from_store_stock_and_completes_paid(db: Engine
         (StockMovement.reference == sale.number) & (StockMovement.reason == "sale")
     )
     assert sold == 1
+    product = (
+        await Product.select(Product.sales_count)
+        .where(
+            Product.id
+            == (await Variant.select(Variant.product).where(Variant.id == variant).first())[
+                "product"
+            ]
+        )
+        .first()
+    )
+    assert product["sales_count"] == 2  # search's "sort by sales" counts it
     with pytest.raises(OutOfStock):
         await sell_walk_in(store, staff, [LineRequest(variant, 2)], "cash")
     with pytest.raises(InvalidOrder):
