@@ -46,9 +46,9 @@ from server.pages import switch_language
 from server.realtime import bind_hub, make_channels_plugin
 from server.realtime_routes import order_socket, pos_socket, stock_socket
 from server.settings import Settings, get_settings
+from server.templating import template_config
 from store_pos.api import ATTEMPTS_STORE, PosApi
 from store_pos.pages import PosPages
-from server.templating import template_config
 from storefront.api import CatalogApi, StorefrontApi
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
