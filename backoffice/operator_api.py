@@ -146,7 +146,7 @@ class OperatorApi(Controller):
 
     @post("/products/{product_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATOR)
     async def approve_product(
-        self, request: Request[Any, Any, Any], product_id: int
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
     ) -> dict[str, Any]:
         """List a new product, or publish a listed product's pending edit."""
         await listings.approve_product(product_id)
@@ -162,7 +162,7 @@ class OperatorApi(Controller):
 
     @post("/products/{product_id:int}/delist", status_code=HTTP_200_OK, opt=OPERATOR)
     async def delist_product(
-        self, request: Request[Any, Any, Any], product_id: int
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
     ) -> dict[str, Any]:
         """Take a listed product off the shelf."""
         user = current_user(request)
@@ -172,7 +172,7 @@ class OperatorApi(Controller):
 
     @post("/products/{product_id:int}/relist", status_code=HTTP_200_OK, opt=OPERATOR)
     async def relist_product(
-        self, request: Request[Any, Any, Any], product_id: int
+        self, request: Request[Any, Any, Any], product_id: FromPath[int]
     ) -> dict[str, Any]:
         """Put a delisted product back on the shelf."""
         user = current_user(request)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fulfilment.errors import InvalidOrder
@@ -219,7 +219,7 @@ class OrderApi(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[OrderIn],
         idempotency_key: Annotated[
-            str | None, Parameter(header="Idempotency-Key", required=False)
+            str | None, HeaderParameter(name="Idempotency-Key", required=False)
         ] = None,
     ) -> Response[OrderOut]:
         """Place the order and hold its stock: 201, or 200 with the same order on a replay."""

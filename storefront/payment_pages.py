@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
@@ -201,7 +201,10 @@ class PaymentApi(Controller):
 
     @post("/pay/sandbox/{payment_id:int}", opt=logged_in(), status_code=HTTP_200_OK)
     async def sandbox_pay(
-        self, request: Request[Any, Any, Any], payment_id: FromPath[int], data: SandboxResult
+        self,
+        request: Request[Any, Any, Any],
+        payment_id: FromPath[int],
+        data: JSONBody[SandboxResult],
     ) -> PaymentOut:
         """Pay (or fail to pay) a pending sandbox payment, as the hosted page's buttons do."""
         return payment_out(await pay_in_sandbox(payment_id, _user(request), data.status))
