@@ -115,8 +115,11 @@ async def test_walk_in_sale_scanned_paid_and_receipt_printed(live_server: str, p
         await page.wait_for_url(f"**/pos/{store}/sale")
         for _ in range(2):  # a wedge scanner types the SKU and Enter, twice
             await page.locator("input[name=code]").fill(item["sku"])
-            await page.keyboard.press("Enter")
-            await page.wait_for_load_state()
+            # Each scan posts the form and reloads the page: wait for that page before the
+            # next scan, or a scan lands on a page that is going away.
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+        await page.locator(".pos-total").wait_for()
         await page.screenshot(path=str(SCREENSHOTS / "pos-sale.png"), full_page=True)
         await page.click("button[value=cash]")
         await page.wait_for_url(f"**/pos/{store}/receipts/*")

@@ -31,8 +31,8 @@ async def log_in(page: Page, base: str, email: str, password: str) -> None:
     await page.goto(base + "/login")
     await page.fill("input[name=email]", email)
     await page.fill("input[name=password]", password)
-    await page.click("form.stack button[type=submit]")
-    await page.wait_for_load_state()
+    async with page.expect_navigation():
+        await page.click("form.stack button[type=submit]")
 
 
 async def operator_page(browser: Browser, base: str) -> Page:
@@ -50,8 +50,8 @@ async def test_a_company_joins_and_its_reviewed_phone_is_found_by_search(
     await page.fill("input[name=name]", "赵磊")
     await page.fill("input[name=email]", "zhao.lei@qinghe.example.cn")
     await page.fill("input[name=password]", "qinghe-password-1")
-    await page.click("form.stack button[type=submit]")
-    await page.wait_for_load_state()
+    async with page.expect_navigation():
+        await page.click("form.stack button[type=submit]")
     await page.goto(live_server + "/")
     await page.click("a[href='/supplier/apply']")
     await page.fill("input[name=name]", "青禾数码旗舰店")
@@ -77,8 +77,8 @@ async def test_a_company_joins_and_its_reviewed_phone_is_found_by_search(
     await operator.click("text=青禾数码旗舰店")
     await operator.fill("input[name=commission_percent]", "3")
     await shot(operator, "operator-supplier-review")
-    await operator.click("button:has-text('通过')")
-    await operator.wait_for_load_state()
+    async with operator.expect_navigation():
+        await operator.click("button:has-text('通过')")
     assert await operator.locator("#supplier-status").inner_text() == "已通过待签约"
 
     # 签订协议, then 商品录入.
