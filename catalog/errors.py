@@ -61,3 +61,27 @@ class CategoryInUse(Conflict):
     """A category still holds products or children."""
 
     code = "category_in_use"
+
+
+class ReviewNotFound(NotFound):
+    """No such review (or product to review) visible to the caller."""
+
+    code = "review_not_found"
+
+
+class InvalidReview(InvalidInput):
+    """A review or reply breaks a rule about its own content (rating, length)."""
+
+    code = "invalid_review"
+
+
+class ReviewConflict(Conflict):
+    """The line is already reviewed, or the review already has its reply or photo."""
+
+    code = "review_conflict"
+
+
+class ReviewDenied(PermissionDenied):
+    """Supplier staff tried to answer a review of another supplier's product."""
+
+    code = "review_denied"

@@ -4,14 +4,14 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from catalog.tables import Category, Product, Supplier, SupplierDocument, Variant
+from catalog.tables import Category, Product, Review, Supplier, SupplierDocument, Variant
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="catalog",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[Supplier, Category, Product, Variant, SupplierDocument],
+    table_classes=[Supplier, Category, Product, Variant, SupplierDocument, Review],
     migration_dependencies=[],
     commands=[],
 )

@@ -111,6 +111,8 @@ async def search_products(query: SearchQuery) -> SearchResult:
         Product.image,
         Product.search_text,
         Product.sales_count,
+        Product.review_count,
+        Product.rating_sum,
         Product.created_at,
         Product.supplier.id.as_alias("supplier_id"),
         Product.supplier.name.as_alias("supplier_name"),

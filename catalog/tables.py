@@ -86,6 +86,10 @@ class Product(Table):
     #: An edit of a listed product awaiting review; the listed version stays visible.
     pending_edit = JSON(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
+    #: Consumer reviews of the product and the sum of their ratings (average = sum / count),
+    #: kept up to date in the review's own transaction so lists never count reviews per row.
+    review_count = Integer(default=0)
+    rating_sum = Integer(default=0)
 
 
 class SupplierDocument(Table):
@@ -119,3 +123,32 @@ class Variant(Table):
     barcode = Varchar(length=32, default="", index=True)
     weight_g = Integer(default=0)
     is_active = Boolean(default=True)
+
+
+class Review(Table):
+    """A consumer's rating of a product received through one order line, and the reply.
+
+    `order_line_id` names a fulfilment.OrderLine (by id: catalog never imports fulfilment);
+    it is unique, so each bought line is reviewed once. Null only for reviews imported with
+    the demo catalogue, which came from no order on this platform.
+    """
+
+    product = ForeignKey(references=Product, index=True)
+    variant = ForeignKey(references=Variant, null=True, default=None)
+    #: server.User id of the consumer who wrote it.
+    author_id = Integer(index=True)
+    #: The author's name as shown to everyone, shortened when written (张伟 → 张*).
+    author_display = Varchar(length=32, default="")
+    #: fulfilment.Order id and fulfilment.OrderLine id the review is about.
+    order_id = Integer(null=True, default=None)
+    order_line_id = Integer(null=True, default=None, unique=True)
+    #: 1 to 5 stars.
+    rating = Integer()
+    text = Text(default="")
+    #: Path under /media of the consumer's photo, or empty.
+    photo = Varchar(length=255, default="")
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    #: The supplier's one public reply, who wrote it (server.User id) and when.
+    reply = Text(default="")
+    replied_at = Timestamptz(null=True, default=None)
+    replied_by = Integer(null=True, default=None)

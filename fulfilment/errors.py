@@ -49,3 +49,15 @@ class InvalidPickupCode(InvalidInput):
     """A scanned or typed pickup code is unreadable, forged or altered."""
 
     code = "invalid_pickup_code"
+
+
+class LineNotFound(NotFound):
+    """No such line in the order."""
+
+    code = "order_line_not_found"
+
+
+class NotReceivedError(Conflict):
+    """The consumer has not received the line yet, so cannot review it."""
+
+    code = "not_received"

@@ -28,6 +28,8 @@ from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.operator_api import OperatorApi
 from backoffice.operator_pages import OperatorPages
+from backoffice.review_api import SupplierReviewApi
+from backoffice.review_pages import SupplierReviewPages
 from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
 from backoffice.supplier_api import SupplierApi
@@ -69,6 +71,8 @@ from storefront.pickup_qr import (
     pickup_days_api,
     pickup_qr,
 )
+from storefront.review_api import ReviewApi
+from storefront.review_pages import ReviewPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
@@ -182,6 +186,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrderPages,
             SupplierFulfilmentApi,
             SupplierFulfilmentPages,
+            ReviewApi,
+            ReviewPages,
+            SupplierReviewApi,
+            SupplierReviewPages,
             PosApi,
             PosPages,
             pickup_qr,

@@ -11,7 +11,11 @@ from server.auth.roles import CurrentUser, Role
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
     Role.CONSUMER: [("/orders", "My orders"), ("/cart", "Cart")],
     Role.STAFF: [("/pos", "POS")],
-    Role.SUPPLIER: [("/supplier", "Supplier console"), ("/supplier/fulfilments", "Shipments")],
+    Role.SUPPLIER: [
+        ("/supplier", "Supplier console"),
+        ("/supplier/fulfilments", "Shipments"),
+        ("/supplier/reviews", "Reviews"),
+    ],
     Role.OPERATOR: [("/operator", "Operator console")],
 }
 

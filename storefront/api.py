@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 
 from catalog.categories import CategoryNode, category_tree
 from catalog.listings import listed_product
+from catalog.reviews import summary_of
 from catalog.search import PAGE_SIZE, SearchQuery, search_products
 from catalog.shops import public_shop
 from server.auth.guards import public
@@ -72,6 +73,9 @@ class ProductBrief(msgspec.Struct):
     sales_count: int
     variants: list[VariantBrief]
     currency: str = "CNY"
+    #: Average of the consumers' ratings (1-5, one decimal), null before the first review.
+    rating_average: float | None = None
+    review_count: int = 0
 
 
 class ProductPage(msgspec.Struct):
@@ -120,6 +124,9 @@ class ProductOut(msgspec.Struct):
     price_from: int
     variants: list[VariantOut]
     currency: str = "CNY"
+    #: Average of the consumers' ratings (1-5, one decimal), null before the first review.
+    rating_average: float | None = None
+    review_count: int = 0
 
 
 class ShopOut(msgspec.Struct):
@@ -137,6 +144,7 @@ class ShopOut(msgspec.Struct):
 
 def product_brief(row: dict[str, Any]) -> ProductBrief:
     """A search row (or shop row) as JSON."""
+    rating = summary_of(row.get("review_count", 0), row.get("rating_sum", 0))
     return ProductBrief(
         id=row["id"],
         name=row["name"],
@@ -148,12 +156,15 @@ def product_brief(row: dict[str, Any]) -> ProductBrief:
         price_from=row["price_from"],
         sales_count=row.get("sales_count", 0),
         variants=[VariantBrief(**v) for v in row.get("variants", [])],
+        rating_average=rating.average,
+        review_count=rating.count,
     )
 
 
 def product_out(detail: dict[str, Any]) -> ProductOut:
     """A product detail as JSON."""
     category = detail["category_row"]
+    rating = summary_of(detail["review_count"], detail["rating_sum"])
     return ProductOut(
         id=detail["id"],
         name=detail["name"],
@@ -182,6 +193,8 @@ def product_out(detail: dict[str, Any]) -> ProductOut:
             )
             for v in detail["variants"]
         ],
+        rating_average=rating.average,
+        review_count=rating.count,
     )
 
 

@@ -10,8 +10,10 @@ from litestar.response import Template
 
 from catalog.categories import category_by_slug, category_tree
 from catalog.listings import listed_product
+from catalog.reviews import list_product_reviews
 from catalog.search import SORTS, SearchQuery, search_products
 from catalog.shops import public_shop
+from fulfilment.hours import STORE_TZ
 from server.auth.guards import public
 from server.errors import DomainError, InvalidInput
 
@@ -134,15 +136,23 @@ class CatalogPages(Controller):
 
     @get("/products/{product_id:int}", opt=public())
     async def product(
-        self, product_id: FromPath[int], variant: FromQuery[int | None] = None
+        self,
+        product_id: FromPath[int],
+        variant: FromQuery[int | None] = None,
+        reviews_page: FromQuery[int] = 1,
     ) -> Template:
-        """A listed product: images, specs, variant picker, price, shop link, buy buttons."""
+        """A listed product: images, specs, variant picker, price, shop link, buy buttons.
+
+        Its average rating and one page of reviews (`?reviews_page=`) come below.
+        """
         detail = await listed_product(product_id)
         selected = next(
             (v for v in detail["variants"] if v["id"] == variant), detail["variants"][0]
         )
+        reviews = await list_product_reviews(product_id, reviews_page)
         return Template(
-            "storefront/product.html", context={"product": detail, "selected": selected}
+            "storefront/product.html",
+            context={"product": detail, "selected": selected, "reviews": reviews, "tz": STORE_TZ},
         )
 
     @get("/shops/{supplier_id:int}", opt=public())

@@ -19,16 +19,19 @@ from fulfilment.orders import (
     place_order,
     restart_payment,
 )
+from fulfilment.reviewing import LineReview, review_states
 from fulfilment.views import FulfilmentView, OrderView, orders_of_customer
 from payments.service import PaymentStart
 from server.auth.guards import current_user, logged_in
 from server.auth.roles import CurrentUser, Role
 from storefront.checkout_api import OrderIn, checkout_request
+from storefront.review_api import ReviewOut, review_out
 
 
 class OrderLineOut(msgspec.Struct):
-    """A bought variant."""
+    """A bought variant; `review_state` is reviewable | reviewed | waiting (order detail)."""
 
+    id: int
     variant_id: int
     product_name: str
     sku: str
@@ -36,6 +39,8 @@ class OrderLineOut(msgspec.Struct):
     quantity: int
     unit_price: int
     line_total: int
+    review_state: str | None = None
+    review: ReviewOut | None = None
 
 
 class FulfilmentOut(msgspec.Struct):
@@ -108,8 +113,15 @@ class PayOut(msgspec.Struct):
     pay_url: str | None
 
 
-def fulfilment_out(f: FulfilmentView) -> FulfilmentOut:
-    """A fulfilment as JSON."""
+def _review_of(state: LineReview | None) -> ReviewOut | None:
+    return review_out(state.review) if state is not None and state.review is not None else None
+
+
+def fulfilment_out(
+    f: FulfilmentView, reviews: dict[int, LineReview] | None = None
+) -> FulfilmentOut:
+    """A fulfilment as JSON, with each line's review state when `reviews` are given."""
+    reviews = reviews or {}
     return FulfilmentOut(
         id=f.id,
         method=f.method,
@@ -125,6 +137,7 @@ def fulfilment_out(f: FulfilmentView) -> FulfilmentOut:
         pickup_deadline=f.pickup_deadline,
         lines=[
             OrderLineOut(
+                id=ln.id,
                 variant_id=ln.variant_id,
                 product_name=ln.product_name,
                 sku=ln.sku,
@@ -132,13 +145,19 @@ def fulfilment_out(f: FulfilmentView) -> FulfilmentOut:
                 quantity=ln.quantity,
                 unit_price=ln.unit_price,
                 line_total=ln.line_total,
+                review_state=reviews[ln.id].state if ln.id in reviews else None,
+                review=_review_of(reviews.get(ln.id)),
             )
             for ln in f.lines
         ],
     )
 
 
-def order_out(order: OrderView, started: PaymentStart | None = None) -> OrderOut:
+def order_out(
+    order: OrderView,
+    started: PaymentStart | None = None,
+    reviews: dict[int, LineReview] | None = None,
+) -> OrderOut:
     """An order as JSON; `started` is a payment just opened for it (else its latest one)."""
     payment = order.payment
     brief = (
@@ -163,7 +182,7 @@ def order_out(order: OrderView, started: PaymentStart | None = None) -> OrderOut
         paid_at=order.paid_at,
         delivery_address=order.delivery_address,
         payment=brief,
-        fulfilments=[fulfilment_out(f) for f in order.fulfilments],
+        fulfilments=[fulfilment_out(f, reviews) for f in order.fulfilments],
         can_cancel=order.can_cancel,
         can_confirm_receipt=order.can_confirm_receipt,
         events=[
@@ -192,8 +211,9 @@ class OrderApi(Controller):
 
     @get("/{order_id:int}", opt=logged_in())
     async def detail(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
-        """One of my orders with its fulfilments and status timeline."""
-        return order_out(await customer_order(order_id, _me(request).id))
+        """One of my orders with its fulfilments, timeline and which lines I may review."""
+        order = await customer_order(order_id, _me(request).id)
+        return order_out(order, reviews=await review_states(order))
 
     @post("/{order_id:int}/pay", status_code=HTTP_200_OK, opt=logged_in())
     async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> PayOut:

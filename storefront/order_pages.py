@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from fulfilment.hours import STORE_TZ
 from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
+from fulfilment.reviewing import review_states
 from fulfilment.views import orders_of_customer
 from server.auth.guards import current_user, logged_in
 from server.auth.roles import CurrentUser
@@ -22,6 +23,27 @@ def _me(request: Request[Any, Any, Any]) -> CurrentUser:
     user = current_user(request)
     assert user is not None  # the guard let only logged-in people through
     return user
+
+
+async def order_page(
+    me: CurrentUser,
+    order_id: int,
+    *,
+    review_form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The order page; `review_form` keeps a refused review's input and error by its line."""
+    view = await customer_order(order_id, me.id)
+    return Template(
+        "storefront/order.html",
+        context={
+            "order": view,
+            "tz": STORE_TZ,
+            "reviews": await review_states(view),
+            "review_form": review_form or {},
+        },
+        status_code=status_code,
+    )
 
 
 class OrderPages(Controller):
@@ -40,8 +62,7 @@ class OrderPages(Controller):
     @get("/orders/{order_id:int}", opt=logged_in())
     async def order(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Template:
         """One order: status timeline, each fulfilment, store or parcel details, actions."""
-        view = await customer_order(order_id, _me(request).id)
-        return Template("storefront/order.html", context={"order": view, "tz": STORE_TZ})
+        return await order_page(_me(request), order_id)
 
     @post("/orders/{order_id:int}/pay", opt=logged_in())
     async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:

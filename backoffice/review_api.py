@@ -1,0 +1,103 @@
+"""Supplier JSON API for reviews: its products' reviews and one reply to each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from catalog.reviews import ReviewView, reply_to_review, supplier_reviews
+from server.auth.guards import current_user, roles
+from server.auth.roles import CurrentUser, Role
+
+
+class ReplyIn(msgspec.Struct):
+    """The supplier's public answer (at most 1000 characters)."""
+
+    text: str
+
+
+class SupplierReviewOut(msgspec.Struct):
+    """A review of one of the supplier's products, with its reply once written."""
+
+    id: int
+    product_id: int
+    product_name: str
+    variant_id: int | None
+    author: str
+    rating: int
+    text: str
+    photo: str
+    created_at: datetime
+    reply: str
+    replied_at: datetime | None
+
+
+class SupplierReviewsOut(msgspec.Struct):
+    """One page of the supplier's reviews and the average over all its products."""
+
+    average: float | None
+    count: int
+    items: list[SupplierReviewOut]
+    page: int
+    pages: int
+    total: int
+
+
+def supplier_review_out(review: ReviewView) -> SupplierReviewOut:
+    """A review as the supplier sees it."""
+    return SupplierReviewOut(
+        id=review.id,
+        product_id=review.product_id,
+        product_name=review.product_name,
+        variant_id=review.variant_id,
+        author=review.author_display,
+        rating=review.rating,
+        text=review.text,
+        photo=review.photo,
+        created_at=review.created_at,
+        reply=review.reply,
+        replied_at=review.replied_at,
+    )
+
+
+def _me(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the guard let only supplier staff through
+    return user
+
+
+class SupplierReviewApi(Controller):
+    """`/api/supplier/reviews…`: reviews of the supplier's own products."""
+
+    path = "/api/supplier/reviews"
+    tags = ["supplier"]
+
+    @get("/", opt=roles(Role.SUPPLIER))
+    async def list_reviews(
+        self,
+        request: Request[Any, Any, Any],
+        unreplied: FromQuery[bool] = False,
+        page: FromQuery[int] = 1,
+    ) -> SupplierReviewsOut:
+        """My products' reviews, newest first, 20 a page (`?unreplied=true`: still to answer)."""
+        found = await supplier_reviews(_me(request), unreplied=unreplied, page=page)
+        return SupplierReviewsOut(
+            average=found.summary.average,
+            count=found.summary.count,
+            items=[supplier_review_out(r) for r in found.items],
+            page=found.page,
+            pages=found.pages,
+            total=found.total,
+        )
+
+    @post("/{review_id:int}/reply", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
+    async def reply(
+        self, request: Request[Any, Any, Any], review_id: FromPath[int], data: JSONBody[ReplyIn]
+    ) -> SupplierReviewOut:
+        """Answer a review of my product, once: 409 when it has a reply, 403 for others'."""
+        return supplier_review_out(await reply_to_review(_me(request), review_id, data.text))

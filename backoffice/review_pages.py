@@ -1,0 +1,65 @@
+"""Supplier console page: reviews of the supplier's products, with a reply form each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from catalog.reviews import reply_to_review, supplier_reviews
+from fulfilment.hours import STORE_TZ
+from server.auth.guards import current_user, roles
+from server.auth.roles import CurrentUser, Role
+from server.errors import DomainError
+from server.i18n import gettext
+
+
+class ReplyForm(msgspec.Struct):
+    """The reply typed under a review."""
+
+    text: str = ""
+
+
+def _me(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the guard let only supplier staff through
+    return user
+
+
+class SupplierReviewPages(Controller):
+    """`/supplier/reviews`: what buyers said, and the shop's answers."""
+
+    include_in_schema = False
+
+    @get("/supplier/reviews", opt=roles(Role.SUPPLIER))
+    async def list_page(
+        self,
+        request: Request[Any, Any, Any],
+        unreplied: FromQuery[bool] = False,
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        """Newest reviews first; `?unreplied=true` shows those still waiting for a reply."""
+        found = await supplier_reviews(_me(request), unreplied=unreplied, page=page)
+        return Template(
+            "backoffice/supplier_reviews.html",
+            context={"reviews": found, "unreplied": unreplied, "tz": STORE_TZ},
+        )
+
+    @post("/supplier/reviews/{review_id:int}/reply", opt=roles(Role.SUPPLIER))
+    async def reply(
+        self,
+        request: Request[Any, Any, Any],
+        review_id: FromPath[int],
+        data: URLEncodedBody[ReplyForm],
+    ) -> Redirect:
+        """Publish the reply under the review."""
+        try:
+            await reply_to_review(_me(request), review_id, data.text)
+            flash(request, gettext("Reply published"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(f"/supplier/reviews#review-{review_id}")
