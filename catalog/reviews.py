@@ -311,7 +311,7 @@ async def list_product_reviews(
     rows = (
         await Review.select(*_COLUMNS)
         .where(Review.product == product_id)
-        .order_by(Review.id, ascending=False)
+        .order_by(Review.created_at, Review.id, ascending=False)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
@@ -338,7 +338,7 @@ async def supplier_reviews(
     rows = (
         await Review.select(*_COLUMNS)
         .where(where)
-        .order_by(Review.id, ascending=False)
+        .order_by(Review.created_at, Review.id, ascending=False)
         .limit(SUPPLIER_PER_PAGE)
         .offset((page - 1) * SUPPLIER_PER_PAGE)
     )

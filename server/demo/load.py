@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
+from catalog.reviews import seed_review
 from catalog.suppliers import create_supplier
 from catalog.tables import Supplier, Variant
 from locations.locations import create_location
@@ -16,6 +18,7 @@ from server.auth.roles import Role
 from server.database import write_transaction
 from server.demo import content
 from server.demo.images import product_image_svg, store_image_svg
+from server.demo.reviews import REVIEWS
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,19 @@ async def load_demo(media_dir: Path) -> DemoSummary:
                     for v in p["variants"]
                 ],
             )
-        variant_ids = {r["sku"]: r["id"] for r in await Variant.select(Variant.id, Variant.sku)}
+        variants = await Variant.select(Variant.id, Variant.sku, Variant.product)
+        variant_ids = {r["sku"]: r["id"] for r in variants}
+        product_of = {r["sku"]: r["product"] for r in variants}
+        now = datetime.now(UTC)
+        for sku, author, rating, text, days_ago, reply in REVIEWS:
+            await seed_review(
+                product_id=product_of[sku],
+                author_display=author,
+                rating=rating,
+                text=text,
+                created_at=now - timedelta(days=days_ago),
+                reply=reply,
+            )
         location_ids: dict[str, int] = {}
         for loc in content.LOCATIONS:
             photo = _write_image(

@@ -7,11 +7,12 @@ from pathlib import Path
 from httpx import AsyncClient
 from piccolo.engine.base import Engine
 
-from catalog.tables import Category, Product, Supplier, Variant
+from catalog.tables import Category, Product, Review, Supplier, Variant
 from locations.tables import Location, StockLevel, StockMovement
 from server.auth.accounts import authenticate
 from server.demo import content
 from server.demo.load import load_demo
+from server.demo.reviews import REVIEWS
 
 
 async def test_demo_loads_once_and_every_login_works(db: Engine, tmp_path: Path) -> None:
@@ -21,6 +22,7 @@ async def test_demo_loads_once_and_every_login_works(db: Engine, tmp_path: Path)
     assert await Supplier.count() == len(content.SUPPLIERS) >= 3
     assert await Product.count().where(Product.status == "listed") >= 40
     assert await Variant.count() == first.variants
+    assert await Review.count() == len(REVIEWS)  # loaded once, with the demo
     assert await Category.count().where(Category.parent.is_null()) >= 6
     assert await Location.count().where(Location.kind == "store") >= 12
     assert await Location.count().where(Location.kind == "warehouse") >= 2
