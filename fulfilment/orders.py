@@ -8,18 +8,14 @@ and its payment to be made. Realtime events go out after the commit.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import uuid
-import weakref
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import asyncpg
-from piccolo.engine import engine_finder
 
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder, OrderNotFound, OrderNotPayable, OutOfStock
@@ -31,7 +27,7 @@ from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, release_stock, reserve_stock
 from payments.service import PaymentStart, refund_order_payments, start_payment
-from server.database import is_postgres, write_transaction
+from server.database import write_transaction
 from server.realtime import publish_after_commit
 
 CHANNELS = ("online", "pos")
@@ -147,7 +143,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     ):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
-        async with _order_transaction():
+        async with write_transaction():
             if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
                 return found
             return await _write_order(cmd, quoted)
@@ -159,30 +155,6 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         if found is None:
             raise
         return found
-
-
-#: One lock per event loop serialising this process's SQLite order transactions.
-_sqlite_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-@asynccontextmanager
-async def _order_transaction() -> AsyncIterator[None]:
-    """The one write transaction of placing an order and the answer it returns.
-
-    SQLite has one writer at a time anyway: queueing this process's orders on an asyncio
-    lock spares them the busy-timeout polling of `BEGIN IMMEDIATE`. PostgreSQL runs them
-    side by side, its row locks taken in (location, variant) order by `reserve_stock`.
-    """
-    if is_postgres(engine_finder()):
-        async with write_transaction():
-            yield
-        return
-    loop = asyncio.get_running_loop()
-    lock = _sqlite_locks.setdefault(loop, asyncio.Lock())
-    async with lock, write_transaction():
-        yield
 
 
 async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -14,7 +16,7 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.table import Table
 
 #: Seconds a SQLite writer waits for the lock before giving up; orders queue behind
@@ -22,50 +24,153 @@ from piccolo.table import Table
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
-class _PooledConnection:
-    """An aiosqlite connection on loan: `close()` hands it back to its engine's pool."""
+class _Cursor:
+    """A sqlite3 cursor with the awaitable methods Piccolo expects of an aiosqlite one."""
 
-    def __init__(self, raw: Any, engine: PooledSQLiteEngine) -> None:
-        object.__setattr__(self, "_raw", raw)
-        object.__setattr__(self, "_engine", engine)
+    def __init__(self, raw: sqlite3.Cursor) -> None:
+        self._raw = raw
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._raw, name)
+    async def fetchall(self) -> list[Any]:
+        return self._raw.fetchall()
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._raw, name, value)
+    async def fetchmany(self, size: int) -> list[Any]:
+        return self._raw.fetchmany(size)
 
     async def close(self) -> None:
-        await self._engine.give_back(self._raw)
+        self._raw.close()
+
+
+class _LoopConnection:
+    """A sqlite3 connection used synchronously on the event-loop thread, on loan.
+
+    It offers the awaitable surface Piccolo uses of an aiosqlite connection (`execute`,
+    `commit`, `close`, `row_factory`); `close()` hands it back to its engine's pool.
+    """
+
+    def __init__(self, raw: sqlite3.Connection, engine: PooledSQLiteEngine) -> None:
+        self.raw = raw
+        self._engine = engine
+
+    @property
+    def row_factory(self) -> Any:
+        return self.raw.row_factory
+
+    @row_factory.setter
+    def row_factory(self, value: Any) -> None:
+        self.raw.row_factory = value
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    async def execute(self, sql: str, *args: Any) -> _Cursor:
+        return _Cursor(self.raw.execute(sql, *args))
+
+    async def commit(self) -> None:
+        self.raw.commit()
+
+    async def close(self) -> None:
+        self._engine.give_back(self.raw)
+
+
+class _SerialisedTransaction(SQLiteTransaction):
+    """A SQLite transaction that first waits for this process's other transactions.
+
+    Statements run synchronously on the loop thread, so a transaction only lets others in
+    where it awaits something else (a payment provider, a publish). Were a second
+    transaction to ask SQLite for the write lock meanwhile, its busy wait would block the
+    very loop the first one needs to finish: so transactions queue on an asyncio lock.
+    """
+
+    _holds_lock = False
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        engine = self.engine
+        assert isinstance(engine, PooledSQLiteEngine)
+        await engine.write_lock().acquire()
+        self._holds_lock = True
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._release()
+            raise
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._holds_lock:
+            self._holds_lock = False
+            engine = self.engine
+            assert isinstance(engine, PooledSQLiteEngine)
+            engine.write_lock().release()
 
 
 class PooledSQLiteEngine(SQLiteEngine):
-    """SQLite engine that reuses its connections instead of opening one per use.
+    """SQLite engine that runs statements on the event-loop thread over pooled connections.
 
-    Piccolo's SQLiteEngine opens (and sets up) a new connection for every query outside a
-    transaction and for every transaction; on a request that reads a dozen times that
-    dominates the time. Here a connection is lent for one query or one transaction and
-    handed back when Piccolo closes it, so no two overlapping awaits ever share one.
+    Piccolo's SQLiteEngine opens (and sets up) a new aiosqlite connection — a new thread —
+    for every query outside a transaction and for every transaction, and hands every
+    statement to that thread and back. SQLite answers in microseconds from its page cache,
+    so those hand-offs were most of an order's time. Here each statement runs directly on
+    the loop thread (an `await` that never suspends), over a connection lent for one query
+    or one transaction; transactions and writes outside them queue on one asyncio lock per
+    loop (`_SerialisedTransaction`), so no busy wait ever blocks the loop on this process.
+    Another process holding the write lock (`kuaiqu run --workers 2`) is waited for with
+    SQLite's busy timeout.
     """
 
     def __init__(self, *, path: str, max_idle: int = 8, **connection_kwargs: Any) -> None:
-        super().__init__(path=path, **connection_kwargs)
-        self._idle: list[Any] = []
+        super().__init__(path=path, check_same_thread=False, **connection_kwargs)
+        self._idle: list[sqlite3.Connection] = []
         self._max_idle = max_idle
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def write_lock(self) -> asyncio.Lock:
+        """This event loop's lock that transactions and lone writes queue on."""
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    def _lend(self) -> sqlite3.Connection:
+        if self._idle:
+            return self._idle.pop()
+        raw = sqlite3.connect(**self.connection_kwargs)
+        raw.row_factory = dict_factory
+        raw.execute("PRAGMA foreign_keys = 1")
+        return raw
 
     async def get_connection(self) -> Any:
         """Lend an idle connection, or open one."""
-        raw = self._idle.pop() if self._idle else await super().get_connection()
-        return _PooledConnection(raw, self)
+        return _LoopConnection(self._lend(), self)
 
-    async def give_back(self, raw: Any) -> None:
+    def give_back(self, raw: sqlite3.Connection) -> None:
         """Take a lent connection back (closing it when enough are idle)."""
         if raw.in_transaction:  # an interrupted transaction: do not lend its state out
-            await raw.close()
+            raw.close()
         elif len(self._idle) < self._max_idle:
             self._idle.append(raw)
         else:
-            await raw.close()
+            raw.close()
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        """A transaction that queues behind this process's others (`_SerialisedTransaction`)."""
+        return _SerialisedTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
 
     async def _run_in_new_connection(
         self,
@@ -74,15 +179,20 @@ class PooledSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
-        connection = await self.get_connection()
+        if query.lstrip()[:6].upper() == "SELECT":
+            return self._run_now(query, args)
+        # A lone write waits for any transaction of this process that holds the lock.
+        async with self.write_lock():
+            return self._run_now(query, args)
+
+    def _run_now(self, query: str, args: list[Any] | None) -> Any:
+        raw = self._lend()
         try:
-            async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                rows = await cursor.fetchall()
+            rows = raw.execute(query, args or []).fetchall()
         except BaseException:
-            await connection._raw.close()
+            raw.close()
             raise
-        await connection.close()
+        self.give_back(raw)
         return rows
 
     async def _run_in_existing_connection(
@@ -94,17 +204,14 @@ class PooledSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ) -> Any:
         # Piccolo re-sends `PRAGMA foreign_keys = 1` before every statement of a
-        # transaction, doubling its round trips to the connection's thread; every
-        # connection here got that pragma once, when it was opened (get_connection).
+        # transaction; every connection here got that pragma once, when it was opened.
         # RETURNING needs SQLite >= 3.35, checked once in make_engine.
-        connection.row_factory = dict_factory
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        return connection.raw.execute(query, args or []).fetchall()
 
     async def close_pooled_connections(self) -> None:
         """Close the idle connections (at shut-down)."""
         while self._idle:
-            await self._idle.pop().close()
+            self._idle.pop().close()
 
 
 def make_engine(database_url: str) -> Engine:
