@@ -67,10 +67,16 @@ async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
 
 async def total_available(variant_ids: list[int]) -> dict[int, int]:
     """Variant id → units available across every location."""
-    rows = await StockLevel.select(
-        StockLevel.variant, StockLevel.on_hand, StockLevel.reserved
-    ).where(StockLevel.variant.is_in(variant_ids or [-1]))
     totals: dict[int, int] = dict.fromkeys(variant_ids, 0)
+    if not variant_ids:
+        return totals
+    # Summed in the database: a variant stocked at fifty stores is one row back, not fifty.
+    placeholders = ", ".join("{}" for _ in variant_ids)
+    rows = await StockLevel.raw(
+        "SELECT variant, SUM(CASE WHEN on_hand > reserved THEN on_hand - reserved ELSE 0 END) "
+        f"AS available FROM stock_level WHERE variant IN ({placeholders}) GROUP BY variant",
+        *variant_ids,
+    )
     for r in rows:
-        totals[r["variant"]] = totals.get(r["variant"], 0) + max(0, r["on_hand"] - r["reserved"])
+        totals[r["variant"]] = int(r["available"] or 0)
     return totals

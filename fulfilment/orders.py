@@ -143,21 +143,25 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     ):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
-        async with write_transaction():
-            if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
-                return found
-            return await _write_order(cmd, quoted)
+        order_id, payment = await _write_order(cmd, quoted)
     except Exception as error:
         if not _is_duplicate_key(error):
             raise
-        # A concurrent request with the same key won: answer with its order.
+        # A concurrent request with the same key won (the unique index on customer and key
+        # refused this one's order row, and its transaction rolled back): answer with its order.
         found = await _existing(cmd.customer_id, cmd.idempotency_key)
         if found is None:
             raise
         return found
+    # The answer is read after the commit, so the write lock is not held for it; it needs
+    # neither the timeline nor the payment row just written (`payment`).
+    view = await load_order(order_id, with_events=False, with_payment=False)
+    assert view is not None
+    return PlacedOrder(order=view, created=True, payment=payment)
 
 
-async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
+async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]:
+    """Write the order in the caller's transaction; returns its id and opened payment."""
     now = now_utc()
     goods = quoted.goods
     async with write_transaction():
@@ -256,12 +260,10 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> PlacedOrder:
             currency=quoted.currency,
             provider=cmd.payment_method,
             customer_id=cmd.customer_id,
+            new_order=True,
         )
         await announce(order_id, {"type": "order", "status": "pending_payment", "kind": "placed"})
-    # The answer needs neither the timeline nor the payment row just written (`payment`).
-    view = await load_order(order_id, with_events=False, with_payment=False)
-    assert view is not None
-    return PlacedOrder(order=view, created=True, payment=payment)
+    return order_id, payment
 
 
 def _out_of_stock(short: InsufficientStock, goods: dict[int, Any]) -> OutOfStock:

@@ -61,7 +61,18 @@ class Plan:
 async def _location_at(location_id: int, wanted: dict[int, int], position: tuple | None):
     """A chosen store as a `NearbyLocation` (distance from the position when known)."""
     row = (
-        await Location.select()
+        await Location.select(
+            Location.id,
+            Location.name,
+            Location.kind,
+            Location.lat,
+            Location.lon,
+            Location.address,
+            Location.opening_hours,
+            Location.pickup_hold_days,
+            Location.prep_minutes,
+            Location.pickup_enabled,
+        )
         .where((Location.id == location_id) & (Location.is_active == True))  # noqa: E712
         .output(load_json=True)
         .first()

@@ -112,8 +112,11 @@ class OrderView:
 
 
 async def _fulfilment_views(
-    fulfilment_rows: list[dict[str, Any]], line_rows: list[dict[str, Any]]
+    fulfilment_rows: list[dict[str, Any]],
+    line_rows: list[dict[str, Any]],
+    order_rows: list[dict[str, Any]] | None = None,
 ) -> list[FulfilmentView]:
+    """Fulfilment views with lines and place; `order_rows` spares reading the orders again."""
     location_ids = sorted({f["location"] for f in fulfilment_rows})
     locations = {
         r["id"]: r
@@ -124,12 +127,13 @@ async def _fulfilment_views(
         .output(load_json=True)
     }
     order_ids = sorted({f["order"] for f in fulfilment_rows})
-    orders = {
-        r["id"]: r
-        for r in await Order.select(Order.id, Order.number, Order.delivery_address)
-        .where(Order.id.is_in(order_ids or [-1]))
-        .output(load_json=True)
-    }
+    if order_rows is None:
+        order_rows = (
+            await Order.select(Order.id, Order.number, Order.delivery_address)
+            .where(Order.id.is_in(order_ids or [-1]))
+            .output(load_json=True)
+        )
+    orders = {r["id"]: r for r in order_rows}
     lines_of: dict[int, list[LineView]] = {}
     for r in line_rows:
         lines_of.setdefault(r["fulfilment"], []).append(
@@ -206,7 +210,7 @@ async def load_order(
         await Fulfilment.select().where(Fulfilment.order == order_id).order_by(Fulfilment.id)
     )
     lines = await OrderLine.select().where(OrderLine.order == order_id).order_by(OrderLine.id)
-    view = _order_view(row, await _fulfilment_views(fulfilments, lines))
+    view = _order_view(row, await _fulfilment_views(fulfilments, lines, [row]))
     if with_events:
         events = (
             await OrderEvent.select().where(OrderEvent.order == order_id).order_by(OrderEvent.id)
@@ -244,7 +248,7 @@ async def orders_of_customer(customer_id: int, *, limit: int = 50) -> list[Order
         await Fulfilment.select().where(Fulfilment.order.is_in(ids)).order_by(Fulfilment.id)
     )
     lines = await OrderLine.select().where(OrderLine.order.is_in(ids)).order_by(OrderLine.id)
-    views = await _fulfilment_views(fulfilments, lines)
+    views = await _fulfilment_views(fulfilments, lines, rows)
     by_order: dict[int, list[FulfilmentView]] = {}
     for v in views:
         by_order.setdefault(v.order_id, []).append(v)

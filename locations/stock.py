@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from locations.errors import InsufficientStock
 from locations.tables import StockLevel, StockMovement
@@ -52,7 +53,7 @@ def merge_lines(lines: Iterable[StockLine]) -> list[StockLine]:
     return [StockLine(loc, var, qty) for (loc, var), qty in sorted(totals.items())]
 
 
-async def _movement(
+def _movement_row(
     line: StockLine,
     *,
     on_hand_delta: int,
@@ -60,18 +61,20 @@ async def _movement(
     reason: str,
     reference: str,
     actor_id: int | None,
-) -> None:
-    await StockMovement.insert(
-        StockMovement(
-            location=line.location_id,
-            variant=line.variant_id,
-            on_hand_delta=on_hand_delta,
-            reserved_delta=reserved_delta,
-            reason=reason,
-            reference=reference,
-            actor_id=actor_id,
-        )
+) -> StockMovement:
+    return StockMovement(
+        location=line.location_id,
+        variant=line.variant_id,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        reason=reason,
+        reference=reference,
+        actor_id=actor_id,
     )
+
+
+async def _movement(line: StockLine, **movement: Any) -> None:
+    await StockMovement.insert(_movement_row(line, **movement))
 
 
 async def publish_level(location_id: int, variant_id: int, on_hand: int, reserved: int) -> None:
@@ -115,6 +118,7 @@ async def reserve_stock(
     """
     merged = merge_lines(lines)
     shortages: list[Shortage] = []
+    movements: list[StockMovement] = []
     async with write_transaction():
         for line in merged:
             held = await StockLevel.raw(
@@ -130,13 +134,15 @@ async def reserve_stock(
                 await publish_level(
                     line.location_id, line.variant_id, held[0]["on_hand"], held[0]["reserved"]
                 )
-                await _movement(
-                    line,
-                    on_hand_delta=0,
-                    reserved_delta=line.quantity,
-                    reason="reserve",
-                    reference=reference,
-                    actor_id=actor_id,
+                movements.append(
+                    _movement_row(
+                        line,
+                        on_hand_delta=0,
+                        reserved_delta=line.quantity,
+                        reason="reserve",
+                        reference=reference,
+                        actor_id=actor_id,
+                    )
                 )
                 continue
             available = await available_quantities([line.variant_id], [line.location_id])
@@ -165,6 +171,8 @@ async def reserve_stock(
                 for s in shortages
             ]
             raise error
+        if movements:  # the ledger rows of every line, in one statement
+            await StockMovement.insert(*movements)
 
 
 async def release_stock(
@@ -184,6 +192,7 @@ async def sell_reserved_stock(
 async def _settle(
     lines: Iterable[StockLine], *, reason: str, sold: bool, reference: str, actor_id: int | None
 ) -> None:
+    movements: list[StockMovement] = []
     async with write_transaction():
         for line in merge_lines(lines):
             sold_units = line.quantity if sold else 0
@@ -209,14 +218,18 @@ async def _settle(
             await publish_level(
                 line.location_id, line.variant_id, changed[0]["on_hand"], changed[0]["reserved"]
             )
-            await _movement(
-                line,
-                on_hand_delta=-line.quantity if sold else 0,
-                reserved_delta=-line.quantity,
-                reason=reason,
-                reference=reference,
-                actor_id=actor_id,
+            movements.append(
+                _movement_row(
+                    line,
+                    on_hand_delta=-line.quantity if sold else 0,
+                    reserved_delta=-line.quantity,
+                    reason=reason,
+                    reference=reference,
+                    actor_id=actor_id,
+                )
             )
+        if movements:
+            await StockMovement.insert(*movements)
 
 
 async def receive_stock(

@@ -153,11 +153,14 @@ async def start_payment(
     currency: str = "CNY",
     provider: str,
     customer_id: int | None = None,
+    new_order: bool = False,
 ) -> PaymentStart:
     """Open a payment of an order through a provider, or return the one already pending.
 
     Idempotent per (order, provider): a partial unique index allows one pending payment
     per pair, so a double click or a retried request gets the same payment back.
+    `new_order`: the order was created in the caller's open transaction, so it has no
+    payment yet and none is looked for.
     """
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise InvalidPayment("The amount to pay must be a whole number of fen above zero")
@@ -167,7 +170,7 @@ async def start_payment(
     outermost = engine_finder().current_transaction.get() is None
     try:
         return await _open_payment(
-            chosen, order_id, order_number, amount, currency, provider, customer_id
+            chosen, order_id, order_number, amount, currency, provider, customer_id, new_order
         )
     except DomainError:
         raise
@@ -203,9 +206,10 @@ async def _open_payment(
     currency: str,
     provider: str,
     customer_id: int | None,
+    new_order: bool,
 ) -> PaymentStart:
     async with write_transaction():
-        pending = await _pending(order_id, provider)
+        pending = None if new_order else await _pending(order_id, provider)
         if pending is not None:
             if pending["amount"] != amount or pending["currency"] != currency:
                 raise PaymentConflict(
@@ -218,7 +222,7 @@ async def _open_payment(
                 status="pending",
                 pay_url=pending["pay_url"] or None,
             )
-        if await Payment.exists().where(
+        if not new_order and await Payment.exists().where(
             (Payment.order_id == order_id) & Payment.status.is_in(list(PAID_STATUSES))
         ):
             raise PaymentConflict("Order {number} is already paid", number=order_number)
@@ -245,13 +249,14 @@ async def _open_payment(
                 provider_ref="",
             )
         )
-        await Payment.update(
-            {
-                Payment.pay_url: opened.pay_url or "",
-                Payment.provider_ref: opened.provider_ref,
-                Payment.updated_at: _now(),
-            }
-        ).where(Payment.id == payment_id)
+        if opened.pay_url or opened.provider_ref:  # paying at the counter opens nothing
+            await Payment.update(
+                {
+                    Payment.pay_url: opened.pay_url or "",
+                    Payment.provider_ref: opened.provider_ref,
+                    Payment.updated_at: _now(),
+                }
+            ).where(Payment.id == payment_id)
     return PaymentStart(
         payment_id=payment_id, provider=provider, status="pending", pay_url=opened.pay_url
     )
