@@ -23,7 +23,7 @@ from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
-from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
+from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order, order_view_of_rows
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, release_stock, reserve_stock
 from payments.service import PaymentStart, refund_order_payments, start_payment
@@ -143,7 +143,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     ):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
-        order_id, payment = await _write_order(cmd, quoted)
+        view, payment = await _write_order(cmd, quoted)
     except Exception as error:
         if not _is_duplicate_key(error):
             raise
@@ -153,15 +153,15 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         if found is None:
             raise
         return found
-    # The answer is read after the commit, so the write lock is not held for it; it needs
-    # neither the timeline nor the payment row just written (`payment`).
-    view = await load_order(order_id, with_events=False, with_payment=False)
-    assert view is not None
     return PlacedOrder(order=view, created=True, payment=payment)
 
 
-async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]:
-    """Write the order in the caller's transaction; returns its id and opened payment."""
+async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, PaymentStart]:
+    """Write the order in one transaction; returns its view and the payment it opened.
+
+    The view is built from the rows as written (RETURNING every column), not read back:
+    it needs neither the timeline nor the payment row (`payment`).
+    """
     now = now_utc()
     goods = quoted.goods
     async with write_transaction():
@@ -178,7 +178,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]
                 currency=quoted.currency,
                 payment_method=cmd.payment_method,
                 idempotency_key=cmd.idempotency_key,
-                delivery_address=cmd.address if cmd.method == "delivery" else {},
+                delivery_address=order_delivery_address(cmd),
                 position=(
                     {"lat": quoted.position[0], "lon": quoted.position[1]}
                     if quoted.position
@@ -186,10 +186,14 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]
                 ),
                 created_at=now,
             )
-        ).returning(Order.id)
-        order_id = inserted[0]["id"]
+        ).returning(*Order.all_columns())
+        order_row = inserted[0]
+        order_id = order_row["id"]
         number = order_number(order_id, now)
         await Order.update({Order.number: number}).where(Order.id == order_id)
+        order_row |= {"number": number, "delivery_address": order_delivery_address(cmd)}
+        fulfilment_rows: list[dict[str, Any]] = []
+        line_rows: list[dict[str, Any]] = []
         events = [
             OrderEvent(
                 order=order_id, kind="placed", actor_id=cmd.actor_id, new_state="pending_payment"
@@ -205,9 +209,10 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]
                     supplier_id=planned.supplier_id,
                     ready_by=planned.ready_at,
                 )
-            ).returning(Fulfilment.id)
+            ).returning(*Fulfilment.all_columns())
+            fulfilment_rows += created
             fulfilment_id = created[0]["id"]
-            await OrderLine.insert(
+            line_rows += await OrderLine.insert(
                 *[
                     OrderLine(
                         order=order_id,
@@ -221,7 +226,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]
                     )
                     for variant_id, quantity in sorted(planned.lines.items())
                 ]
-            )
+            ).returning(*OrderLine.all_columns())
             stock_lines += [StockLine(planned.location_id, v, q) for v, q in planned.lines.items()]
             events.append(
                 OrderEvent(
@@ -263,7 +268,22 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[int, PaymentStart]
             new_order=True,
         )
         await announce(order_id, {"type": "order", "status": "pending_payment", "kind": "placed"})
-    return order_id, payment
+    places = [
+        {
+            "id": f.location_id,
+            "name": f.location_name,
+            "address": f.location_address,
+            "opening_hours": f.opening_hours,
+        }
+        for f in quoted.plan.fulfilments
+    ]
+    view = await order_view_of_rows(order_row, fulfilment_rows, line_rows, places)
+    return view, payment
+
+
+def order_delivery_address(cmd: PlaceOrder) -> dict[str, Any]:
+    """The address an order is delivered to; none for pickup."""
+    return cmd.address if cmd.method == "delivery" else {}
 
 
 def _out_of_stock(short: InsufficientStock, goods: dict[int, Any]) -> OutOfStock:

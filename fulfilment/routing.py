@@ -46,6 +46,9 @@ class PlannedFulfilment:
     #: variant id → quantity.
     lines: dict[int, int]
     ready_at: datetime | None = None
+    #: Where the goods are, as the order page shows it.
+    location_address: str = ""
+    opening_hours: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -184,6 +187,8 @@ class DefaultRouting:
                 None,
                 dict(wanted),
                 ready[chosen.location_id],
+                chosen.address,
+                chosen.opening_hours,
             )
             return Plan([fulfilment], candidates, notes, ready)
         # No store holds everything (or the chosen one does not): pick up what the store has,
@@ -203,6 +208,8 @@ class DefaultRouting:
                         None,
                         here,
                         ready[partial.location_id],
+                        partial.address,
+                        partial.opening_hours,
                     )
                 )
                 rest = {v: q - here.get(v, 0) for v, q in wanted.items() if q - here.get(v, 0)}
@@ -252,7 +259,15 @@ class DefaultRouting:
             if whole:
                 loc = whole[0]
                 fulfilments.append(
-                    PlannedFulfilment("delivery", loc.location_id, loc.name, supplier_id, lines)
+                    PlannedFulfilment(
+                        "delivery",
+                        loc.location_id,
+                        loc.name,
+                        supplier_id,
+                        lines,
+                        location_address=loc.address,
+                        opening_hours=loc.opening_hours,
+                    )
                 )
                 continue
             nearby = await nearest_locations(
@@ -272,7 +287,15 @@ class DefaultRouting:
                         continue
                     part = parts.setdefault(
                         loc.location_id,
-                        PlannedFulfilment("delivery", loc.location_id, loc.name, supplier_id, {}),
+                        PlannedFulfilment(
+                            "delivery",
+                            loc.location_id,
+                            loc.name,
+                            supplier_id,
+                            {},
+                            location_address=loc.address,
+                            opening_hours=loc.opening_hours,
+                        ),
                     )
                     part.lines[variant_id] = take
                     left -= take

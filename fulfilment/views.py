@@ -115,17 +115,23 @@ async def _fulfilment_views(
     fulfilment_rows: list[dict[str, Any]],
     line_rows: list[dict[str, Any]],
     order_rows: list[dict[str, Any]] | None = None,
+    location_rows: list[dict[str, Any]] | None = None,
 ) -> list[FulfilmentView]:
-    """Fulfilment views with lines and place; `order_rows` spares reading the orders again."""
-    location_ids = sorted({f["location"] for f in fulfilment_rows})
-    locations = {
-        r["id"]: r
-        for r in await Location.select(
-            Location.id, Location.name, Location.address, Location.opening_hours
+    """Fulfilment views with lines and place.
+
+    `order_rows` and `location_rows` (id, name, address, opening_hours), when the caller
+    has them, spare reading them again.
+    """
+    if location_rows is None:
+        location_ids = sorted({f["location"] for f in fulfilment_rows})
+        location_rows = (
+            await Location.select(
+                Location.id, Location.name, Location.address, Location.opening_hours
+            )
+            .where(Location.id.is_in(location_ids or [-1]))
+            .output(load_json=True)
         )
-        .where(Location.id.is_in(location_ids or [-1]))
-        .output(load_json=True)
-    }
+    locations = {r["id"]: r for r in location_rows}
     order_ids = sorted({f["order"] for f in fulfilment_rows})
     if order_rows is None:
         order_rows = (
@@ -197,6 +203,17 @@ def _order_view(row: dict[str, Any], fulfilments: list[FulfilmentView]) -> Order
         auto_confirm_at=row["auto_confirm_at"],
         fulfilments=fulfilments,
     )
+
+
+async def order_view_of_rows(
+    order_row: dict[str, Any],
+    fulfilment_rows: list[dict[str, Any]],
+    line_rows: list[dict[str, Any]],
+    location_rows: list[dict[str, Any]],
+) -> OrderView:
+    """The view of an order from rows in hand (the order just written), without reading."""
+    fulfilments = await _fulfilment_views(fulfilment_rows, line_rows, [order_row], location_rows)
+    return _order_view(order_row, fulfilments)
 
 
 async def load_order(

@@ -21,6 +21,7 @@ from fulfilment.orders import (
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 from fulfilment.sweeps import auto_confirm_orders, cancel_unpaid_orders
 from fulfilment.tables import Order, OrderEvent
+from fulfilment.views import load_order
 from tests.support.factories import (
     BEIJING,
     SHANGHAI,
@@ -298,3 +299,36 @@ async def test_cancelling_a_paid_order_refunds_it(db: Engine) -> None:
     assert await level(store, variant) == (2, 0)
     kinds = [e["kind"] for e in await OrderEvent.select().where(OrderEvent.order == order.id)]
     assert kinds.count("paid") == 1
+
+
+@pytest.mark.parametrize("method", ["pickup", "delivery"])
+async def test_the_placed_order_answer_is_the_order_as_stored(db: Engine, method: str) -> None:
+    # place_order answers from the rows it wrote instead of reading them back: what the
+    # consumer is told must be exactly what the order page will later show.
+    north, south = await make_supplier(), await make_supplier()
+    tea = (await make_product(supplier_id=north, prices=(5000,)))["variant_ids"][0]
+    rice = (await make_product(supplier_id=south, prices=(12000,)))["variant_ids"][0]
+    store = await make_store(BEIJING)
+    await stock(store, tea, 5)
+    await stock(store, rice, 5)
+    buyer = await make_user()
+
+    placed = await place_order(
+        PlaceOrder(
+            channel="online",
+            customer_id=buyer.id,
+            lines=[LineRequest(tea, 1), LineRequest(rice, 2)],
+            method=method,
+            payment_method="sandbox",
+            idempotency_key="answer-as-stored",
+            position=BEIJING,
+            address={"name": "王芳", "phone": "13900000000", "detail": "朝阳路 1 号"}
+            if method == "delivery"
+            else {},
+        )
+    )
+
+    stored = await load_order(placed.order.id, with_events=False, with_payment=False)
+    assert placed.order == stored
+    assert placed.order.number.startswith("KQ")
+    assert sum(len(f.lines) for f in placed.order.fulfilments) == 2
