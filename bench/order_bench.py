@@ -257,7 +257,8 @@ async def main() -> None:
     for name, command, path, body_of, login in [
         (
             "kuaiqu",
-            [sys.executable, "-m", "server.cli", "run", "--port"],
+            # No access log: the bare app logs nothing per request either.
+            [sys.executable, "-m", "server.cli", "run", "--no-access-log", "--port"],
             "/api/orders",
             pickup_body,
             True,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fulfilment.errors import InvalidOrder
-from fulfilment.goods import Goods, goods_by_id, total_available
+from fulfilment.goods import Goods, goods_by_id
 from fulfilment.pricing import Parcel, order_total, shipping_fee
 from fulfilment.routing import Plan, routing, shortage_error
 from locations.geocoding import geocode
@@ -97,7 +97,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     if request.method not in METHODS:
         raise InvalidOrder("Choose pickup or delivery, not {method}", method=request.method)
     wanted = wanted_quantities(request.lines)
-    goods = await goods_by_id(wanted)
+    goods = await goods_by_id(wanted, with_available=True)
     for variant_id in wanted:
         item = goods.get(variant_id)
         if item is None or not item.on_sale:
@@ -105,8 +105,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     currencies = {goods[v].currency for v in wanted}
     if len(currencies) > 1:
         raise InvalidOrder("Items priced in different currencies cannot share one order")
-    anywhere = await total_available(list(wanted))
-    short = {v: (q, anywhere[v]) for v, q in wanted.items() if anywhere[v] < q}
+    short = {v: (q, goods[v].available) for v, q in wanted.items() if goods[v].available < q}
     if short:
         raise shortage_error(short, goods)
     position = await resolve_position(request.position, request.address)

@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from catalog.tables import Variant
 from locations.tables import StockLevel
 
+#: Units available summed over stock rows (a row never counts below zero); add a WHERE.
+AVAILABLE_SQL = (
+    "SELECT SUM(CASE WHEN on_hand > reserved THEN on_hand - reserved ELSE 0 END) "
+    "AS available FROM stock_level"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Goods:
@@ -26,10 +32,14 @@ class Goods:
     image: str
     #: Listed, active variant of an active supplier: may be sold.
     on_sale: bool
+    #: Units available across every location (asked for with `with_available`).
+    available: int = 0
 
 
-async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
-    """Variant id → `Goods`, for the ids that exist."""
+async def goods_by_id(
+    variant_ids: Iterable[int], *, with_available: bool = False
+) -> dict[int, Goods]:
+    """Variant id → `Goods`, for the ids that exist (`with_available`: and their stock)."""
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
@@ -39,8 +49,9 @@ async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
     rows = await Variant.raw(
         "SELECT v.id, v.sku, v.options, v.price, v.currency, v.is_active, "
         "p.id AS product_id, p.name AS product_name, p.image, p.status AS product_status, "
-        "s.id AS supplier_id, s.name AS supplier_name, s.status AS supplier_status "
-        "FROM variant v JOIN product p ON p.id = v.product JOIN supplier s ON s.id = p.supplier "
+        "s.id AS supplier_id, s.name AS supplier_name, s.status AS supplier_status"
+        + (f", ({AVAILABLE_SQL} WHERE variant = v.id) AS available " if with_available else " ")
+        + "FROM variant v JOIN product p ON p.id = v.product JOIN supplier s ON s.id = p.supplier "
         f"WHERE v.id IN ({placeholders})",
         *ids,
     )
@@ -60,6 +71,7 @@ async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
             on_sale=bool(r["is_active"])
             and r["product_status"] == "listed"
             and r["supplier_status"] == "active",
+            available=int(r.get("available") or 0),
         )
         for r in rows
     }
@@ -73,8 +85,8 @@ async def total_available(variant_ids: list[int]) -> dict[int, int]:
     # Summed in the database: a variant stocked at fifty stores is one row back, not fifty.
     placeholders = ", ".join("{}" for _ in variant_ids)
     rows = await StockLevel.raw(
-        "SELECT variant, SUM(CASE WHEN on_hand > reserved THEN on_hand - reserved ELSE 0 END) "
-        f"AS available FROM stock_level WHERE variant IN ({placeholders}) GROUP BY variant",
+        f"SELECT variant, {AVAILABLE_SQL.removeprefix('SELECT ')} "
+        f"WHERE variant IN ({placeholders}) GROUP BY variant",
         *variant_ids,
     )
     for r in rows:

@@ -121,12 +121,18 @@ def createuser(email: str, password: str, name: str, role: str, scope: str) -> N
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def run(host: str, port: int, workers: int, reload: bool) -> None:
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log a line per request (off behind a proxy that logs them already).",
+)
+def run(host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
     """Serve the platform over HTTP."""
-    _serve(host, port, workers, reload)
+    _serve(host, port, workers, reload, access_log=access_log)
 
 
-def _serve(host: str, port: int, workers: int, reload: bool) -> None:
+def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool = True) -> None:
     import uvicorn
 
     click.echo(f"Kuaiqu on http://{host}:{port} ({_database_label()}, {workers} worker(s))")
@@ -138,6 +144,7 @@ def _serve(host: str, port: int, workers: int, reload: bool) -> None:
         workers=workers if not reload else None,
         reload=reload,
         log_level="info",
+        access_log=access_log,
     )
 
 
