@@ -54,6 +54,7 @@ class PlaceOrder:
     actor_id: int | None = None
     #: Take the ordered variants out of the customer's cart, in the order's transaction.
     clear_cart: bool = False
+    coupons: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
             position=cmd.position,
             address=cmd.address,
             location_id=cmd.location_id,
+            coupons=cmd.coupons,
         )
     )
     if cmd.payment_method == "in_store" and any(

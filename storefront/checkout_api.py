@@ -39,7 +39,7 @@ class QuoteIn(msgspec.Struct):
     #: placed on the map when no position is given.
     address: dict[str, Any] | None = None
     location_id: int | None = None
-    #: Accepted and ignored until promotions land.
+    #: Coupon codes; no promotion is issued yet, so any code is refused with a 400.
     coupons: list[str] = []
 
 
@@ -101,6 +101,7 @@ def checkout_request(data: QuoteIn) -> CheckoutRequest:
         position=(data.position.lat, data.position.lon) if data.position else None,
         address=data.address or {},
         location_id=data.location_id,
+        coupons=data.coupons,
     )
 
 

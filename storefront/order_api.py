@@ -263,6 +263,7 @@ class OrderApi(Controller):
                 location_id=data.location_id,
                 actor_id=user.id,
                 clear_cart=True,
+                coupons=request_body.coupons,
             )
         )
         return Response(

@@ -136,6 +136,34 @@ async def test_out_of_stock_answers_409_naming_the_line(client: AsyncClient) -> 
     assert (await client.get("/api/orders")).json() == []
 
 
+async def test_an_unknown_coupon_is_refused_and_nothing_is_held(client: AsyncClient) -> None:
+    # No promotion is issued yet: a coupon code must not be quietly dropped from the price.
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    await stock(store, variant, 5)
+    await login(client, await make_user())
+
+    quote = await client.post(
+        "/api/checkout/quote", json=pickup_body(variant, coupons=["DOUBLE11"])
+    )
+    refused = await client.post(
+        "/api/orders",
+        json=pickup_body(variant, location_id=store, coupons=["DOUBLE11"]),
+        headers={"Idempotency-Key": "coupon-1"},
+    )
+
+    assert quote.status_code == 400
+    assert quote.json()["detail"] == "优惠券 DOUBLE11 不存在"
+    assert refused.status_code == 400
+    assert "DOUBLE11" in refused.json()["detail"]
+    assert await reserved(store, variant) == 0
+    assert (await client.get("/api/orders")).json() == []
+    plain = await client.post(
+        "/api/orders", json=pickup_body(variant, coupons=[]), headers={"Idempotency-Key": "c2"}
+    )
+    assert plain.status_code == 201, plain.text
+
+
 async def test_fifty_concurrent_http_orders_for_the_last_ten_units(client: AsyncClient) -> None:
     store = await make_store()
     variant = (await make_product())["variant_ids"][0]
