@@ -24,7 +24,7 @@ from locations.stock import StockLine
 from locations.tables import StockLevel
 from payments.service import confirm_offline_payment
 from server.auth.roles import CurrentUser
-from server.database import write_transaction
+from server.database import contains_text, write_transaction
 from server.errors import InvalidInput, NotFound, PermissionDenied
 
 #: Most different items one sale may hold.
@@ -147,8 +147,8 @@ async def store_goods(location_id: int, query: str = "", *, limit: int = 50) -> 
     if text:
         select = select.where(
             (StockLevel.variant.barcode == text)
-            | (StockLevel.variant.sku.ilike(f"%{text}%"))
-            | (StockLevel.variant.product.name.ilike(f"%{text}%"))
+            | contains_text(StockLevel.variant.sku, text)
+            | contains_text(StockLevel.variant.product.name, text)
         )
     rows = await select.order_by(StockLevel.variant.sku).limit(limit)
     return [

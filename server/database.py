@@ -235,6 +235,16 @@ def is_postgres(engine: Engine) -> bool:
     return isinstance(engine, PostgresEngine)
 
 
+def contains_text(column: Any, text: str) -> Any:
+    """A `where` clause: `column` contains `text`, ignoring case, on either database.
+
+    PostgreSQL needs ILIKE; SQLite's LIKE already ignores ASCII case (and Piccolo warns on
+    every ILIKE it has to turn into LIKE there).
+    """
+    pattern = f"%{text}%"
+    return column.ilike(pattern) if is_postgres(engine_finder()) else column.like(pattern)
+
+
 def all_tables() -> list[type[Table]]:
     """Every table of every Piccolo app registered in `piccolo_conf`."""
     import piccolo_conf
