@@ -180,7 +180,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                 currency=quoted.currency,
                 payment_method=cmd.payment_method,
                 idempotency_key=cmd.idempotency_key,
-                delivery_address=order_delivery_address(cmd),
+                delivery_address=_delivery_address(cmd),
                 position=(
                     {"lat": quoted.position[0], "lon": quoted.position[1]}
                     if quoted.position
@@ -193,7 +193,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
         order_id = order_row["id"]
         number = order_number(order_id, now)
         await Order.update({Order.number: number}).where(Order.id == order_id)
-        order_row |= {"number": number, "delivery_address": order_delivery_address(cmd)}
+        order_row |= {"number": number, "delivery_address": _delivery_address(cmd)}
         fulfilment_rows: list[dict[str, Any]] = []
         line_rows: list[dict[str, Any]] = []
         events = [
@@ -283,7 +283,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
     return view, payment
 
 
-def order_delivery_address(cmd: PlaceOrder) -> dict[str, Any]:
+def _delivery_address(cmd: PlaceOrder) -> dict[str, Any]:
     """The address an order is delivered to; none for pickup."""
     return cmd.address if cmd.method == "delivery" else {}
 

@@ -41,34 +41,29 @@ class VariantInfo:
     supplier_id: int
 
 
-async def variants_info(variant_ids: list[int]) -> dict[int, VariantInfo]:
-    """Look up SKU, product name and supplier of the variants that exist, by id."""
-    if not variant_ids:
-        return {}
+async def _variants_where(where: Any) -> list[VariantInfo]:
     rows = await Variant.select(
         Variant.id,
         Variant.sku,
         Variant.product.name.as_alias("product_name"),
         Variant.product.supplier.as_alias("supplier_id"),
-    ).where(Variant.id.is_in(sorted(set(variant_ids))))
-    return {
-        r["id"]: VariantInfo(r["id"], r["sku"], r["product_name"], r["supplier_id"]) for r in rows
-    }
+    ).where(where)
+    return [VariantInfo(r["id"], r["sku"], r["product_name"], r["supplier_id"]) for r in rows]
+
+
+async def variants_info(variant_ids: list[int]) -> dict[int, VariantInfo]:
+    """Look up SKU, product name and supplier of the variants that exist, by id."""
+    if not variant_ids:
+        return {}
+    found = await _variants_where(Variant.id.is_in(sorted(set(variant_ids))))
+    return {v.id: v for v in found}
 
 
 async def variants_by_sku(skus: list[str]) -> dict[str, VariantInfo]:
     """Look up the variants of the SKUs that exist, by SKU."""
     if not skus:
         return {}
-    rows = await Variant.select(
-        Variant.id,
-        Variant.sku,
-        Variant.product.name.as_alias("product_name"),
-        Variant.product.supplier.as_alias("supplier_id"),
-    ).where(Variant.sku.is_in(sorted(set(skus))))
-    return {
-        r["sku"]: VariantInfo(r["id"], r["sku"], r["product_name"], r["supplier_id"]) for r in rows
-    }
+    return {v.sku: v for v in await _variants_where(Variant.sku.is_in(sorted(set(skus))))}
 
 
 def _check_manager(user: CurrentUser) -> None:
