@@ -10,11 +10,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from accounts.access import current_user, roles
+from accounts.roles import Role
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 from fulfilment.views import FulfilmentView
-from server.auth.guards import current_user, roles
-from server.auth.roles import Role
 
 
 class ShipIn(msgspec.Struct):

@@ -10,12 +10,12 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, roles
+from accounts.roles import Role
 from backoffice.fulfilment_api import supplier_of
+from core.errors import DomainError
+from core.i18n import gettext
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
-from server.auth.guards import current_user, roles
-from server.auth.roles import Role
-from server.errors import DomainError
-from server.i18n import gettext
 
 
 class ShipForm(msgspec.Struct):

@@ -9,6 +9,9 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from accounts.access import current_user, roles
+from accounts.roles import CurrentUser, Role
+from core.errors import InvalidInput
 from locations.geocoding import geocode
 from locations.locations import (
     LocationInput,
@@ -20,9 +23,6 @@ from locations.locations import (
     save_supplier_location,
     supplier_locations,
 )
-from server.auth.guards import current_user, roles
-from server.auth.roles import CurrentUser, Role
-from server.errors import InvalidInput
 
 OPERATOR = roles(Role.OPERATOR)
 SUPPLIER = roles(Role.SUPPLIER)

@@ -13,6 +13,8 @@ from litestar.response import Redirect, Template
 
 from backoffice.locations_api import OPERATOR, SUPPLIER, supplier_user
 from backoffice.stock_labels import LABELS
+from core.errors import DomainError, InvalidInput
+from core.i18n import gettext
 from locations.geocoding import geocode
 from locations.locations import (
     LOCATION_KINDS,
@@ -25,8 +27,6 @@ from locations.locations import (
     save_supplier_location,
     supplier_locations,
 )
-from server.errors import DomainError, InvalidInput
-from server.i18n import gettext
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

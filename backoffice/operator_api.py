@@ -9,10 +9,10 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from accounts.access import current_user, roles
+from accounts.roles import Role
 from backoffice.supplier_api import ApplicationOut, application_out, staff_product_out
 from catalog import categories, listings, onboarding
-from server.auth.guards import current_user, roles
-from server.auth.roles import Role
 
 OPERATOR = roles(Role.OPERATOR)
 

@@ -9,12 +9,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, roles
+from accounts.roles import Role
 from backoffice.supplier_forms import parse_int, parse_yuan, text
 from catalog import categories, listings, onboarding
-from server.auth.guards import current_user, roles
-from server.auth.roles import Role
-from server.errors import DomainError
-from server.i18n import gettext
+from core.errors import DomainError
+from core.i18n import gettext
 
 OPERATOR = roles(Role.OPERATOR)
 SUPPLIER_TABS = ("applied", "approved", "active", "rejected", "suspended")

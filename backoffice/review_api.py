@@ -10,9 +10,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from accounts.access import current_user, roles
+from accounts.roles import CurrentUser, Role
 from catalog.reviews import ReviewView, reply_to_review, supplier_reviews
-from server.auth.guards import current_user, roles
-from server.auth.roles import CurrentUser, Role
 
 
 class ReplyIn(msgspec.Struct):

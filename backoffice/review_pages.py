@@ -10,12 +10,12 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, roles
+from accounts.roles import CurrentUser, Role
 from catalog.reviews import reply_to_review, supplier_reviews
+from core.errors import DomainError
+from core.i18n import gettext
 from fulfilment.hours import STORE_TZ
-from server.auth.guards import current_user, roles
-from server.auth.roles import CurrentUser, Role
-from server.errors import DomainError
-from server.i18n import gettext
 
 
 class ReplyForm(msgspec.Struct):

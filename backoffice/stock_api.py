@@ -10,10 +10,10 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from accounts.access import current_user, roles
+from accounts.roles import CurrentUser, Role
+from core.errors import InvalidInput
 from locations import inventory, stock_csv
-from server.auth.guards import current_user, roles
-from server.auth.roles import CurrentUser, Role
-from server.errors import InvalidInput
 
 STOCK_MANAGERS = roles(Role.SUPPLIER, Role.OPERATOR)
 

@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 
 from backoffice.stock_api import STOCK_MANAGERS, acting
 from backoffice.stock_labels import LABELS
+from core.errors import DomainError, InvalidInput
+from core.i18n import gettext
 from locations import inventory, stock_csv
-from server.errors import DomainError, InvalidInput
-from server.i18n import gettext
 
 PAGE = "/supplier/stock"
 

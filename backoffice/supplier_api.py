@@ -9,14 +9,14 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts.access import current_user, logged_in, roles
+from accounts.roles import CurrentUser, Role
 from backoffice.supplier_forms import application_from, one_upload, uploads_from
 from catalog import listings, onboarding, shops
 from catalog.listings import ProductInput
 from catalog.products import VariantInput
 from catalog.uploads import read_private_document, save_public_image
-from server.auth.guards import current_user, logged_in, roles
-from server.auth.roles import CurrentUser, Role
-from server.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 class ApplicationOut(msgspec.Struct):

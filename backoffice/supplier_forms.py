@@ -10,7 +10,7 @@ from litestar.datastructures import UploadFile
 from catalog.listings import ProductInput
 from catalog.onboarding import Application, Upload
 from catalog.products import VariantInput
-from server.errors import InvalidInput
+from core.errors import InvalidInput
 
 APPLICATION_FIELDS = (
     "name",

@@ -9,6 +9,8 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, logged_in, roles
+from accounts.roles import CurrentUser, Role
 from backoffice.supplier_forms import (
     APPLICATION_FIELDS,
     application_from,
@@ -21,10 +23,8 @@ from catalog import listings, onboarding, shops
 from catalog.categories import category_tree
 from catalog.listings import ProductInput
 from catalog.uploads import save_public_image
-from server.auth.guards import current_user, logged_in, roles
-from server.auth.roles import CurrentUser, Role
-from server.errors import DomainError
-from server.i18n import current_locale, gettext
+from core.errors import DomainError
+from core.i18n import current_locale, gettext
 
 SUPPLIER = roles(Role.SUPPLIER)
 #: Empty variant rows offered below the existing ones on the product form.

@@ -33,9 +33,9 @@ os.environ.setdefault("KUAIQU_VAR_DIR", tempfile.mkdtemp(prefix="kuaiqu-bench-")
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
 from piccolo.engine.base import Engine  # noqa: E402
 
+from core.database import make_engine, prepare_engine, use_engine  # noqa: E402
 from locations.geocoding import _divisions  # noqa: E402
 from locations.nearest import distance_m, haversine_m, nearest_locations  # noqa: E402
-from server.database import make_engine, prepare_engine, use_engine  # noqa: E402
 
 CHINA = ((21.0, 45.0), (98.0, 123.0))
 PG_ADMIN_URL = os.environ.get(

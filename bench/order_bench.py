@@ -43,11 +43,11 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
 
+from accounts.roles import Role  # noqa: E402
+from accounts.users import create_user  # noqa: E402
 from catalog.tables import Category, Product, Supplier, Variant  # noqa: E402
+from core.database import make_engine, prepare_engine, use_engine  # noqa: E402
 from locations.tables import Location, StockLevel, StockMovement  # noqa: E402
-from server.auth.accounts import create_user  # noqa: E402
-from server.auth.roles import Role  # noqa: E402
-from server.database import make_engine, prepare_engine, use_engine  # noqa: E402
 
 PG_ADMIN = os.environ.get(
     "KUAIQU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from catalog.errors import CategoryInUse, CategoryNotFound
 from catalog.tables import Category, Product
-from server.database import write_transaction
-from server.errors import Conflict, InvalidInput
+from core.database import write_transaction
+from core.errors import Conflict, InvalidInput
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Errors of the catalog domain."""
 
-from server.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class SupplierNotFound(NotFound):

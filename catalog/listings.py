@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from accounts.roles import CurrentUser, Role
 from catalog.errors import (
     CategoryNotFound,
     DuplicateSku,
@@ -23,9 +24,8 @@ from catalog.errors import (
 )
 from catalog.products import VariantInput, check_variants, create_product, search_text_for
 from catalog.tables import Category, Product, Supplier, Variant
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.errors import InvalidInput, PermissionDenied
+from core.database import write_transaction
+from core.errors import InvalidInput, PermissionDenied
 
 
 @dataclass(frozen=True, slots=True)

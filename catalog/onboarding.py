@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from accounts.roles import CurrentUser, Role
+from accounts.users import grant_supplier_role
 from catalog.errors import SupplierNotFound, SupplierStateError
 from catalog.tables import Supplier, SupplierDocument
 from catalog.uploads import save_private_document
-from server.auth.accounts import grant_supplier_role
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.errors import InvalidInput, PermissionDenied
+from core.database import write_transaction
+from core.errors import InvalidInput, PermissionDenied
 
 #: The platform agreement in force; a new text gets a new version.
 AGREEMENT_VERSION = "2026-11"

@@ -8,7 +8,7 @@ from typing import Any
 
 from catalog.errors import CategoryNotFound, DuplicateSku, InvalidProduct
 from catalog.tables import Category, Product, Supplier, Variant
-from server.database import write_transaction
+from core.database import write_transaction
 
 PRODUCT_STATUSES = ("draft", "pending_review", "listed", "rejected", "delisted")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from accounts.roles import CurrentUser, Role
 from catalog.errors import (
     InvalidReview,
     ProductNotFound,
@@ -27,9 +28,8 @@ from catalog.errors import (
 from catalog.listings import visible_to_consumers
 from catalog.tables import Product, Review, Variant
 from catalog.uploads import MAX_IMAGE_BYTES, save_public_image, sniff
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.settings import get_settings
+from core.database import write_transaction
+from core.settings import get_settings
 
 #: Longest review or reply, in characters.
 MAX_TEXT = 1000

@@ -18,7 +18,7 @@ from catalog.errors import CategoryNotFound
 from catalog.listings import visible_to_consumers
 from catalog.products import normalise_text
 from catalog.tables import Category, Product, Variant
-from server.errors import InvalidInput
+from core.errors import InvalidInput
 
 SORTS = ("relevance", "sales", "price_asc", "price_desc", "newest")
 PAGE_SIZE = 20

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from accounts.roles import CurrentUser, Role
 from catalog.errors import SupplierNotFound
 from catalog.listings import visible_to_consumers
 from catalog.tables import Product, Supplier, Variant
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.errors import InvalidInput, PermissionDenied
+from core.database import write_transaction
+from core.errors import InvalidInput, PermissionDenied
 
 #: Layout templates of the shop page.
 LAYOUTS = ("grid", "list", "showcase")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from catalog.tables import Supplier
-from server.database import write_transaction
-from server.errors import InvalidInput
+from core.database import write_transaction
+from core.errors import InvalidInput
 
 SUPPLIER_STATUSES = ("applied", "rejected", "approved", "active", "suspended")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog.errors import InvalidUpload
-from server.settings import get_settings
+from core.settings import get_settings
 
 #: Largest image accepted (logos, banners, product photos).
 MAX_IMAGE_BYTES = 5 * 1024 * 1024

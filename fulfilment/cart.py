@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from core.database import write_transaction
 from fulfilment.checkout import MAX_QUANTITY
 from fulfilment.errors import CartQuantityUnavailable, InvalidOrder
 from fulfilment.goods import goods_by_id, total_available
 from fulfilment.tables import CartItem
-from server.database import write_transaction
 
 #: Session key holding a guest's cart key.
 CART_SESSION_KEY = "cart_key"

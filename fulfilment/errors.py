@@ -1,6 +1,6 @@
 """Errors of the fulfilment domain: orders, carts, checkout and state moves."""
 
-from server.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 
 
 class OrderNotFound(NotFound):

@@ -11,6 +11,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from accounts.tables import User
+from core.database import write_transaction
 from fulfilment.errors import IllegalTransition
 from fulfilment.moves import move_fulfilment, move_order, record_event
 from fulfilment.pickup import EXPIRING_SOON
@@ -19,8 +21,6 @@ from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 from locations.stock import StockLine, release_stock
 from notifications.service import notify
 from payments.service import refund_order_payments
-from server.database import write_transaction
-from server.tables import User
 
 log = logging.getLogger(__name__)
 #: Pickups handled per sweep run.

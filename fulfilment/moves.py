@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from core.realtime import publish_after_commit
 from fulfilment.errors import IllegalTransition
 from fulfilment.state_machine import check_fulfilment_move, check_order_move
 from fulfilment.tables import Fulfilment, Order, OrderEvent
-from server.realtime import publish_after_commit
 
 
 def now_utc() -> datetime:

@@ -17,6 +17,8 @@ from typing import Any
 
 import asyncpg
 
+from core.database import write_transaction
+from core.realtime import publish_after_commit
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder, OrderNotFound, OrderNotPayable, OutOfStock
 from fulfilment.hours import STORE_TZ
@@ -27,8 +29,6 @@ from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order, orde
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, release_stock, reserve_stock
 from payments.service import PaymentStart, refund_order_payments, start_payment
-from server.database import write_transaction
-from server.realtime import publish_after_commit
 
 CHANNELS = ("online", "pos")
 PAYMENT_METHODS = ("sandbox", "in_store", "cod")

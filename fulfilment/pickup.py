@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from accounts.roles import CurrentUser
+from accounts.tables import User
+from core.database import write_transaction
+from core.errors import Conflict, InvalidInput
+from core.realtime import publish_after_commit
+from core.settings import get_settings
 from fulfilment.errors import FulfilmentNotFound, IllegalTransition, InvalidPickupCode
 from fulfilment.hours import STORE_TZ, ready_time
 from fulfilment.moves import move_fulfilment, move_order, now_utc, record_event
@@ -34,12 +40,6 @@ from locations.stock import StockLine, release_stock
 from locations.tables import Location
 from notifications.service import notify
 from payments.service import confirm_offline_payment, refund_order_payments
-from server.auth.roles import CurrentUser
-from server.database import write_transaction
-from server.errors import Conflict, InvalidInput
-from server.realtime import publish_after_commit
-from server.settings import get_settings
-from server.tables import User
 
 #: Pickup states the store still works on (shown in the queue).
 OPEN_STATES = ("allocated", "preparing", "ready_for_pickup")

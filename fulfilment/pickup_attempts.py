@@ -11,7 +11,7 @@ import math
 
 from litestar.stores.base import Store
 
-from server.errors import TooManyAttempts
+from core.errors import TooManyAttempts
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from accounts.roles import CurrentUser
+from core.database import contains_text, write_transaction
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import InvalidOrder, OrderNotFound
 from fulfilment.moves import move_fulfilment, move_order, now_utc
@@ -23,9 +26,6 @@ from locations.inventory import ADJUST_REASONS, change_on_hand, variants_info
 from locations.stock import StockLine
 from locations.tables import StockLevel
 from payments.service import confirm_offline_payment
-from server.auth.roles import CurrentUser
-from server.database import contains_text, write_transaction
-from server.errors import InvalidInput, NotFound, PermissionDenied
 
 #: Most different items one sale may hold.
 MAX_LINES = 50

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.roles import CurrentUser
 from catalog.reviews import ReviewView, add_review_photo, reviews_of_order_lines, write_review
 from fulfilment.errors import LineNotFound, NotReceivedError, OrderNotFound
 from fulfilment.views import FulfilmentView, LineView, OrderView, load_order
-from server.auth.roles import CurrentUser
 
 #: reviewable: received, not reviewed yet · reviewed · waiting: not received yet.
 REVIEWABLE, REVIEWED, WAITING = "reviewable", "reviewed", "waiting"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.database import write_transaction
 from fulfilment.errors import FulfilmentNotFound, InvalidOrder, OrderNotPayable
 from fulfilment.moves import move_fulfilment, now_utc
 from fulfilment.orders import after_fulfilment_settled
@@ -12,7 +13,6 @@ from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import FulfilmentView, fulfilment_views
 from locations.stock import StockLine
 from notifications.service import notify_user
-from server.database import write_transaction
 
 
 async def supplier_fulfilments(

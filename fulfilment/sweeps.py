@@ -7,11 +7,11 @@ import logging
 import os
 from datetime import datetime, timedelta
 
+from core.settings import get_settings
 from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
 from fulfilment.tables import Order
-from server.settings import get_settings
 
 log = logging.getLogger(__name__)
 #: Seconds between two runs of the sweeps in a running app.

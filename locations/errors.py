@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from server.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class LocationNotFound(NotFound):

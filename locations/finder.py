@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.errors import InvalidInput, NotFound
 from locations.inventory import variants_info
 from locations.locations import hours_today, is_open, list_locations
 from locations.nearest import NearbyLocation, nearest_locations
 from locations.tables import Location
-from server.errors import InvalidInput, NotFound
 
 #: Where a shopper is assumed to be when the browser gives no position (天安门, Beijing).
 DEFAULT_POINT = (39.9087, 116.3975)

@@ -14,7 +14,10 @@ from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
 
+from accounts.roles import CurrentUser, Role
 from catalog.tables import Variant
+from core.database import write_transaction
+from core.errors import Conflict, NotFound
 from locations.errors import (
     InvalidStockChange,
     LocationNotFound,
@@ -23,9 +26,6 @@ from locations.errors import (
 )
 from locations.stock import StockLine, _movement, publish_level
 from locations.tables import Location, StockLevel, StockMovement, Transfer
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.errors import Conflict, NotFound
 
 #: Why on_hand changes outside orders: ledger reasons a person may choose.
 ADJUST_REASONS = ("count", "damage", "loss", "found", "return", "receive")

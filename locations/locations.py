@@ -10,12 +10,12 @@ from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from accounts.roles import CurrentUser, Role
+from core.database import write_transaction
+from core.settings import get_settings
 from locations.errors import InvalidLocation, LocationAccessDenied, LocationNotFound
 from locations.geocoding import Place, geocode
 from locations.tables import Location
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.settings import get_settings
 
 #: Opening hours are local to China: "open now" is judged in this zone.
 CHINA_TZ = ZoneInfo("Asia/Shanghai")

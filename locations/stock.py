@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from core.database import write_transaction
+from core.errors import Conflict, InvalidInput
+from core.realtime import publish_after_commit, stock_topic
 from locations.errors import InsufficientStock
 from locations.tables import StockLevel, StockMovement
-from server.database import write_transaction
-from server.errors import Conflict, InvalidInput
-from server.realtime import publish_after_commit, stock_topic
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,9 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from accounts.roles import CurrentUser, Role
+from core.database import write_transaction
+from core.errors import DomainError
 from locations.errors import CsvRejected
 from locations.inventory import (
     ADJUST_REASONS,
@@ -25,9 +28,6 @@ from locations.inventory import (
     variants_by_sku,
 )
 from locations.tables import StockLevel
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.errors import DomainError
 
 EXPORT_COLUMNS = (
     "location_id",

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
+from accounts.tables import User
+from core.database import after_commit, write_transaction
+from core.errors import NotFound
 from notifications.tables import EmailOutbox, Notification
-from server.database import after_commit, write_transaction
-from server.errors import NotFound
-from server.tables import User
 
 log = logging.getLogger(__name__)
 #: Sender address of Kuaiqu's mails.

@@ -1,6 +1,6 @@
 """Errors of the payments domain."""
 
-from server.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class ProviderNotFound(NotFound):

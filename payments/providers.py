@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar, Protocol
 
+from core.settings import get_settings
 from payments.errors import InvalidSignature, ProviderNotFound
-from server.settings import get_settings
 
 #: Ways money is taken at a counter or on the doorstep.
 OFFLINE_METHODS = ("cash", "card", "qr")

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from piccolo.engine import engine_finder
 
+from core.database import is_postgres, write_transaction
+from core.errors import DomainError
 from notifications.service import notify_user
 from payments.errors import (
     InvalidCallback,
@@ -33,8 +35,6 @@ from payments.providers import (
     get_provider,
 )
 from payments.tables import Payment, Refund, WebhookEvent
-from server.database import is_postgres, write_transaction
-from server.errors import DomainError
 
 #: Statuses of a payment whose money the platform holds (some of it may be refunded).
 PAID_STATUSES = ("succeeded", "partially_refunded")

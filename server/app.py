@@ -22,6 +22,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
+from accounts.access import authorize
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -34,20 +35,19 @@ from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
 from backoffice.supplier_api import SupplierApi
 from backoffice.supplier_pages import SupplierPages
+from core.database import prepare_engine, release_engine
+from core.errors import EXCEPTION_HANDLERS
+from core.i18n import ROOT
+from core.realtime import bind_hub, make_channels_plugin
+from core.settings import Settings, get_settings
 from fulfilment.sweeps import sweep_forever, sweeps_enabled
 from server.auth.api import AuthApi
-from server.auth.guards import authorize
 from server.auth.middleware import SessionUserMiddleware
 from server.auth.pages import AccountPages
-from server.database import prepare_engine, release_engine
-from server.errors import EXCEPTION_HANDLERS
 from server.health import healthz
-from server.i18n import ROOT
 from server.locale_middleware import LocaleMiddleware
 from server.pages import switch_language
-from server.realtime import bind_hub, make_channels_plugin
 from server.realtime_routes import order_socket, pos_socket, stock_socket
-from server.settings import Settings, get_settings
 from server.templating import template_config
 from store_pos.api import ATTEMPTS_STORE, PosApi
 from store_pos.pages import PosPages

@@ -11,10 +11,10 @@ from typing import Any
 import click
 from piccolo.engine import engine_finder
 
-from server.auth.roles import Role, parse_scope
-from server.database import prepare_engine, release_engine
-from server.errors import DomainError
-from server.settings import get_settings
+from accounts.roles import Role, parse_scope
+from core.database import prepare_engine, release_engine
+from core.errors import DomainError
+from core.settings import get_settings
 
 
 def _run_db(work: Callable[[], Awaitable[Any]]) -> Any:
@@ -94,7 +94,7 @@ def demo() -> None:
 )
 def createuser(email: str, password: str, name: str, role: str, scope: str) -> None:
     """Create an account with a role and its scope."""
-    from server.auth.accounts import create_user
+    from accounts.users import create_user
 
     try:
         store_ids, supplier_id = parse_scope(Role(role), scope)

@@ -8,9 +8,9 @@ from litestar import Response, get
 from litestar.datastructures import State
 from piccolo.engine import engine_finder
 
-from server.auth.guards import public
-from server.database import is_postgres, ping
-from server.settings import Settings
+from accounts.access import public
+from core.database import is_postgres, ping
+from core.settings import Settings
 
 
 async def _check_redis(url: str) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from server.i18n import LOCALE_COOKIE, current_locale, pick_locale
-from server.settings import get_settings
+from core.i18n import LOCALE_COOKIE, current_locale, pick_locale
+from core.settings import get_settings
 
 
 class LocaleMiddleware(ASGIMiddleware):

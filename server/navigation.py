@@ -5,7 +5,7 @@ Edited as consoles land: one place, so header and login redirect always agree.
 
 from __future__ import annotations
 
-from server.auth.roles import CurrentUser, Role
+from accounts.roles import CurrentUser, Role
 
 #: (path, English label) per role, in header order.
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {

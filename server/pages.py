@@ -9,10 +9,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from server.auth.guards import public
+from accounts.access import public
+from core.settings import SUPPORTED_LOCALES
 from server.auth.pages import safe_next
 from server.locale_middleware import locale_cookie
-from server.settings import SUPPORTED_LOCALES
 
 
 @get("/lang/{locale:str}", opt=public(), include_in_schema=False)

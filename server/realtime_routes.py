@@ -14,11 +14,11 @@ from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
+from accounts.access import current_user, logged_in, public, roles
+from accounts.roles import Role
+from core.realtime import location_topic, order_topic, stock_topic
 from fulfilment.orders import customer_order
 from locations.stock import available_quantities
-from server.auth.guards import current_user, logged_in, public, roles
-from server.auth.roles import Role
-from server.realtime import location_topic, order_topic, stock_topic
 
 
 async def _relay(

@@ -10,7 +10,7 @@ from litestar.plugins.flash import get_flashes
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from server.i18n import ROOT, current_locale, gettext, ngettext
+from core.i18n import ROOT, current_locale, gettext, ngettext
 from server.navigation import role_links
 
 #: Page packages with a `templates/` folder; later packages join here.

@@ -14,6 +14,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts.access import current_user, roles
+from accounts.roles import CurrentUser, Role
+from core.i18n import gettext
 from fulfilment.checkout import LineRequest
 from fulfilment.pickup import (
     PickupTicket,
@@ -29,9 +32,6 @@ from fulfilment.pickup_attempts import PickupAttemptLimiter
 from fulfilment.pos_sales import StoreItem, count_stock, sell_walk_in, store_goods, store_sale
 from fulfilment.views import OrderView
 from locations.locations import locations_by_ids
-from server.auth.guards import current_user, roles
-from server.auth.roles import CurrentUser, Role
-from server.i18n import gettext
 
 STAFF_HERE = roles(Role.STAFF, store_scope=True)
 #: Name of the Litestar store that counts wrong pickup codes (see server/app.py).

@@ -17,6 +17,10 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
+from accounts.access import roles
+from accounts.roles import Role
+from core.errors import DomainError
+from core.i18n import gettext
 from fulfilment.checkout import LineRequest
 from fulfilment.hours import STORE_TZ
 from fulfilment.pickup import (
@@ -30,10 +34,6 @@ from fulfilment.pickup import (
 )
 from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
 from locations.inventory import ADJUST_REASONS
-from server.auth.guards import roles
-from server.auth.roles import Role
-from server.errors import DomainError
-from server.i18n import gettext
 from store_pos.api import STAFF_HERE, limiter_of, staff_of, staff_stores
 
 

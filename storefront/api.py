@@ -8,12 +8,12 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
+from accounts.access import public
 from catalog.categories import CategoryNode, category_tree
 from catalog.listings import listed_product
 from catalog.reviews import summary_of
 from catalog.search import PAGE_SIZE, SearchQuery, search_products
 from catalog.shops import public_shop
-from server.auth.guards import public
 
 
 class CategoryOut(msgspec.Struct):

@@ -9,8 +9,8 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts.access import public
 from fulfilment.cart import Cart, add_to_cart, cart_of, remove_from_cart, set_quantity
-from server.auth.guards import public
 from storefront.cart_session import cart_owner
 
 

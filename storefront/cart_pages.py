@@ -12,10 +12,10 @@ from litestar.params import URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, public
+from core.errors import DomainError
+from core.i18n import gettext
 from fulfilment.cart import add_to_cart, cart_of, check_can_have, remove_from_cart, set_quantity
-from server.auth.guards import current_user, public
-from server.errors import DomainError
-from server.i18n import gettext
 from storefront.cart_session import cart_owner
 
 

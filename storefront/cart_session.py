@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Request
 
+from accounts.access import current_user
 from fulfilment.cart import CART_SESSION_KEY, CartOwner, new_cart_key
-from server.auth.guards import current_user
 
 
 def cart_owner(request: Request[Any, Any, Any], *, create: bool = False) -> CartOwner:

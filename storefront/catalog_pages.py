@@ -8,14 +8,14 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from accounts.access import public
 from catalog.categories import category_by_slug, category_tree
 from catalog.listings import listed_product
 from catalog.reviews import list_product_reviews
 from catalog.search import SORTS, SearchQuery, search_products
 from catalog.shops import public_shop
+from core.errors import DomainError, InvalidInput
 from fulfilment.hours import STORE_TZ
-from server.auth.guards import public
-from server.errors import DomainError, InvalidInput
 
 SORT_LABELS = {
     "relevance": "Best match",

@@ -10,9 +10,9 @@ from litestar import Controller, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from accounts.access import public
+from core.i18n import gettext
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
-from server.auth.guards import public
-from server.i18n import gettext
 
 
 class LineIn(msgspec.Struct):

@@ -10,13 +10,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, logged_in
+from core.errors import DomainError
 from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
-from server.auth.guards import current_user, logged_in
-from server.errors import DomainError
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 

@@ -10,8 +10,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
+from accounts.access import current_user, logged_in
 from notifications.service import NotificationView, inbox, mark_read, unread_count
-from server.auth.guards import current_user, logged_in
 
 
 class NotificationOut(msgspec.Struct):

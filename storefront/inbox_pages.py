@@ -8,10 +8,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, logged_in
+from core.errors import DomainError
 from fulfilment.hours import STORE_TZ
 from notifications.service import inbox, mark_read, unread_count
-from server.auth.guards import current_user, logged_in
-from server.errors import DomainError
 
 #: The header badge: a red count, nothing when all is read.
 BADGE = (

@@ -10,6 +10,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts.access import current_user, logged_in
+from accounts.roles import CurrentUser, Role
 from fulfilment.errors import InvalidOrder
 from fulfilment.orders import (
     PlaceOrder,
@@ -22,8 +24,6 @@ from fulfilment.orders import (
 from fulfilment.reviewing import LineReview, review_states
 from fulfilment.views import FulfilmentView, OrderView, orders_of_customer
 from payments.service import PaymentStart
-from server.auth.guards import current_user, logged_in
-from server.auth.roles import CurrentUser, Role
 from storefront.checkout_api import OrderIn, checkout_request
 from storefront.review_api import ReviewOut, review_out
 

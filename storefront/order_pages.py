@@ -9,14 +9,14 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, logged_in
+from accounts.roles import CurrentUser
+from core.errors import DomainError
+from core.i18n import gettext
 from fulfilment.hours import STORE_TZ
 from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
 from fulfilment.reviewing import review_states
 from fulfilment.views import orders_of_customer
-from server.auth.guards import current_user, logged_in
-from server.auth.roles import CurrentUser
-from server.errors import DomainError
-from server.i18n import gettext
 
 
 def _me(request: Request[Any, Any, Any]) -> CurrentUser:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.response import Template
 
+from accounts.access import public
 from catalog.categories import category_tree
 from catalog.products import listed_products
-from server.auth.guards import public
 
 
 class StorefrontPages(Controller):

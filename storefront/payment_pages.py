@@ -17,6 +17,8 @@ from litestar.params import FromPath, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
+from accounts.access import current_user, logged_in, public
+from accounts.roles import CurrentUser, Role
 from fulfilment.errors import OrderNotFound, OrderNotPayable
 from fulfilment.orders import customer_order, mark_order_paid, mark_payment_failed
 from fulfilment.views import load_order
@@ -30,8 +32,6 @@ from payments.service import (
     payments_for_order,
     refund_order_payments,
 )
-from server.auth.guards import current_user, logged_in, public
-from server.auth.roles import CurrentUser, Role
 
 #: Stored on the refund when money arrives for an order that was cancelled meanwhile.
 LATE_PAYMENT_REASON = "The order was cancelled before its payment arrived"

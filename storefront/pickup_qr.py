@@ -12,12 +12,12 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
+from accounts.access import current_user, logged_in
+from core.errors import DomainError, InvalidInput
+from core.i18n import gettext
 from fulfilment.hours import STORE_TZ
 from fulfilment.pickup import choose_pickup_day, consumer_pickup_code, pickup_days, pickup_token
 from fulfilment.pickup_codes import qr_png, qr_svg
-from server.auth.guards import current_user, logged_in
-from server.errors import DomainError, InvalidInput
-from server.i18n import gettext
 
 
 @get(

@@ -11,11 +11,11 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts.access import current_user, public, roles
+from accounts.roles import CurrentUser, Role
 from catalog.errors import InvalidReview
 from catalog.reviews import ReviewView, list_product_reviews
 from fulfilment.reviewing import add_line_review_photo, review_order_line
-from server.auth.guards import current_user, public, roles
-from server.auth.roles import CurrentUser, Role
 
 
 class ReviewIn(msgspec.Struct):

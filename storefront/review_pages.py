@@ -11,10 +11,10 @@ from litestar.params import FromPath, MultipartBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from accounts.access import current_user, logged_in
+from core.errors import DomainError
+from core.i18n import gettext
 from fulfilment.reviewing import review_order_line
-from server.auth.guards import current_user, logged_in
-from server.errors import DomainError
-from server.i18n import gettext
 from storefront.order_pages import order_page
 
 

@@ -6,8 +6,8 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
+from accounts.access import public
 from locations.finder import DEFAULT_POINT, check_point, find_stores, variant_availability
-from server.auth.guards import public
 
 
 class StoreOut(msgspec.Struct):

@@ -8,6 +8,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from accounts.access import public
 from locations.finder import (
     DEFAULT_CITY,
     DEFAULT_POINT,
@@ -16,7 +17,6 @@ from locations.finder import (
     store_cities,
     variant_availability,
 )
-from server.auth.guards import public
 
 #: Up to this many stores, the finder without a position lists them all by city.
 ALL_CITIES_UP_TO = 60

@@ -21,8 +21,8 @@ from argon2 import PasswordHasher  # noqa: E402
 from litestar import Litestar  # noqa: E402
 from piccolo.engine.base import Engine  # noqa: E402
 
-from server.auth import passwords  # noqa: E402
-from server.database import release_engine, use_engine  # noqa: E402
+from accounts import passwords  # noqa: E402
+from core.database import release_engine, use_engine  # noqa: E402
 from tests.support import databases  # noqa: E402
 
 # Real Argon2, with cheap parameters: the suite logs in hundreds of times.
@@ -128,6 +128,6 @@ async def redis_url() -> str:
 @pytest.fixture
 def media_dir() -> Path:
     """The media folder of the test settings."""
-    from server.settings import get_settings
+    from core.settings import get_settings
 
     return get_settings().media_dir

@@ -9,11 +9,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts import users as accounts
+from accounts.access import current_user, logged_in, public
+from accounts.roles import CurrentUser
 from fulfilment.cart import CART_SESSION_KEY, merge_guest_cart
-from server.auth import accounts
-from server.auth.guards import current_user, logged_in, public
 from server.auth.middleware import SESSION_USER_KEY
-from server.auth.roles import CurrentUser
 
 
 class RegisterBody(msgspec.Struct):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from server.auth.accounts import load_user
+from accounts.users import load_user
 
 SESSION_USER_KEY = "user_id"
 

@@ -10,12 +10,12 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from server.auth import accounts
+from accounts import users as accounts
+from accounts.access import current_user, logged_in, public
+from accounts.roles import CurrentUser
+from core.errors import DomainError
+from core.i18n import gettext
 from server.auth.api import log_in
-from server.auth.guards import current_user, logged_in, public
-from server.auth.roles import CurrentUser
-from server.errors import DomainError
-from server.i18n import gettext
 from server.navigation import home_for
 
 

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from accounts.roles import Role
+from accounts.users import create_user
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
 from catalog.reviews import seed_review
 from catalog.suppliers import create_supplier
 from catalog.tables import Supplier, Variant
+from core.database import write_transaction
 from locations.locations import create_location
 from locations.stock import receive_stock
-from server.auth.accounts import create_user
-from server.auth.roles import Role
-from server.database import write_transaction
 from server.demo import content
 from server.demo.images import product_image_svg, store_image_svg
 from server.demo.reviews import REVIEWS

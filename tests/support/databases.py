@@ -10,7 +10,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from server.database import all_tables, make_engine, use_engine
+from core.database import all_tables, make_engine, use_engine
 
 PG_ADMIN_URL = os.environ.get(
     "KUAIQU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -7,6 +7,8 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from accounts.roles import CurrentUser, Role
+from accounts.users import create_user
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
 from catalog.suppliers import create_supplier
@@ -15,8 +17,6 @@ from locations.locations import create_location
 from locations.stock import receive_stock
 from payments.sandbox import sign_callback
 from payments.service import PaymentStart, start_payment
-from server.auth.accounts import create_user
-from server.auth.roles import CurrentUser, Role
 
 PASSWORD = "correct-horse-42"
 _counter = itertools.count(1)

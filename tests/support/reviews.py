@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.roles import Role
 from fulfilment.pickup import hand_over, mark_ready
-from server.auth.roles import Role
 from tests.support.factories import (
     make_order,
     make_product,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from server.auth.roles import Role
+from accounts.roles import Role
 from tests.support.factories import PASSWORD, login, make_store, make_supplier, make_user
 
 

@@ -1,6 +1,6 @@
 """Every /api route, read from the app's route table, as anonymous and as every role.
 
-A route declares who may call it (`opt` built by `server.auth.guards`); this test checks the
+A route declares who may call it (`opt` built by `accounts.access`); this test checks the
 declaration exists and that the app enforces it: 401 for anonymous callers of protected
 routes, 403 for the wrong role, and 403 for staff of another store on store-scoped routes.
 New routes join by themselves.
@@ -16,8 +16,8 @@ from httpx import AsyncClient
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from server.auth.guards import ACCESS_KEY, LOGGED_IN, PUBLIC, STORE_SCOPE_KEY
-from server.auth.roles import Role
+from accounts.access import ACCESS_KEY, LOGGED_IN, PUBLIC, STORE_SCOPE_KEY
+from accounts.roles import Role
 from tests.support.factories import login, make_store, make_supplier, make_user
 
 PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")

@@ -6,8 +6,8 @@ import re
 
 from httpx import AsyncClient
 
+from accounts.roles import Role
 from catalog.shops import ShopInput, update_shop
-from server.auth.roles import Role
 from tests.support.factories import make_category, make_product, make_supplier, make_user
 
 

@@ -6,7 +6,7 @@ import httpx
 from httpx import AsyncClient
 from piccolo.engine.base import Engine
 
-from server.database import is_postgres
+from core.database import is_postgres
 
 
 async def test_healthz_reports_the_database(client: AsyncClient, db: Engine) -> None:
@@ -34,8 +34,8 @@ async def test_with_redis_configured_sessions_live_in_redis_and_health_reports_i
 
     from redis.asyncio import Redis
 
+    from core.settings import get_settings
     from server.app import create_app
-    from server.settings import get_settings
     from tests.conftest import running
     from tests.support.factories import login, make_user
 
@@ -60,8 +60,8 @@ async def test_with_redis_configured_sessions_live_in_redis_and_health_reports_i
 async def test_healthz_answers_503_when_redis_is_down(db: Engine) -> None:
     from dataclasses import replace
 
+    from core.settings import get_settings
     from server.app import create_app
-    from server.settings import get_settings
     from tests.conftest import running
 
     app = create_app(replace(get_settings(), redis_url="redis://127.0.0.1:1/0"))

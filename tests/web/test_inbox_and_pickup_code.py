@@ -9,8 +9,8 @@ import zxingcpp
 from httpx import AsyncClient
 from PIL import Image
 
+from accounts.roles import Role
 from fulfilment.pickup import mark_ready
-from server.auth.roles import Role
 from tests.support.factories import login, make_order, make_product, make_store, make_user, stock
 from tests.support.web import submit_form
 

@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from piccolo.engine.base import Engine
 from PIL import Image
 
-from server.auth.roles import Role
+from accounts.roles import Role
 from tests.support.factories import login, make_user
 from tests.support.web import submit_form
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
+from accounts.roles import Role
 from catalog.tables import Category, Product, Supplier
-from server.auth.roles import Role
 from tests.support.factories import login, make_category, make_product, make_supplier, make_user
 from tests.support.web import submit_form
 

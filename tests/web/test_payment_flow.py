@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from accounts.roles import Role
 from payments import sandbox
-from server.auth.roles import Role
 from storefront import payment_pages
 from tests.support.factories import (
     BEIJING,

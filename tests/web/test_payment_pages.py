@@ -6,9 +6,9 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from accounts.roles import CurrentUser, Role
 from fulfilment.views import load_order
 from payments.service import payments_for_order
-from server.auth.roles import CurrentUser, Role
 from tests.support.factories import (
     login,
     make_order,

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from accounts.roles import Role
+from accounts.users import load_user
 from fulfilment.orders import cancel_order
 from fulfilment.views import load_order
 from payments.service import payments_for_order
 from payments.tables import Payment, WebhookEvent
-from server.auth.accounts import load_user
-from server.auth.roles import Role
 from tests.support.factories import (
     login,
     make_order,

@@ -6,9 +6,9 @@ import re
 
 from httpx import AsyncClient, Response
 
+from accounts.roles import Role
 from fulfilment.tables import Fulfilment, Order
 from locations.tables import StockLevel
-from server.auth.roles import Role
 from tests.support.factories import login, make_order, make_product, make_store, make_user, stock
 from tests.support.web import submit_form
 

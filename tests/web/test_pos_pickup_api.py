@@ -8,9 +8,9 @@ import zxingcpp
 from httpx import AsyncClient
 from PIL import Image
 
+from accounts.roles import Role
 from fulfilment.tables import Order, OrderEvent, PickupScanAudit
 from notifications.tables import EmailOutbox, Notification
-from server.auth.roles import Role
 from tests.support.factories import (
     login,
     make_order,
@@ -34,7 +34,7 @@ async def setup_pickup(
     staff = await make_user(Role.STAFF, store_ids=[store], name="张店员")
     stranger = await make_user(Role.STAFF, store_ids=[other_store], name="李店员")
     consumer = await make_user(name="王芳")
-    from server.tables import User
+    from accounts.tables import User
 
     await User.update({User.phone: "13800138000"}).where(User.id == consumer.id)
     order = await make_order(

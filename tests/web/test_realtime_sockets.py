@@ -10,10 +10,10 @@ import pytest
 import websockets
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
+from core.database import write_transaction
+from core.realtime import location_topic, publish_after_commit, stock_topic
 from fulfilment.orders import cancel_order
-from server.auth.roles import Role
-from server.database import write_transaction
-from server.realtime import location_topic, publish_after_commit, stock_topic
 from tests.support.factories import (
     PASSWORD,
     make_order,

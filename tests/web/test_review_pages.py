@@ -6,7 +6,7 @@ import re
 
 from httpx import AsyncClient
 
-from server.auth.roles import Role
+from accounts.roles import Role
 from tests.support.factories import login, make_order, make_product, make_store, make_user, stock
 from tests.support.reviews import collected_pickup
 from tests.support.web import csrf_token, submit_form

@@ -5,9 +5,9 @@ from __future__ import annotations
 from httpx import AsyncClient
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
 from catalog.tables import Variant
 from locations.stock import StockLine, reserve_stock
-from server.auth.roles import Role
 from tests.integration.locations.test_stock_reservations import (
     assert_ledger_matches_levels,
     level,
@@ -211,7 +211,7 @@ async def test_the_ledger_shows_each_change_with_reason_and_actor(
 
 def test_every_stock_and_location_label_has_a_chinese_translation() -> None:
     from backoffice.stock_labels import LABELS
-    from server.i18n import zh_catalogue
+    from core.i18n import zh_catalogue
 
     english = {text for group in LABELS.values() for text in group.values()}
     assert english - set(zh_catalogue()) == set()

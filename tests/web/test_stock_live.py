@@ -10,7 +10,7 @@ import pytest
 import websockets
 from piccolo.engine.base import Engine
 
-from server.auth.roles import Role
+from accounts.roles import Role
 from tests.support.factories import PASSWORD, make_product, make_store, make_user, stock
 from tests.support.live import serving
 

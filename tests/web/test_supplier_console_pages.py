@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
+from accounts.roles import Role
 from catalog import onboarding
 from catalog.tables import Supplier
-from server.auth.roles import Role
 from tests.support.factories import login, make_category, make_product, make_supplier, make_user
 from tests.support.web import csrf_token
 

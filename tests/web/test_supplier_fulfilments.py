@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
+from accounts.roles import Role
 from fulfilment.orders import mark_order_paid
-from server.auth.roles import Role
 from tests.support.factories import (
     BEIJING,
     SHANGHAI,

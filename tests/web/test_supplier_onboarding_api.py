@@ -6,7 +6,7 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from server.auth.roles import Role
+from accounts.roles import Role
 from tests.support.factories import login, make_category, make_product, make_supplier, make_user
 
 #: The first bytes of real files: what the upload check looks at.

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
 from catalog.errors import InvalidReview, ProductNotFound, ReviewConflict, ReviewDenied
 from catalog.reviews import (
     list_product_reviews,
@@ -30,7 +31,6 @@ from fulfilment.reviewing import (
 )
 from fulfilment.shipments import mark_delivered, ship_fulfilment
 from fulfilment.views import load_order
-from server.auth.roles import Role
 from tests.support.factories import (
     make_order,
     make_product,

@@ -10,8 +10,8 @@ from piccolo.engine.base import Engine
 from catalog.products import record_sales
 from catalog.search import SearchQuery, search_products
 from catalog.tables import Product, Variant
-from server.database import use_engine
-from server.errors import InvalidInput
+from core.database import use_engine
+from core.errors import InvalidInput
 from tests.support import databases
 from tests.support.factories import make_category, make_product, make_supplier
 

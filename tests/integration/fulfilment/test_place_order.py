@@ -233,7 +233,7 @@ async def test_pos_channel_places_a_walk_in_order_from_the_same_stock(db: Engine
 
 
 async def test_every_move_is_announced_after_commit(db: Engine, monkeypatch) -> None:
-    from server import realtime
+    from core import realtime
 
     sent: list[tuple[str, dict]] = []
     monkeypatch.setattr(realtime, "publish", lambda topic, event: sent.append((topic, event)))

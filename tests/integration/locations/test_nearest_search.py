@@ -116,7 +116,7 @@ async def test_a_rare_item_far_away_is_still_found(db: Engine) -> None:
 
 
 async def test_search_inside_an_open_write_transaction(db: Engine) -> None:
-    from server.database import write_transaction
+    from core.database import write_transaction
 
     store = await make_store(BEIJING)
     async with write_transaction():

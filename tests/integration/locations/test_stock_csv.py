@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
 from catalog.tables import Variant
 from locations.errors import CsvRejected
 from locations.stock import StockLine, reserve_stock
 from locations.stock_csv import export_stock_csv, import_stock_csv
 from locations.tables import StockMovement
-from server.auth.roles import Role
 from tests.integration.locations.test_stock_reservations import (
     assert_ledger_matches_levels,
     level,

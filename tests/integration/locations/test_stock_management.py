@@ -7,11 +7,11 @@ import asyncio
 import pytest
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
+from core.errors import Conflict
 from locations import inventory
 from locations.errors import InvalidStockChange, StockAccessDenied
 from locations.stock import StockLine, release_stock, reserve_stock, sell_reserved_stock
-from server.auth.roles import Role
-from server.errors import Conflict
 from tests.integration.locations.test_stock_reservations import (
     assert_ledger_matches_levels,
     level,
@@ -152,12 +152,10 @@ async def test_low_stock_list_shows_rows_at_or_below_threshold(db: Engine) -> No
 async def test_every_stock_change_is_announced_after_commit(
     db: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import server.realtime
+    import core.realtime
 
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(
-        server.realtime, "publish", lambda topic, event: sent.append((topic, event))
-    )
+    monkeypatch.setattr(core.realtime, "publish", lambda topic, event: sent.append((topic, event)))
     user, variant, store = await supplier_with_variant()
     await stock(store, variant, 4)
     await reserve_stock([StockLine(store, variant, 1)], reference="O-4")

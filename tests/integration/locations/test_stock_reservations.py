@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from piccolo.engine.base import Engine
 
+from core.errors import Conflict
 from locations.errors import InsufficientStock
 from locations.stock import (
     StockLine,
@@ -14,7 +15,6 @@ from locations.stock import (
     reserve_stock,
     sell_reserved_stock,
 )
-from server.errors import Conflict
 from tests.support.factories import make_product, make_store, stock
 from tests.support.stock import assert_ledger_matches_levels
 from tests.support.stock import stock_level as level

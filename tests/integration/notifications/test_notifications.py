@@ -6,13 +6,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from piccolo.engine.base import Engine
 
+from core.database import write_transaction
+from core.errors import NotFound
 from fulfilment.orders import cancel_order, mark_order_paid
 from fulfilment.shipments import ship_fulfilment
 from notifications.service import inbox, mark_read, notify, unread_count
 from notifications.tables import EmailOutbox, Notification
 from payments.tables import Payment
-from server.database import write_transaction
-from server.errors import NotFound
 from tests.support.factories import make_order, make_product, make_store, make_user, stock
 from tests.support.live import free_port
 

@@ -6,10 +6,10 @@ import asyncio
 
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
 from fulfilment.pickup import AlreadyCollected, hand_over, mark_ready, ticket
 from fulfilment.tables import Fulfilment, Order, OrderEvent
 from locations.tables import StockLevel
-from server.auth.roles import Role
 from tests.support.factories import make_order, make_product, make_store, make_user, stock
 
 

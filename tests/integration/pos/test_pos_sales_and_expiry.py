@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from piccolo.engine.base import Engine
 
+from accounts.roles import Role
 from catalog.tables import Product, Variant
+from core.errors import InvalidInput, PermissionDenied
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import InvalidOrder, OutOfStock
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
@@ -21,8 +23,6 @@ from fulfilment.tables import Fulfilment, Order
 from locations.tables import StockLevel, StockMovement
 from notifications.tables import Notification
 from payments.tables import Payment, Refund
-from server.auth.roles import Role
-from server.errors import InvalidInput, PermissionDenied
 from tests.support.factories import make_order, make_product, make_store, make_user, stock
 from tests.support.stock import stock_level as level
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from piccolo.engine.base import Engine
 
-from server.database import after_commit, write_transaction
+from core.database import after_commit, write_transaction
 
 
 async def test_callbacks_run_after_the_outermost_commit_only(db: Engine) -> None:

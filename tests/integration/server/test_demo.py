@@ -7,9 +7,9 @@ from pathlib import Path
 from httpx import AsyncClient
 from piccolo.engine.base import Engine
 
+from accounts.users import authenticate
 from catalog.tables import Category, Product, Review, Supplier, Variant
 from locations.tables import Location, StockLevel, StockMovement
-from server.auth.accounts import authenticate
 from server.demo import content
 from server.demo.load import load_demo
 from server.demo.reviews import REVIEWS

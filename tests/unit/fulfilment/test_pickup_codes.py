@@ -9,6 +9,7 @@ import zxingcpp
 from litestar.stores.memory import MemoryStore
 from PIL import Image
 
+from core.errors import TooManyAttempts
 from fulfilment.errors import InvalidPickupCode
 from fulfilment.pickup_attempts import PickupAttemptLimiter
 from fulfilment.pickup_codes import (
@@ -20,7 +21,6 @@ from fulfilment.pickup_codes import (
     qr_svg,
     read_token,
 )
-from server.errors import TooManyAttempts
 
 RING = KeyRing.from_config("", "server-secret")
 

@@ -6,7 +6,7 @@ import ast
 import builtins
 import re
 
-from server.i18n import PACKAGES, ROOT, zh_catalogue
+from core.i18n import PACKAGES, ROOT, zh_catalogue
 
 TEMPLATE_STRING = re.compile(r"""_\(\s*(["'])(.+?)\1\s*[,)]""")
 MESSAGE_CALLS = {"gettext", "_"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.i18n import current_locale
 from fulfilment.pickup import ScanResult, _payment_status, mask_phone
-from server.i18n import current_locale
 from store_pos.api import scan_out
 
 

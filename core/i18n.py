@@ -13,20 +13,8 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-#: Packages whose `locale/zh_CN.json` joins the catalogue.
-PACKAGES = (
-    "server",
-    "catalog",
-    "locations",
-    "fulfilment",
-    "promotions",
-    "payments",
-    "notifications",
-    "aftersales",
-    "storefront",
-    "store_pos",
-    "backoffice",
-)
+from core.apps import PACKAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_COOKIE = "kuaiqu_lang"
 

@@ -4,7 +4,7 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from server.tables import StaffStore, User
+from accounts.tables import StaffStore, User
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 

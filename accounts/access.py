@@ -12,7 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from server.auth.roles import CurrentUser, Role
+from accounts.roles import CurrentUser, Role
 
 ACCESS_KEY = "access"
 STORE_SCOPE_KEY = "store_scope"

@@ -16,7 +16,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 
-from server.database import after_commit
+from core.database import after_commit
 
 #: A slow websocket client may fall this many events behind before old ones are dropped;
 #: the client refetches current state on every event, so dropping stale ones loses nothing.

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import Finder
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -247,11 +248,9 @@ def contains_text(column: Any, text: str) -> Any:
 
 def all_tables() -> list[type[Table]]:
     """Every table of every Piccolo app registered in `piccolo_conf`."""
-    import piccolo_conf
-
     return [
         table
-        for config in piccolo_conf.APP_REGISTRY.app_configs.values()
+        for config in Finder().get_app_registry().app_configs.values()
         for table in config.table_classes
     ]
 
@@ -262,9 +261,7 @@ def use_engine(engine: Engine) -> None:
     Tables capture their engine when first used; tests swap between SQLite and PostgreSQL
     in one process, so the engine is set on every table and on `piccolo_conf.DB`.
     """
-    import piccolo_conf
-
-    piccolo_conf.DB = engine
+    Finder().get_piccolo_conf_module().DB = engine  # type: ignore[union-attr]
     for table in [*all_tables(), Migration]:
         table._meta.db = engine
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from server.auth.passwords import hash_password, verify_password
-from server.auth.roles import CurrentUser, Role
-from server.database import write_transaction
-from server.errors import Conflict, InvalidInput
-from server.tables import StaffStore, User
+from accounts.passwords import hash_password, verify_password
+from accounts.roles import CurrentUser, Role
+from accounts.tables import StaffStore, User
+from core.database import write_transaction
+from core.errors import Conflict, InvalidInput
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
