@@ -28,10 +28,10 @@ from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order, order_view_of_rows
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, release_stock, reserve_stock
+from payments.providers import provider_names, registered_providers
 from payments.service import PaymentStart, refund_order_payments, start_payment
 
 CHANNELS = ("online", "pos")
-PAYMENT_METHODS = ("sandbox", "in_store", "cod")
 #: Days after the last parcel is delivered before the order completes by itself.
 AUTO_CONFIRM_DAYS = 7
 
@@ -73,15 +73,19 @@ class PlacedOrder:
 def _check(cmd: PlaceOrder) -> None:
     if cmd.channel not in CHANNELS:
         raise InvalidOrder("Unknown sales channel {channel}", channel=cmd.channel)
-    if cmd.payment_method not in PAYMENT_METHODS:
+    provider = registered_providers().get(cmd.payment_method)
+    if provider is None:
         raise InvalidOrder(
-            "Choose a payment method: sandbox, in_store or cod, not {method}",
+            "Choose a payment method: {choices}, not {method}",
+            choices=", ".join(provider_names()),
             method=cmd.payment_method,
         )
-    if cmd.payment_method == "in_store" and cmd.method != "pickup":
-        raise InvalidOrder("Paying in store is only possible for pickup orders")
-    if cmd.payment_method == "cod" and cmd.method != "delivery":
-        raise InvalidOrder("Cash on delivery is only possible for delivery orders")
+    if cmd.method not in provider.serves:
+        raise InvalidOrder(
+            "Payment method {payment_method} is not possible for {method} orders",
+            payment_method=cmd.payment_method,
+            method=cmd.method,
+        )
     if cmd.idempotency_key is not None and not 1 <= len(cmd.idempotency_key) <= 100:
         raise InvalidOrder("The Idempotency-Key must be 1 to 100 characters")
     if cmd.channel == "online" and cmd.customer_id is None:
@@ -382,7 +386,7 @@ async def restart_payment(order_id: int, customer_id: int) -> PaymentStart:
         order_number=view.number,
         amount=view.total,
         currency=view.currency,
-        provider="sandbox",
+        provider=view.payment_method,
         customer_id=customer_id,
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 from locations.tables import Location
+from payments.providers import pays_online
 from payments.service import PaymentView, payments_for_order
 
 #: Fulfilment states in which the consumer may still cancel (before ready or shipped).
@@ -108,7 +109,7 @@ class OrderView:
     @property
     def can_pay(self) -> bool:
         """Whether the consumer can (re)start an online payment."""
-        return self.status == "pending_payment" and self.payment_method == "sandbox"
+        return self.status == "pending_payment" and pays_online(self.payment_method)
 
 
 async def _fulfilment_views(

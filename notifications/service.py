@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from accounts.tables import User
 from core.database import after_commit, write_transaction
 from core.errors import NotFound
+from core.settings import get_settings
 from notifications.tables import EmailOutbox, Notification
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class NotificationView:
 
 def smtp_url() -> str:
     """The SMTP server mails go through (`smtp://user:pass@host:port`), or empty."""
-    return os.environ.get("KUAIQU_SMTP_URL", "")
+    return get_settings().smtp_url
 
 
 async def notify(
