@@ -8,16 +8,13 @@ and its payment to be made. Realtime events go out after the commit.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
-
-from core.database import write_transaction
+from core.database import is_unique_violation, write_transaction
 from core.realtime import publish_after_commit
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder, OrderNotFound, OrderNotPayable, OutOfStock
@@ -111,10 +108,6 @@ async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | N
     return PlacedOrder(order=view, created=False, payment=None)
 
 
-def _is_duplicate_key(error: BaseException) -> bool:
-    return isinstance(error, sqlite3.IntegrityError | asyncpg.UniqueViolationError)
-
-
 def order_number(order_id: int, created_at: Any) -> str:
     """`KQ` + the local (Asia/Shanghai) date + the zero-padded id: KQ20261125-000123."""
     return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-{order_id:06d}"
@@ -151,7 +144,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     try:
         view, payment = await _write_order(cmd, quoted)
     except Exception as error:
-        if not _is_duplicate_key(error):
+        if not is_unique_violation(error):
             raise
         # A concurrent request with the same key won (the unique index on customer and key
         # refused this one's order row, and its transaction rolled back): answer with its order.

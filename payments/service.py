@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 
 from piccolo.engine import engine_finder
 
-from core.database import is_postgres, write_transaction
-from core.errors import DomainError
+from core.database import is_postgres, is_unique_violation, write_transaction
 from notifications.service import notify_user
 from payments.errors import (
     InvalidCallback,
@@ -172,13 +171,11 @@ async def start_payment(
         return await _open_payment(
             chosen, order_id, order_number, amount, currency, provider, customer_id, new_order
         )
-    except DomainError:
-        raise
-    except Exception:
+    except Exception as error:
         # Two requests opening the same payment at once on PostgreSQL: the loser trips the
         # partial unique index once the winner commits, and gets the winner's payment.
         # Inside a caller's transaction that transaction is spoilt, so the error stands.
-        if not outermost:
+        if not outermost or not is_unique_violation(error):
             raise
         pending = await _pending(order_id, provider)
         if pending is None or pending["amount"] != amount:
@@ -329,11 +326,11 @@ async def handle_webhook(
     digest = hashlib.sha256(body).hexdigest()
     try:
         return await _apply_callback(provider, event, digest, then)
-    except DomainError:
-        raise
-    except Exception:
+    except Exception as error:
         # Two deliveries of one event racing on PostgreSQL: the loser hits the unique
         # event id once the winner commits; it is a replay like any other.
+        if not is_unique_violation(error):
+            raise
         if await WebhookEvent.exists().where(WebhookEvent.event_id == event.event_id):
             return None
         raise
