@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from accounts.people import contacts_by_ids
 from accounts.roles import CurrentUser
-from accounts.tables import User
 from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
 from core.realtime import publish_after_commit
@@ -36,8 +36,8 @@ from fulfilment.pickup_codes import (
 from fulfilment.selling import sell_lines
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine, PickupScanAudit
+from locations.places import place
 from locations.stock import StockLine, release_stock
-from locations.tables import Location
 from notifications.service import notify
 from payments.service import confirm_offline_payment, refund_order_payments
 
@@ -128,11 +128,7 @@ class ScanResult:
 
 
 async def _names(user_ids: Sequence[int | None]) -> dict[int, dict[str, Any]]:
-    ids = sorted({u for u in user_ids if u is not None})
-    if not ids:
-        return {}
-    rows = await User.select(User.id, User.name, User.email, User.phone).where(User.id.is_in(ids))
-    return {r["id"]: r for r in rows}
+    return await contacts_by_ids(user_ids)
 
 
 def _payment_status(order: dict[str, Any]) -> str:
@@ -297,11 +293,7 @@ async def mark_ready(
         order = await _order(row["order"])
         if not _workable(order):
             raise NotHandOverable("Order is not paid yet; wait for the payment")
-        store = (
-            await Location.select(Location.name, Location.pickup_hold_days)
-            .where(Location.id == location_id)
-            .first()
-        )
+        store = await place(location_id)
         assert store is not None
         token, nonce = issue_token(fulfilment_id, location_id, key_ring())
         code = await _unused_short_code(location_id)
@@ -436,9 +428,7 @@ async def scan(
             await _audit_unknown(location_id, staff, "token", code)
             return ScanResult(False, "invalid", "This pickup code is not valid")
         if token.location_id != location_id or row["location"] != location_id:
-            store = (
-                await Location.select(Location.name).where(Location.id == row["location"]).first()
-            )
+            store = await place(row["location"])
             name = store["name"] if store else f"#{row['location']}"
             return await _refuse(
                 row,
@@ -789,14 +779,7 @@ async def _own_open_pickup(
     )
     if row is None or order is None or order["customer_id"] != customer_id:
         raise FulfilmentNotFound("Pickup {id} was not found", id=fulfilment_id)
-    store = (
-        await Location.select(
-            Location.opening_hours, Location.prep_minutes, Location.pickup_hold_days
-        )
-        .where(Location.id == row["location"])
-        .output(load_json=True)
-        .first()
-    )
+    store = await place(row["location"])
     assert store is not None
     return row, {**store, "created_at": order["created_at"]}
 
