@@ -11,9 +11,10 @@ from fulfilment.errors import InvalidOrder
 from fulfilment.goods import Goods, goods_by_id
 from fulfilment.pricing import Parcel, order_total, shipping_fee
 from fulfilment.routing import Plan, routing, shortage_error
+from fulfilment.statuses import FulfilmentMethod
 from locations.geocoding import geocode
 
-METHODS = ("pickup", "delivery")
+METHODS = tuple(FulfilmentMethod)
 #: Most units of one variant in one order.
 MAX_QUANTITY = 999
 #: Address fields joined, in this order, to geocode a delivery address.
@@ -135,7 +136,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     shipping = shipping_fee(
         Parcel(f.supplier_id or 0, sum(goods[v].price * q for v, q in f.lines.items()))
         for f in plan.fulfilments
-        if f.method == "delivery"
+        if f.method == FulfilmentMethod.DELIVERY
     )
     discount = 0
     return Quote(

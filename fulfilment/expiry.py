@@ -17,6 +17,7 @@ from fulfilment.errors import IllegalTransition
 from fulfilment.moves import move_fulfilment, move_order, record_event
 from fulfilment.pickup import EXPIRING_SOON
 from fulfilment.state_machine import FULFILMENT_FINAL
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 from locations.stock import StockLine, release_stock
 from notifications.service import notify
@@ -35,7 +36,10 @@ async def _expire_one(row: dict[str, Any]) -> bool:
     async with write_transaction():
         try:
             await move_fulfilment(
-                row, "expired", kind="expired", note="not collected before the deadline"
+                row,
+                FulfilmentStatus.EXPIRED,
+                kind="expired",
+                note="not collected before the deadline",
             )
         except IllegalTransition:
             return False  # handed over meanwhile
@@ -48,7 +52,7 @@ async def _expire_one(row: dict[str, Any]) -> bool:
         )
         amount = sum(line["unit_price"] * line["quantity"] - line["discount"] for line in lines)
         refunded = []
-        if order["status"] == "paid" and amount > 0:
+        if order["status"] == OrderStatus.PAID and amount > 0:
             refunded = await refund_order_payments(
                 order_id=order["id"], amount=amount, reason="pickup expired"
             )
@@ -58,12 +62,13 @@ async def _expire_one(row: dict[str, Any]) -> bool:
                 Fulfilment.order == order["id"]
             )
         ]
-        if all(s in FULFILMENT_FINAL for s in states) and not {"collected", "delivered"} & set(
-            states
-        ):
+        if all(s in FULFILMENT_FINAL for s in states) and not {
+            FulfilmentStatus.COLLECTED,
+            FulfilmentStatus.DELIVERED,
+        } & set(states):
             await move_order(
                 order,
-                "cancelled",
+                OrderStatus.CANCELLED,
                 kind="cancelled",
                 note="pickup expired",
                 values={Order.closed_at: datetime.now().astimezone()},
@@ -87,8 +92,8 @@ async def expire_pickups(now: datetime) -> list[int]:
     rows = (
         await Fulfilment.select()
         .where(
-            (Fulfilment.method == "pickup")
-            & (Fulfilment.status == "ready_for_pickup")
+            (Fulfilment.method == FulfilmentMethod.PICKUP)
+            & (Fulfilment.status == FulfilmentStatus.READY_FOR_PICKUP)
             & (Fulfilment.pickup_deadline < now)
         )
         .order_by(Fulfilment.id)
@@ -102,8 +107,8 @@ async def remind_expiring_pickups(now: datetime) -> list[int]:
     rows = (
         await Fulfilment.select()
         .where(
-            (Fulfilment.method == "pickup")
-            & (Fulfilment.status == "ready_for_pickup")
+            (Fulfilment.method == FulfilmentMethod.PICKUP)
+            & (Fulfilment.status == FulfilmentStatus.READY_FOR_PICKUP)
             & (Fulfilment.pickup_deadline >= now)
             & (Fulfilment.pickup_deadline < now + EXPIRING_SOON)
         )

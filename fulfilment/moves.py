@@ -8,6 +8,7 @@ from typing import Any
 from core.realtime import publish_after_commit
 from fulfilment.errors import IllegalTransition
 from fulfilment.state_machine import check_fulfilment_move, check_order_move
+from fulfilment.statuses import FulfilmentMethod
 from fulfilment.tables import Fulfilment, Order, OrderEvent
 
 
@@ -130,6 +131,6 @@ async def move_fulfilment(
         "kind": kind,
     }
     await announce(fulfilment["order"], event)
-    if fulfilment["method"] == "pickup":
+    if fulfilment["method"] == FulfilmentMethod.PICKUP:
         await publish_after_commit(f"location:{fulfilment['location']}", event)
     fulfilment["status"] = new_state

@@ -14,6 +14,7 @@ from fulfilment.errors import OrderNotFound, OrderNotPayable
 from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
 from fulfilment.placing import AUTO_CONFIRM_DAYS
 from fulfilment.state_machine import FULFILMENT_FINAL
+from fulfilment.statuses import FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
@@ -52,9 +53,9 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
     """
     async with write_transaction():
         order = await _order_row(order_id)
-        if order["status"] in ("paid", "completed"):
+        if order["status"] in (OrderStatus.PAID, OrderStatus.COMPLETED):
             return
-        if order["status"] != "pending_payment":
+        if order["status"] != OrderStatus.PENDING_PAYMENT:
             raise OrderNotPayable(
                 "Order {number} is {status} and can no longer be paid",
                 number=order["number"],
@@ -62,7 +63,7 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
             )
         await move_order(
             order,
-            "paid",
+            OrderStatus.PAID,
             kind="paid",
             actor_id=actor_id,
             note=f"#{payment_id}",
@@ -121,17 +122,21 @@ async def cancel_order(
         if customer_id is not None and order["customer_id"] != customer_id:
             raise OrderNotFound("Order {id} was not found", id=order_id)
         fulfilments = await Fulfilment.select().where(Fulfilment.order == order_id)
-        late = [f for f in fulfilments if f["status"] not in {*CANCELLABLE_FULFILMENT, "cancelled"}]
-        if late and order["status"] in ("pending_payment", "paid"):
+        late = [
+            f
+            for f in fulfilments
+            if f["status"] not in {*CANCELLABLE_FULFILMENT, FulfilmentStatus.CANCELLED}
+        ]
+        if late and order["status"] in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID):
             raise OrderNotPayable(
                 "Order {number} can no longer be cancelled: part of it is {status}",
                 number=order["number"],
                 status=late[0]["status"],
             )
-        was_paid = order["status"] == "paid"
+        was_paid = order["status"] == OrderStatus.PAID
         await move_order(
             order,
-            "cancelled",
+            OrderStatus.CANCELLED,
             kind="cancelled",
             actor_id=actor_id,
             note=reason,
@@ -139,7 +144,7 @@ async def cancel_order(
         )
         lines = await OrderLine.select().where(OrderLine.order == order_id)
         for f in fulfilments:
-            if f["status"] == "cancelled":
+            if f["status"] == FulfilmentStatus.CANCELLED:
                 continue
             await release_stock(
                 [
@@ -150,7 +155,9 @@ async def cancel_order(
                 reference=order["number"],
                 actor_id=actor_id,
             )
-            await move_fulfilment(f, "cancelled", kind="cancelled", actor_id=actor_id, note=reason)
+            await move_fulfilment(
+                f, FulfilmentStatus.CANCELLED, kind="cancelled", actor_id=actor_id, note=reason
+            )
         if was_paid:
             await refund_order_payments(order_id=order_id, reason=reason)
     view = await load_order(order_id)
@@ -168,7 +175,7 @@ async def confirm_receipt(
             raise OrderNotFound("Order {id} was not found", id=order_id)
         fulfilments = await Fulfilment.select().where(Fulfilment.order == order_id)
         waiting = [f for f in fulfilments if f["status"] not in FULFILMENT_FINAL]
-        if waiting and order["status"] == "paid":
+        if waiting and order["status"] == OrderStatus.PAID:
             raise OrderNotPayable(
                 "Order {number} has not fully arrived yet: part of it is {status}",
                 number=order["number"],
@@ -176,7 +183,7 @@ async def confirm_receipt(
             )
         await move_order(
             order,
-            "completed",
+            OrderStatus.COMPLETED,
             kind="receipt_confirmed" if customer_id is not None else "auto_confirmed",
             actor_id=actor_id,
             values={Order.closed_at: now_utc()},
@@ -192,4 +199,4 @@ async def after_fulfilment_settled(order_id: int) -> None:
     if all(f["status"] in FULFILMENT_FINAL for f in fulfilments):
         await Order.update(
             {Order.auto_confirm_at: now_utc() + timedelta(days=AUTO_CONFIRM_DAYS)}
-        ).where((Order.id == order_id) & (Order.status == "paid"))
+        ).where((Order.id == order_id) & (Order.status == OrderStatus.PAID))

@@ -19,6 +19,7 @@ from payments.service import (
     handle_webhook,
     refund_order_payments,
 )
+from payments.statuses import PaymentStatus
 
 #: Stored on the refund when money arrives for an order that was cancelled meanwhile.
 LATE_PAYMENT_REASON = "The order was cancelled before its payment arrived"
@@ -28,7 +29,7 @@ async def move_order_on_payment(result: PaymentResult) -> None:
     """Carry a payment's new state over to its order (inside the callback's transaction)."""
     if not result.newly_changed:
         return
-    if result.status == "failed":
+    if result.status == PaymentStatus.FAILED:
         await mark_payment_failed(result.order_id, payment_id=result.payment_id)
         return
     try:

@@ -20,6 +20,7 @@ from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder, OutOfStock
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, now_utc
+from fulfilment.statuses import Channel, FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import OrderView, load_order, order_view_of_rows
 from locations.errors import InsufficientStock
@@ -27,7 +28,7 @@ from locations.stock import StockLine, reserve_stock
 from payments.providers import provider_names, registered_providers
 from payments.service import PaymentStart, start_payment
 
-CHANNELS = ("online", "pos")
+CHANNELS = tuple(Channel)
 #: Days after the last parcel is delivered before the order completes by itself.
 AUTO_CONFIRM_DAYS = 7
 
@@ -84,9 +85,9 @@ def _check(cmd: PlaceOrder) -> None:
         )
     if cmd.idempotency_key is not None and not 1 <= len(cmd.idempotency_key) <= 100:
         raise InvalidOrder("The Idempotency-Key must be 1 to 100 characters")
-    if cmd.channel == "online" and cmd.customer_id is None:
+    if cmd.channel == Channel.ONLINE and cmd.customer_id is None:
         raise InvalidOrder("Online orders need a customer account")
-    if cmd.method == "delivery":
+    if cmd.method == FulfilmentMethod.DELIVERY:
         missing = [k for k in ("name", "phone", "detail") if not str(cmd.address.get(k) or "")]
         if missing:
             raise InvalidOrder("Delivery needs the recipient's {fields}", fields=", ".join(missing))
@@ -136,9 +137,8 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
             coupons=cmd.coupons,
         )
     )
-    if cmd.payment_method == "in_store" and any(
-        f.method != "pickup" for f in quoted.plan.fulfilments
-    ):
+    provider = registered_providers()[cmd.payment_method]  # checked by _check
+    if any(f.method not in provider.serves for f in quoted.plan.fulfilments):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
         view, payment = await _write_order(cmd, quoted)
@@ -232,18 +232,18 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                     fulfilment=fulfilment_id,
                     kind="allocated",
                     actor_id=cmd.actor_id,
-                    new_state="allocated",
+                    new_state=FulfilmentStatus.ALLOCATED,
                     note=planned.location_name[:255],
                 )
             )
-            if planned.method == "pickup":
+            if planned.method == FulfilmentMethod.PICKUP:
                 await publish_after_commit(
                     f"location:{planned.location_id}",
                     {
                         "type": "fulfilment_created",
                         "order_id": order_id,
                         "fulfilment_id": fulfilment_id,
-                        "status": "allocated",
+                        "status": FulfilmentStatus.ALLOCATED,
                     },
                 )
         await OrderEvent.insert(*events)
@@ -265,7 +265,9 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
             customer_id=cmd.customer_id,
             new_order=True,
         )
-        await announce(order_id, {"type": "order", "status": "pending_payment", "kind": "placed"})
+        await announce(
+            order_id, {"type": "order", "status": OrderStatus.PENDING_PAYMENT, "kind": "placed"}
+        )
     places = [
         {
             "id": f.location_id,
@@ -281,7 +283,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
 
 def _delivery_address(cmd: PlaceOrder) -> dict[str, Any]:
     """The address an order is delivered to; none for pickup."""
-    return cmd.address if cmd.method == "delivery" else {}
+    return cmd.address if cmd.method == FulfilmentMethod.DELIVERY else {}
 
 
 def _out_of_stock(short: InsufficientStock, goods: dict[int, Any]) -> OutOfStock:

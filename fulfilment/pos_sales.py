@@ -21,6 +21,7 @@ from fulfilment.moves import move_fulfilment, move_order, now_utc
 from fulfilment.orders import PlaceOrder, cancel_order, mark_order_paid, place_order
 from fulfilment.pickup import COUNTER_METHODS
 from fulfilment.selling import sell_lines
+from fulfilment.statuses import Channel, FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import OrderView, load_order
 from locations.adjustments import ADJUST_REASONS
@@ -54,10 +55,10 @@ async def sell_walk_in(
         raise InvalidOrder("Each quantity must be at least 1")
     placed = await place_order(
         PlaceOrder(
-            channel="pos",
+            channel=Channel.POS,
             customer_id=None,
             lines=lines,
-            method="pickup",
+            method=FulfilmentMethod.PICKUP,
             payment_method="in_store",
             location_id=location_id,
             store_location_id=location_id,
@@ -76,8 +77,12 @@ async def sell_walk_in(
             await mark_order_paid(order_id, payment_id=paid.payment_id, actor_id=staff.id)
             stock_lines: list[StockLine] = []
             for f in await Fulfilment.select().where(Fulfilment.order == order_id):
-                await move_fulfilment(f, "ready_for_pickup", kind="pos_sale", actor_id=staff.id)
-                await move_fulfilment(f, "collected", kind="collected", actor_id=staff.id)
+                await move_fulfilment(
+                    f, FulfilmentStatus.READY_FOR_PICKUP, kind="pos_sale", actor_id=staff.id
+                )
+                await move_fulfilment(
+                    f, FulfilmentStatus.COLLECTED, kind="collected", actor_id=staff.id
+                )
                 stock_lines += [
                     StockLine(location_id, line["variant"], line["quantity"])
                     for line in await OrderLine.select().where(OrderLine.fulfilment == f["id"])
@@ -88,7 +93,7 @@ async def sell_walk_in(
             assert order is not None
             await move_order(
                 order,
-                "completed",
+                OrderStatus.COMPLETED,
                 kind="completed",
                 actor_id=staff.id,
                 values={Order.closed_at: now_utc()},
@@ -112,7 +117,7 @@ async def store_sale(location_id: int, order_id: int) -> OrderView:
     if (
         view is None
         or order is None
-        or order["channel"] != "pos"
+        or order["channel"] != Channel.POS
         or (order["store_location_id"] != location_id)
     ):
         raise OrderNotFound("Order {id} was not found", id=order_id)

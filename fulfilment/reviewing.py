@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from accounts.roles import CurrentUser
 from catalog.reviews import ReviewView, add_review_photo, reviews_of_order_lines, write_review
 from fulfilment.errors import LineNotFound, NotReceivedError, OrderNotFound
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.views import FulfilmentView, LineView, OrderView, load_order
 
 #: reviewable: received, not reviewed yet · reviewed · waiting: not received yet.
@@ -30,11 +31,11 @@ class LineReview:
 
 def line_received(order: OrderView, fulfilment: FulfilmentView) -> bool:
     """Whether the consumer has the goods of a fulfilment (the one rule of eligibility)."""
-    if order.customer_id is None or order.status == "cancelled":
+    if order.customer_id is None or order.status == OrderStatus.CANCELLED:
         return False
-    if fulfilment.method == "pickup":
-        return fulfilment.status == "collected"
-    return fulfilment.status == "delivered" and order.status == "completed"
+    if fulfilment.method == FulfilmentMethod.PICKUP:
+        return fulfilment.status == FulfilmentStatus.COLLECTED
+    return fulfilment.status == FulfilmentStatus.DELIVERED and order.status == OrderStatus.COMPLETED
 
 
 async def review_states(order: OrderView) -> dict[int, LineReview]:

@@ -12,6 +12,8 @@ from datetime import datetime
 from fulfilment.errors import InvalidOrder, OutOfStock
 from fulfilment.goods import Goods
 from fulfilment.hours import ready_time
+from fulfilment.statuses import FulfilmentMethod
+from locations.kinds import LocationKind
 from locations.nearest import NearbyLocation, distance_m, nearest_locations
 from locations.places import place
 from locations.stock import available_quantities
@@ -64,7 +66,12 @@ class Plan:
 async def _location_at(location_id: int, wanted: dict[int, int], position: tuple | None):
     """A chosen store as a `NearbyLocation` (distance from the position when known)."""
     row = await place(location_id)
-    if row is None or not row["is_active"] or row["kind"] != "store" or not row["pickup_enabled"]:
+    if (
+        row is None
+        or not row["is_active"]
+        or row["kind"] != LocationKind.STORE
+        or not row["pickup_enabled"]
+    ):
         raise InvalidOrder("Store {id} does not offer pickup", id=location_id)
     stock = await available_quantities(wanted, [location_id])
     available = {v: max(0, stock.get((location_id, v), 0)) for v in wanted}
@@ -117,7 +124,7 @@ class DefaultRouting:
         now: datetime,
     ) -> Plan:
         """Plan the fulfilments of `wanted` (variant id → quantity)."""
-        if method == "pickup":
+        if method == FulfilmentMethod.PICKUP:
             return await self._pickup(wanted, goods, position, location_id, now)
         if position is None:
             raise InvalidOrder("Delivery needs your position or a delivery address")
@@ -140,7 +147,7 @@ class DefaultRouting:
                 position[1],
                 quantities=wanted,
                 require="any",
-                kinds=("store",),
+                kinds=(LocationKind.STORE,),
                 pickup_only=True,
                 limit=CANDIDATE_LIMIT,
             )
@@ -165,7 +172,7 @@ class DefaultRouting:
         }
         if chosen is not None and chosen.holds_all:
             fulfilment = PlannedFulfilment(
-                "pickup",
+                FulfilmentMethod.PICKUP,
                 chosen.location_id,
                 chosen.name,
                 None,
@@ -186,7 +193,7 @@ class DefaultRouting:
             if here:
                 fulfilments.append(
                     PlannedFulfilment(
-                        "pickup",
+                        FulfilmentMethod.PICKUP,
                         partial.location_id,
                         partial.name,
                         None,
@@ -206,7 +213,7 @@ class DefaultRouting:
         if rest:
             assert position is not None
             fulfilments += await self._delivery(rest, goods, position)
-            if fulfilments and fulfilments[0].method == "pickup":
+            if fulfilments and fulfilments[0].method == FulfilmentMethod.PICKUP:
                 notes.append(
                     Note(
                         _(
@@ -236,7 +243,7 @@ class DefaultRouting:
                 *position,
                 quantities=lines,
                 require="all",
-                kinds=("warehouse", "store"),
+                kinds=(LocationKind.WAREHOUSE, LocationKind.STORE),
                 pickup_only=False,
                 limit=1,
             )
@@ -244,7 +251,7 @@ class DefaultRouting:
                 loc = whole[0]
                 fulfilments.append(
                     PlannedFulfilment(
-                        "delivery",
+                        FulfilmentMethod.DELIVERY,
                         loc.location_id,
                         loc.name,
                         supplier_id,
@@ -258,7 +265,7 @@ class DefaultRouting:
                 *position,
                 quantities=lines,
                 require="any",
-                kinds=("warehouse", "store"),
+                kinds=(LocationKind.WAREHOUSE, LocationKind.STORE),
                 pickup_only=False,
                 limit=SPLIT_SEARCH_LIMIT,
             )
@@ -272,7 +279,7 @@ class DefaultRouting:
                     part = parts.setdefault(
                         loc.location_id,
                         PlannedFulfilment(
-                            "delivery",
+                            FulfilmentMethod.DELIVERY,
                             loc.location_id,
                             loc.name,
                             supplier_id,

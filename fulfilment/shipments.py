@@ -9,17 +9,21 @@ from fulfilment.errors import FulfilmentNotFound, InvalidOrder, OrderNotPayable
 from fulfilment.moves import move_fulfilment, now_utc
 from fulfilment.orders import after_fulfilment_settled
 from fulfilment.selling import sell_lines
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import FulfilmentView, fulfilment_views
 from locations.stock import StockLine
 from notifications.service import notify_user
+from payments.providers import pays_offline
 
 
 async def supplier_fulfilments(
     supplier_id: int, *, status: str | None = None
 ) -> list[FulfilmentView]:
     """A supplier's delivery fulfilments, newest first (never another supplier's lines)."""
-    where = (Fulfilment.supplier_id == supplier_id) & (Fulfilment.method == "delivery")
+    where = (Fulfilment.supplier_id == supplier_id) & (
+        Fulfilment.method == FulfilmentMethod.DELIVERY
+    )
     if status:
         where = where & (Fulfilment.status == status)
     return await fulfilment_views(where)
@@ -31,7 +35,7 @@ async def _own(supplier_id: int, fulfilment_id: int) -> dict[str, Any]:
         .where(
             (Fulfilment.id == fulfilment_id)
             & (Fulfilment.supplier_id == supplier_id)
-            & (Fulfilment.method == "delivery")
+            & (Fulfilment.method == FulfilmentMethod.DELIVERY)
         )
         .first()
     )
@@ -57,8 +61,10 @@ async def ship_fulfilment(
     async with write_transaction():
         fulfilment = await _own(supplier_id, fulfilment_id)
         order = await Order.select().where(Order.id == fulfilment["order"]).first()
-        payable_later = order["payment_method"] == "cod" and order["status"] == "pending_payment"
-        if order["status"] != "paid" and not payable_later:
+        payable_later = (
+            pays_offline(order["payment_method"]) and order["status"] == OrderStatus.PENDING_PAYMENT
+        )
+        if order["status"] != OrderStatus.PAID and not payable_later:
             raise OrderNotPayable(
                 "Order {number} is {status}: ship only paid orders",
                 number=order["number"],
@@ -66,7 +72,7 @@ async def ship_fulfilment(
             )
         await move_fulfilment(
             fulfilment,
-            "shipped",
+            FulfilmentStatus.SHIPPED,
             kind="shipped",
             actor_id=actor_id,
             note=f"{carrier} {tracking_number}",
@@ -96,7 +102,7 @@ async def mark_delivered(
         fulfilment = await _own(supplier_id, fulfilment_id)
         await move_fulfilment(
             fulfilment,
-            "delivered",
+            FulfilmentStatus.DELIVERED,
             kind="delivered",
             actor_id=actor_id,
             values={Fulfilment.updated_at: now_utc()},

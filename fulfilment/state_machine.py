@@ -8,44 +8,52 @@ is refused with a 409 that names the current and the requested state.
 from __future__ import annotations
 
 from fulfilment.errors import IllegalTransition
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 
 #: Order: pending_payment → paid → completed; cancelled from pending_payment, or from paid
 #: with a refund.
 ORDER_MOVES: frozenset[tuple[str, str]] = frozenset(
     {
-        ("pending_payment", "paid"),
-        ("pending_payment", "cancelled"),
-        ("paid", "completed"),
-        ("paid", "cancelled"),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED),
+        (OrderStatus.PAID, OrderStatus.COMPLETED),
+        (OrderStatus.PAID, OrderStatus.CANCELLED),
     }
 )
 
 #: Fulfilment moves per method.
 FULFILMENT_MOVES: dict[str, frozenset[tuple[str, str]]] = {
-    "pickup": frozenset(
+    FulfilmentMethod.PICKUP: frozenset(
         {
-            ("allocated", "preparing"),
-            ("allocated", "ready_for_pickup"),
-            ("preparing", "ready_for_pickup"),
-            ("ready_for_pickup", "collected"),
-            ("ready_for_pickup", "expired"),
-            ("allocated", "cancelled"),
-            ("preparing", "cancelled"),
+            (FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING),
+            (FulfilmentStatus.ALLOCATED, FulfilmentStatus.READY_FOR_PICKUP),
+            (FulfilmentStatus.PREPARING, FulfilmentStatus.READY_FOR_PICKUP),
+            (FulfilmentStatus.READY_FOR_PICKUP, FulfilmentStatus.COLLECTED),
+            (FulfilmentStatus.READY_FOR_PICKUP, FulfilmentStatus.EXPIRED),
+            (FulfilmentStatus.ALLOCATED, FulfilmentStatus.CANCELLED),
+            (FulfilmentStatus.PREPARING, FulfilmentStatus.CANCELLED),
         }
     ),
-    "delivery": frozenset(
+    FulfilmentMethod.DELIVERY: frozenset(
         {
-            ("allocated", "shipped"),
-            ("shipped", "delivered"),
-            ("allocated", "cancelled"),
+            (FulfilmentStatus.ALLOCATED, FulfilmentStatus.SHIPPED),
+            (FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED),
+            (FulfilmentStatus.ALLOCATED, FulfilmentStatus.CANCELLED),
         }
     ),
 }
 
 #: States a fulfilment never leaves.
-FULFILMENT_FINAL = frozenset({"collected", "expired", "delivered", "cancelled"})
+FULFILMENT_FINAL = frozenset(
+    {
+        FulfilmentStatus.COLLECTED,
+        FulfilmentStatus.EXPIRED,
+        FulfilmentStatus.DELIVERED,
+        FulfilmentStatus.CANCELLED,
+    }
+)
 #: States an order never leaves.
-ORDER_FINAL = frozenset({"completed", "cancelled"})
+ORDER_FINAL = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED})
 
 
 def can_move_order(current: str, requested: str) -> bool:

@@ -10,6 +10,7 @@ from core.settings import get_settings
 from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
+from fulfilment.statuses import OrderStatus
 from fulfilment.tables import Order
 from payments.providers import offline_provider_names
 
@@ -31,7 +32,7 @@ async def cancel_unpaid_orders(now: datetime) -> list[int]:
     rows = (
         await Order.select(Order.id)
         .where(
-            (Order.status == "pending_payment")
+            (Order.status == OrderStatus.PENDING_PAYMENT)
             & (Order.created_at < cutoff)
             # Money collected by hand arrives at pickup or delivery, not within minutes.
             & Order.payment_method.not_in(offline_provider_names())
@@ -53,7 +54,7 @@ async def auto_confirm_orders(now: datetime) -> list[int]:
     """Complete delivered orders whose auto-confirm time has passed; returns their ids."""
     rows = (
         await Order.select(Order.id)
-        .where((Order.status == "paid") & (Order.auto_confirm_at <= now))
+        .where((Order.status == OrderStatus.PAID) & (Order.auto_confirm_at <= now))
         .order_by(Order.id)
         .limit(BATCH)
     )

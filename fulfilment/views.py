@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from fulfilment.state_machine import FULFILMENT_FINAL
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 from locations.places import places_by_ids
 from payments.providers import pays_online
 from payments.service import PaymentView, payments_for_order
 
 #: Fulfilment states in which the consumer may still cancel (before ready or shipped).
-CANCELLABLE_FULFILMENT = frozenset({"allocated", "preparing"})
+CANCELLABLE_FULFILMENT = frozenset({FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,23 +94,24 @@ class OrderView:
     @property
     def can_cancel(self) -> bool:
         """Whether the consumer may still cancel: nothing ready or shipped yet."""
-        return self.status in ("pending_payment", "paid") and all(
-            f.status in CANCELLABLE_FULFILMENT or f.status == "cancelled" for f in self.fulfilments
+        return self.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID) and all(
+            f.status in CANCELLABLE_FULFILMENT or f.status == FulfilmentStatus.CANCELLED
+            for f in self.fulfilments
         )
 
     @property
     def can_confirm_receipt(self) -> bool:
         """Whether every parcel has arrived, so the consumer can confirm receipt."""
         return (
-            self.status == "paid"
-            and any(f.status == "delivered" for f in self.fulfilments)
+            self.status == OrderStatus.PAID
+            and any(f.status == FulfilmentStatus.DELIVERED for f in self.fulfilments)
             and all(f.status in FULFILMENT_FINAL for f in self.fulfilments)
         )
 
     @property
     def can_pay(self) -> bool:
         """Whether the consumer can (re)start an online payment."""
-        return self.status == "pending_payment" and pays_online(self.payment_method)
+        return self.status == OrderStatus.PENDING_PAYMENT and pays_online(self.payment_method)
 
 
 async def _fulfilment_views(
@@ -171,7 +173,7 @@ async def _fulfilment_views(
                 lines=lines_of.get(f["id"], []),
                 order_number=orders.get(f["order"], {}).get("number", ""),
                 ship_to=(orders.get(f["order"], {}).get("delivery_address") or {})
-                if f["method"] == "delivery"
+                if f["method"] == FulfilmentMethod.DELIVERY
                 else {},
             )
         )

@@ -12,13 +12,11 @@ from accounts.roles import CurrentUser, Role
 from catalog.variant_facts import variants_info
 from core.database import write_transaction
 from locations.errors import InvalidStockChange
+from locations.kinds import ADJUST_REASONS
 from locations.stock import change_on_hand, count_delta, set_threshold
 from locations.stock_access import check_location_access, check_manager, check_variant_access
 from locations.stock_reads import level_of
 from locations.tables import StockLevel, StockMovement
-
-#: Why on_hand changes outside orders: ledger reasons a person may choose.
-ADJUST_REASONS = ("count", "damage", "loss", "found", "return", "receive")
 
 
 async def stock_levels(

@@ -8,6 +8,7 @@ from typing import Any
 
 from catalog.variant_facts import variants_info
 from core.errors import InvalidInput, NotFound
+from locations.kinds import LocationKind
 from locations.locations import hours_today, is_open, list_locations
 from locations.nearest import NearbyLocation, nearest_locations
 from locations.tables import Location
@@ -101,10 +102,15 @@ async def find_stores(
     if limit < 1 or limit > 100:
         raise InvalidInput("limit must be between 1 and 100")
     if point is None:
-        rows = await list_locations("store", city=city)
+        rows = await list_locations(LocationKind.STORE, city=city)
         return [_card(r, at, None) for r in rows]
     nearby = await nearest_locations(
-        point[0], point[1], kinds=("store",), pickup_only=False, require="none", limit=limit
+        point[0],
+        point[1],
+        kinds=(LocationKind.STORE,),
+        pickup_only=False,
+        require="none",
+        limit=limit,
     )
     ids = [n.location_id for n in nearby]
     query = Location.select().where(Location.id.is_in(ids or [-1])).output(load_json=True)

@@ -15,6 +15,7 @@ from core.database import write_transaction
 from core.settings import get_settings
 from locations.errors import InvalidLocation, LocationAccessDenied, LocationNotFound
 from locations.geocoding import Place, geocode
+from locations.kinds import LocationKind
 from locations.tables import Location
 
 #: Opening hours are local to China: "open now" is judged in this zone.
@@ -22,7 +23,7 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-LOCATION_KINDS = ("store", "warehouse")
+LOCATION_KINDS = tuple(LocationKind)
 HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
 
@@ -85,7 +86,7 @@ async def create_location(
                 lon=lon,
                 phone=phone,
                 opening_hours=hours,
-                pickup_enabled=pickup_enabled and kind == "store",
+                pickup_enabled=pickup_enabled and kind == LocationKind.STORE,
                 pickup_hold_days=pickup_hold_days,
                 prep_minutes=prep_minutes,
                 photo=photo,
@@ -178,7 +179,7 @@ async def save_location(data: LocationInput, location_id: int | None = None) -> 
     if data.pickup_hold_days < 0 or data.prep_minutes < 0:
         raise InvalidLocation("Hold days and preparation minutes cannot be negative")
     values["name"] = data.name.strip()
-    values["pickup_enabled"] = data.pickup_enabled and data.kind == "store"
+    values["pickup_enabled"] = data.pickup_enabled and data.kind == LocationKind.STORE
     async with write_transaction():
         await Location.update(
             {getattr(Location, key): value for key, value in values.items()}

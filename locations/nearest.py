@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from geopy.distance import geodesic
 from piccolo.engine.sqlite import SQLiteEngine
 
+from locations.kinds import LocationKind
 from locations.stock import available_quantities
 from locations.tables import Location
 
@@ -118,7 +119,7 @@ async def nearest_locations(
     *,
     quantities: dict[int, int] | None = None,
     require: str = "any",
-    kinds: Iterable[str] = ("store",),
+    kinds: Iterable[str] = (LocationKind.STORE,),
     pickup_only: bool = True,
     limit: int = 10,
 ) -> list[NearbyLocation]:

@@ -19,6 +19,7 @@ from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
 from core.realtime import publish_after_commit, stock_topic
 from locations.errors import InsufficientStock, InvalidStockChange
+from locations.kinds import MovementReason
 from locations.stock_reads import available_quantities, count_delta, level_of
 from locations.tables import StockLevel, StockMovement
 
@@ -146,7 +147,7 @@ async def reserve_stock(
                         line,
                         on_hand_delta=0,
                         reserved_delta=line.quantity,
-                        reason="reserve",
+                        reason=MovementReason.RESERVE,
                         reference=reference,
                         actor_id=actor_id,
                     )
@@ -186,14 +187,18 @@ async def release_stock(
     lines: Iterable[StockLine], *, reference: str, actor_id: int | None = None
 ) -> None:
     """Give reserved units back (order cancelled or expired)."""
-    await _settle(lines, reason="release", sold=False, reference=reference, actor_id=actor_id)
+    await _settle(
+        lines, reason=MovementReason.RELEASE, sold=False, reference=reference, actor_id=actor_id
+    )
 
 
 async def sell_reserved_stock(
     lines: Iterable[StockLine], *, reference: str, actor_id: int | None = None
 ) -> None:
     """Turn reserved units into sold ones (handed over at pickup, or shipped)."""
-    await _settle(lines, reason="sale", sold=True, reference=reference, actor_id=actor_id)
+    await _settle(
+        lines, reason=MovementReason.SALE, sold=True, reference=reference, actor_id=actor_id
+    )
 
 
 async def _settle(
@@ -274,7 +279,7 @@ async def receive_stock(
             StockLine(location_id, variant_id, quantity),
             on_hand_delta=quantity,
             reserved_delta=0,
-            reason="receive",
+            reason=MovementReason.RECEIVE,
             reference=reference,
             actor_id=actor_id,
         )

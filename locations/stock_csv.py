@@ -21,6 +21,7 @@ from core.database import write_transaction
 from core.errors import DomainError
 from locations.adjustments import ADJUST_REASONS, stock_levels
 from locations.errors import CsvRejected
+from locations.kinds import MovementReason
 from locations.stock import change_on_hand, count_delta, set_threshold
 from locations.stock_access import usable_locations
 
@@ -165,7 +166,11 @@ async def parse_stock_csv(user: CurrentUser, data: bytes | str) -> list[CsvRow]:
         if (on_hand is None) == (delta is None):
             problems.append(("give exactly one of on_hand and delta", {}))
         reason = r.get("reason", "") or (
-            "count" if on_hand is not None else "receive" if (delta or 0) > 0 else ""
+            MovementReason.COUNT
+            if on_hand is not None
+            else MovementReason.RECEIVE
+            if (delta or 0) > 0
+            else ""
         )
         if reason not in ADJUST_REASONS:
             problems.append(

@@ -13,6 +13,7 @@ from catalog.variant_facts import variants_info
 from core.database import write_transaction
 from core.errors import Conflict
 from locations.errors import InvalidStockChange, TransferNotFound
+from locations.kinds import MovementReason, TransferStatus
 from locations.stock import StockLine, change_on_hand, take_available
 from locations.stock_access import check_location_access, check_manager, check_variant_access
 from locations.tables import Transfer
@@ -55,7 +56,7 @@ async def start_transfer(
         transfer_id: int = row[0]["id"]
         await take_available(
             StockLine(source_id, variant_id, quantity),
-            reason="transfer_out",
+            reason=MovementReason.TRANSFER_OUT,
             reference=f"transfer:{transfer_id}",
             actor_id=user.id,
             sku=variant.sku,
@@ -84,11 +85,12 @@ async def close_transfer(user: CurrentUser, transfer_id: int, *, cancel: bool = 
     async with write_transaction():
         closed = await Transfer.raw(
             "UPDATE transfer SET status = {}, closed_by = {}, closed_at = {} "
-            "WHERE id = {} AND status = 'in_transit' RETURNING id",
-            "cancelled" if cancel else "received",
+            "WHERE id = {} AND status = {} RETURNING id",
+            TransferStatus.CANCELLED if cancel else TransferStatus.RECEIVED,
             user.id,
             datetime.now(UTC),
             transfer_id,
+            TransferStatus.IN_TRANSIT,
         )
         if not closed:
             raise Conflict(
@@ -100,7 +102,7 @@ async def close_transfer(user: CurrentUser, transfer_id: int, *, cancel: bool = 
             location_id=target,
             variant_id=transfer["variant"],
             delta=transfer["quantity"],
-            reason="transfer_back" if cancel else "transfer_in",
+            reason=MovementReason.TRANSFER_BACK if cancel else MovementReason.TRANSFER_IN,
             reference=f"transfer:{transfer_id}",
             actor_id=user.id,
         )
@@ -126,5 +128,5 @@ async def list_transfers(user: CurrentUser, *, open_only: bool = False) -> list[
     if user.role is Role.SUPPLIER:
         query = query.where(Transfer.supplier_id == user.supplier_id)
     if open_only:
-        query = query.where(Transfer.status == "in_transit")
+        query = query.where(Transfer.status == TransferStatus.IN_TRANSIT)
     return await query.order_by(Transfer.id, ascending=False)

@@ -24,6 +24,7 @@ from payments.records import (
     ResultHook,
     _now,
 )
+from payments.statuses import PaymentMethod, PaymentStatus
 from payments.tables import Payment, WebhookEvent
 
 
@@ -91,10 +92,14 @@ async def _apply_callback(
         )
         # A success may follow a failure (the consumer tried again on the provider's
         # page); a failure never undoes a success.
-        from_statuses = ["pending", "failed"] if event.status == "succeeded" else ["pending"]
+        from_statuses = (
+            [PaymentStatus.PENDING, PaymentStatus.FAILED]
+            if event.status == PaymentStatus.SUCCEEDED
+            else [PaymentStatus.PENDING]
+        )
         changes: dict = {Payment.status: event.status, Payment.updated_at: _now()}
-        if event.status == "succeeded":
-            changes[Payment.method] = "online"
+        if event.status == PaymentStatus.SUCCEEDED:
+            changes[Payment.method] = PaymentMethod.ONLINE
         if event.provider_ref:
             changes[Payment.provider_ref] = event.provider_ref
         changed = (

@@ -7,15 +7,12 @@ from payments.errors import (
     InvalidPayment,
     PaymentConflict,
 )
-from payments.providers import (
-    OFFLINE_METHODS,
-)
 from payments.records import (
-    PAID_STATUSES,
     PaymentResult,
     _is_offline,
     _now,
 )
+from payments.statuses import OFFLINE_METHODS, PAID_STATUSES, PaymentStatus
 from payments.tables import Payment
 
 
@@ -35,23 +32,27 @@ async def confirm_offline_payment(
     async with write_transaction():
         rows = await Payment.select().where(Payment.order_id == order_id).order_by(Payment.id)
         offline = [row for row in rows if _is_offline(row["provider"])]
-        pending = [row for row in offline if row["status"] == "pending"]
+        pending = [row for row in offline if row["status"] == PaymentStatus.PENDING]
         if not pending:
             paid = [row for row in offline if row["status"] in PAID_STATUSES]
             if paid:
-                return PaymentResult(paid[-1]["id"], order_id, "succeeded", newly_changed=False)
+                return PaymentResult(
+                    paid[-1]["id"], order_id, PaymentStatus.SUCCEEDED, newly_changed=False
+                )
             raise PaymentConflict("Order {order_id} has no payment to collect", order_id=order_id)
         payment = pending[-1]
         changed = (
             await Payment.update(
                 {
-                    Payment.status: "succeeded",
+                    Payment.status: PaymentStatus.SUCCEEDED,
                     Payment.method: method,
                     Payment.confirmed_by: actor_id,
                     Payment.updated_at: _now(),
                 }
             )
-            .where((Payment.id == payment["id"]) & (Payment.status == "pending"))
+            .where((Payment.id == payment["id"]) & (Payment.status == PaymentStatus.PENDING))
             .returning(Payment.id)
         )
-    return PaymentResult(payment["id"], order_id, "succeeded", newly_changed=bool(changed))
+    return PaymentResult(
+        payment["id"], order_id, PaymentStatus.SUCCEEDED, newly_changed=bool(changed)
+    )

@@ -19,9 +19,8 @@ from typing import ClassVar, Protocol
 
 from core.settings import get_settings
 from payments.errors import InvalidSignature, ProviderNotFound
+from payments.statuses import PaymentStatus, RefundStatus
 
-#: Ways money is taken at a counter or on the doorstep.
-OFFLINE_METHODS = ("cash", "card", "qr")
 #: Callbacks older (or further in the future) than this are refused as replays.
 SANDBOX_MAX_AGE_S = 300
 SIGNATURE_HEADER = "X-Sandbox-Signature"
@@ -190,14 +189,17 @@ class SandboxProvider:
             )
         except (ValueError, KeyError, TypeError):
             raise InvalidSignature("The payment callback is not in the expected form") from None
-        if event.status not in ("succeeded", "failed") or not event.event_id:
+        if (
+            event.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
+            or not event.event_id
+        ):
             raise InvalidSignature("The payment callback is not in the expected form")
         return event
 
     async def refund(self, payment: PaymentInfo, amount: int) -> ProviderRefund:
         """Sandbox refunds succeed at once."""
         return ProviderRefund(
-            status="succeeded", provider_ref=f"SBXR{payment.id:010d}-{time.time_ns()}"
+            status=RefundStatus.SUCCEEDED, provider_ref=f"SBXR{payment.id:010d}-{time.time_ns()}"
         )
 
 
@@ -217,7 +219,7 @@ class _OfflineProvider:
 
     async def refund(self, payment: PaymentInfo, amount: int) -> ProviderRefund:
         """Recorded for staff to hand back at the counter."""
-        return ProviderRefund(status="to_pay_at_counter", provider_ref="")
+        return ProviderRefund(status=RefundStatus.TO_PAY_AT_COUNTER, provider_ref="")
 
 
 class InStoreProvider(_OfflineProvider):
@@ -272,6 +274,12 @@ def provider_names() -> list[str]:
 def offline_provider_names() -> list[str]:
     """Names of the providers whose money staff or a courier collect by hand."""
     return sorted(name for name, p in registered_providers().items() if p.offline)
+
+
+def pays_offline(name: str) -> bool:
+    """Whether `name` is a registered provider whose money is collected by hand later."""
+    provider = registered_providers().get(name)
+    return provider is not None and provider.offline
 
 
 def pays_online(name: str) -> bool:

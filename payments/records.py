@@ -15,8 +15,6 @@ from payments.providers import (
     get_provider,
 )
 
-#: Statuses of a payment whose money the platform holds (some of it may be refunded).
-PAID_STATUSES = ("succeeded", "partially_refunded")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 

@@ -13,11 +13,11 @@ from payments.providers import (
     get_provider,
 )
 from payments.records import (
-    PAID_STATUSES,
     RefundResult,
     _info,
     _now,
 )
+from payments.statuses import PAID_STATUSES, PaymentStatus
 from payments.tables import Payment, Refund
 
 
@@ -69,7 +69,9 @@ async def refund_order_payments(
                 {
                     Payment.refunded_amount: refunded,
                     Payment.status: (
-                        "refunded" if refunded == payment["amount"] else "partially_refunded"
+                        PaymentStatus.REFUNDED
+                        if refunded == payment["amount"]
+                        else PaymentStatus.PARTIALLY_REFUNDED
                     ),
                     Payment.updated_at: _now(),
                 }

@@ -23,11 +23,12 @@ from payments.providers import (
     sandbox_signature,
 )
 from payments.service import PaymentView, customer_payment
+from payments.statuses import PaymentStatus
 
 #: The sandbox's registry name, also the path segment of its webhook and pay page.
 SANDBOX = SandboxProvider.name
 #: What a consumer can choose on the sandbox pay page.
-OUTCOMES = ("succeeded", "failed")
+OUTCOMES = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
 
 
 def sign_callback(
@@ -74,7 +75,7 @@ async def sign_consumer_result(
     payment = await customer_payment(payment_id, customer_id)
     if payment.provider != SANDBOX:
         raise InvalidPayment("This payment is not made through the sandbox")
-    if payment.status != "pending":
+    if payment.status != PaymentStatus.PENDING:
         raise PaymentConflict("This payment is no longer waiting to be paid")
     return sign_callback(
         {

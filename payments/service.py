@@ -9,7 +9,6 @@ from payments.callbacks import handle_webhook
 from payments.offline import confirm_offline_payment
 from payments.reads import customer_payment, get_payment, payments_for_order
 from payments.records import (
-    PAID_STATUSES,
     PaymentResult,
     PaymentStart,
     PaymentView,
@@ -19,8 +18,10 @@ from payments.records import (
 )
 from payments.refunds import refund_order_payments
 from payments.starting import start_payment
+from payments.statuses import OFFLINE_METHODS, PAID_STATUSES
 
 __all__ = [
+    "OFFLINE_METHODS",
     "PAID_STATUSES",
     "PaymentResult",
     "PaymentStart",

@@ -16,10 +16,10 @@ from payments.providers import (
 )
 from payments.records import (
     _CURRENCY,
-    PAID_STATUSES,
     PaymentStart,
     _now,
 )
+from payments.statuses import PAID_STATUSES, PaymentStatus
 from payments.tables import Payment
 
 
@@ -59,7 +59,9 @@ async def start_payment(
         pending = await _pending(order_id, provider)
         if pending is None or pending["amount"] != amount:
             raise
-        return PaymentStart(pending["id"], provider, "pending", pending["pay_url"] or None)
+        return PaymentStart(
+            pending["id"], provider, PaymentStatus.PENDING, pending["pay_url"] or None
+        )
 
 
 async def _pending(order_id: int, provider: str) -> dict | None:
@@ -68,7 +70,7 @@ async def _pending(order_id: int, provider: str) -> dict | None:
         .where(
             (Payment.order_id == order_id)
             & (Payment.provider == provider)
-            & (Payment.status == "pending")
+            & (Payment.status == PaymentStatus.PENDING)
         )
         .first()
     )
@@ -95,7 +97,7 @@ async def _open_payment(
             return PaymentStart(
                 payment_id=pending["id"],
                 provider=provider,
-                status="pending",
+                status=PaymentStatus.PENDING,
                 pay_url=pending["pay_url"] or None,
             )
         if not new_order and await Payment.exists().where(
@@ -110,7 +112,7 @@ async def _open_payment(
                 provider=provider,
                 amount=amount,
                 currency=currency,
-                status="pending",
+                status=PaymentStatus.PENDING,
             )
         ).returning(Payment.id)
         payment_id = inserted[0]["id"]
@@ -134,5 +136,8 @@ async def _open_payment(
                 }
             ).where(Payment.id == payment_id)
     return PaymentStart(
-        payment_id=payment_id, provider=provider, status="pending", pay_url=opened.pay_url
+        payment_id=payment_id,
+        provider=provider,
+        status=PaymentStatus.PENDING,
+        pay_url=opened.pay_url,
     )

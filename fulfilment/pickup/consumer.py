@@ -19,6 +19,7 @@ from fulfilment.pickup.queue import (
 from fulfilment.pickup_codes import (
     token_for,
 )
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus
 from fulfilment.tables import Fulfilment, Order
 from locations.places import place
 
@@ -43,7 +44,7 @@ async def consumer_pickup_code(order_id: int, fulfilment_id: int, customer_id: i
     order = await Order.select(Order.customer_id).where(Order.id == order_id).first()
     if row is None or order is None or order["customer_id"] != customer_id:
         raise FulfilmentNotFound("Pickup {id} was not found", id=fulfilment_id)
-    if row["status"] != "ready_for_pickup" or not row["token_nonce"]:
+    if row["status"] != FulfilmentStatus.READY_FOR_PICKUP or not row["token_nonce"]:
         raise NotHandOverable("This pickup has no code: it is {status}", status=row["status"])
     token = token_for(row["id"], row["location"], row["token_nonce"], key_ring())
     return PickupCode(row["id"], token, row["short_code"] or "", row["pickup_deadline"])
@@ -72,7 +73,7 @@ async def _own_open_pickup(
         .where(
             (Fulfilment.id == fulfilment_id)
             & (Fulfilment.order == order_id)
-            & (Fulfilment.method == "pickup")
+            & (Fulfilment.method == FulfilmentMethod.PICKUP)
         )
         .first()
     )
@@ -101,7 +102,11 @@ async def pickup_days(order_id: int, fulfilment_id: int, customer_id: int) -> Pi
     """The days within the store's hold window the consumer may collect on."""
     row, store = await _own_open_pickup(order_id, fulfilment_id, customer_id)
     chosen = row["ready_by"].astimezone(STORE_TZ).date() if row["ready_by"] else None
-    days = _choosable_days(store) if row["status"] in ("allocated", "preparing") else []
+    days = (
+        _choosable_days(store)
+        if row["status"] in (FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING)
+        else []
+    )
     return PickupDays(row["id"], row["ready_by"], days, chosen)
 
 
@@ -115,7 +120,7 @@ async def choose_pickup_day(
     """
     async with write_transaction():
         row, store = await _own_open_pickup(order_id, fulfilment_id, customer_id)
-        if row["status"] not in ("allocated", "preparing"):
+        if row["status"] not in (FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING):
             raise NotHandOverable(
                 "The pickup day can be changed only before the order is ready; it is {status}",
                 status=row["status"],

@@ -36,6 +36,7 @@ from fulfilment.pickup_codes import (
 )
 from fulfilment.selling import sell_lines
 from fulfilment.state_machine import FULFILMENT_FINAL
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from locations.stock import StockLine, release_stock
 from payments.service import confirm_offline_payment, refund_order_payments
@@ -46,14 +47,14 @@ async def _split_off(
 ) -> int:
     """Move some lines of a pickup into a new fulfilment of the same store in `status`."""
     values: dict[str, Any] = {}
-    if status == "ready_for_pickup":
+    if status == FulfilmentStatus.READY_FOR_PICKUP:
         values = {"short_code": await _unused_short_code(row["location"])}
         _, values["token_nonce"] = issue_token(row["id"], row["location"], key_ring())
     created = await Fulfilment.insert(
         Fulfilment(
             order=row["order"],
             location=row["location"],
-            method="pickup",
+            method=FulfilmentMethod.PICKUP,
             status=status,
             ready_by=row["ready_by"],
             pickup_deadline=row["pickup_deadline"],
@@ -66,7 +67,7 @@ async def _split_off(
     await OrderLine.update({OrderLine.fulfilment: new_id}).where(OrderLine.id.is_in(line_ids))
     await record_event(
         row["order"],
-        "split" if status == "ready_for_pickup" else "lines_cancelled",
+        "split" if status == FulfilmentStatus.READY_FOR_PICKUP else "lines_cancelled",
         fulfilment_id=new_id,
         actor_id=actor_id,
         old_state=row["status"],
@@ -83,14 +84,14 @@ async def _settle_order(order_id: int, actor_id: int | None, note: str = "") -> 
         f["status"]
         for f in await Fulfilment.select(Fulfilment.status).where(Fulfilment.order == order_id)
     ]
-    if order["status"] != "paid" or any(s not in FULFILMENT_FINAL for s in states):
+    if order["status"] != OrderStatus.PAID or any(s not in FULFILMENT_FINAL for s in states):
         return
-    if "delivered" in states:
+    if FulfilmentStatus.DELIVERED in states:
         await after_fulfilment_settled(order_id)
-    elif "collected" in states:
+    elif FulfilmentStatus.COLLECTED in states:
         await move_order(
             order,
-            "completed",
+            OrderStatus.COMPLETED,
             kind="completed",
             actor_id=actor_id,
             values={Order.closed_at: now_utc()},
@@ -98,7 +99,7 @@ async def _settle_order(order_id: int, actor_id: int | None, note: str = "") -> 
     else:
         await move_order(
             order,
-            "cancelled",
+            OrderStatus.CANCELLED,
             kind="cancelled",
             actor_id=actor_id,
             note=note,
@@ -139,7 +140,7 @@ async def hand_over(
     async with write_transaction():
         row = await _fulfilment(location_id, fulfilment_id)
         order = await _order(row["order"])
-        if row["status"] == "collected":
+        if row["status"] == FulfilmentStatus.COLLECTED:
             when, who = await _collected_by(row["id"])
             raise AlreadyCollected(
                 "Already collected on {when} (handed over by {who})",
@@ -147,7 +148,7 @@ async def hand_over(
                 who=who,
             )
         if (
-            row["status"] == "ready_for_pickup"
+            row["status"] == FulfilmentStatus.READY_FOR_PICKUP
             and row["pickup_deadline"]
             and (row["pickup_deadline"] < now)
         ):
@@ -161,14 +162,16 @@ async def hand_over(
         if to_pay and payment_method not in COUNTER_METHODS:
             raise InvalidInput("Take the payment first: choose cash, card or qr")
         try:
-            await move_fulfilment(row, "collected", kind="collected", actor_id=staff.id)
+            await move_fulfilment(
+                row, FulfilmentStatus.COLLECTED, kind="collected", actor_id=staff.id
+            )
         except IllegalTransition:
             current = (
                 await Fulfilment.select(Fulfilment.status)
                 .where(Fulfilment.id == fulfilment_id)
                 .first()
             )
-            if current and current["status"] == "collected":
+            if current and current["status"] == FulfilmentStatus.COLLECTED:
                 when, who = await _collected_by(fulfilment_id)
                 raise AlreadyCollected(
                     "Already collected on {when} (handed over by {who})",
@@ -190,7 +193,7 @@ async def hand_over(
             rest_id = await _split_off(
                 row,
                 [line["id"] for line in others],
-                "ready_for_pickup" if rest == "keep" else "cancelled",
+                FulfilmentStatus.READY_FOR_PICKUP if rest == "keep" else FulfilmentStatus.CANCELLED,
                 staff.id,
                 now,
             )
@@ -215,7 +218,7 @@ async def hand_over(
             actor_id=staff.id,
         )
         await _settle_order(order["id"], staff.id)
-    return HandedOver(fulfilment_id, "collected", rest_id, refunded)
+    return HandedOver(fulfilment_id, FulfilmentStatus.COLLECTED, rest_id, refunded)
 
 
 async def cancel_pickup_lines(
@@ -234,7 +237,7 @@ async def cancel_pickup_lines(
     now = now_utc()
     async with write_transaction():
         row = await _fulfilment(location_id, fulfilment_id)
-        if row["status"] not in ("allocated", "preparing"):
+        if row["status"] not in (FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING):
             raise NotHandOverable(
                 "Lines can be cancelled only before the order is ready; it is {status}",
                 status=row["status"],
@@ -249,11 +252,11 @@ async def cancel_pickup_lines(
             await cancel_order(order["id"], actor_id=staff.id, reason=reason)
             return HandedOver(
                 fulfilment_id,
-                "cancelled",
+                FulfilmentStatus.CANCELLED,
                 fulfilment_id,
-                order["total"] if order["status"] == "paid" else 0,
+                order["total"] if order["status"] == OrderStatus.PAID else 0,
             )
-        if order["status"] != "paid":
+        if order["status"] != OrderStatus.PAID:
             raise NotHandOverable("Part of an unpaid order is cancelled at handover, not before")
         await release_stock(
             [StockLine(location_id, line["variant"], line["quantity"]) for line in gone],
@@ -263,16 +266,19 @@ async def cancel_pickup_lines(
         amount = sum(line["unit_price"] * line["quantity"] - line["discount"] for line in gone)
         if len(gone) == len(lines):
             await move_fulfilment(
-                row, "cancelled", kind="cancelled", actor_id=staff.id, note=reason
+                row, FulfilmentStatus.CANCELLED, kind="cancelled", actor_id=staff.id, note=reason
             )
             rest_id = fulfilment_id
         else:
             rest_id = await _split_off(
-                row, [line["id"] for line in gone], "cancelled", staff.id, now
+                row, [line["id"] for line in gone], FulfilmentStatus.CANCELLED, staff.id, now
             )
         if amount > 0:
             await refund_order_payments(order_id=order["id"], amount=amount, reason=reason)
         await _settle_order(order["id"], staff.id, reason)
     return HandedOver(
-        fulfilment_id, "cancelled" if rest_id == fulfilment_id else row["status"], rest_id, amount
+        fulfilment_id,
+        FulfilmentStatus.CANCELLED if rest_id == fulfilment_id else row["status"],
+        rest_id,
+        amount,
     )

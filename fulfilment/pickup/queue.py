@@ -15,14 +15,21 @@ from fulfilment.moves import now_utc
 from fulfilment.pickup_codes import (
     KeyRing,
 )
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
+from payments.providers import pays_offline
+from payments.statuses import OFFLINE_METHODS
 
 #: Pickup states the store still works on (shown in the queue).
-OPEN_STATES = ("allocated", "preparing", "ready_for_pickup")
+OPEN_STATES = (
+    FulfilmentStatus.ALLOCATED,
+    FulfilmentStatus.PREPARING,
+    FulfilmentStatus.READY_FOR_PICKUP,
+)
 #: A ready order whose deadline is this close is flagged "expiring soon".
 EXPIRING_SOON = timedelta(days=1)
 #: Ways to take money for a pay-in-store order at the counter.
-COUNTER_METHODS = ("cash", "card", "qr")
+COUNTER_METHODS = OFFLINE_METHODS
 
 
 class AlreadyCollected(Conflict):
@@ -108,9 +115,9 @@ async def _names(user_ids: Sequence[int | None]) -> dict[int, dict[str, Any]]:
 
 
 def _payment_status(order: dict[str, Any]) -> str:
-    if order["status"] in ("paid", "completed"):
+    if order["status"] in (OrderStatus.PAID, OrderStatus.COMPLETED):
         return "paid"
-    if order["payment_method"] == "in_store" and order["status"] == "pending_payment":
+    if pays_offline(order["payment_method"]) and order["status"] == OrderStatus.PENDING_PAYMENT:
         return "to_pay_in_store"
     return "unpaid"
 
@@ -164,12 +171,16 @@ async def _tickets(rows: list[dict[str, Any]], now: datetime) -> list[PickupTick
                 short_code=f["short_code"],
                 created_at=f["created_at"],
                 overdue=(
-                    f["status"] in ("allocated", "preparing")
+                    f["status"] in (FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING)
                     and f["ready_by"] is not None
                     and f["ready_by"] < now
                 )
-                or (f["status"] == "ready_for_pickup" and deadline is not None and deadline < now),
-                expiring_soon=f["status"] == "ready_for_pickup"
+                or (
+                    f["status"] == FulfilmentStatus.READY_FOR_PICKUP
+                    and deadline is not None
+                    and deadline < now
+                ),
+                expiring_soon=f["status"] == FulfilmentStatus.READY_FOR_PICKUP
                 and deadline is not None
                 and now <= deadline < now + EXPIRING_SOON,
             )
@@ -189,7 +200,7 @@ async def pickup_queue(location_id: int, *, now: datetime | None = None) -> list
         await Fulfilment.select()
         .where(
             (Fulfilment.location == location_id)
-            & (Fulfilment.method == "pickup")
+            & (Fulfilment.method == FulfilmentMethod.PICKUP)
             & Fulfilment.status.is_in(list(OPEN_STATES))
         )
         .order_by(Fulfilment.id)
@@ -204,7 +215,7 @@ async def _fulfilment(location_id: int, fulfilment_id: int) -> dict[str, Any]:
         .where(
             (Fulfilment.id == fulfilment_id)
             & (Fulfilment.location == location_id)
-            & (Fulfilment.method == "pickup")
+            & (Fulfilment.method == FulfilmentMethod.PICKUP)
         )
         .first()
     )

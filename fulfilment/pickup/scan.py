@@ -24,6 +24,7 @@ from fulfilment.pickup_codes import (
     looks_like_token,
     read_token,
 )
+from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus
 from fulfilment.tables import Fulfilment, PickupScanAudit
 from locations.places import place
 
@@ -83,7 +84,11 @@ async def scan(
             await _audit_unknown(location_id, staff, "token", code)
             return ScanResult(False, "invalid", "This pickup code is not valid")
         row = await Fulfilment.select().where(Fulfilment.id == token.fulfilment_id).first()
-        if row is None or row["token_nonce"] != token.nonce or row["method"] != "pickup":
+        if (
+            row is None
+            or row["token_nonce"] != token.nonce
+            or row["method"] != FulfilmentMethod.PICKUP
+        ):
             await _audit_unknown(location_id, staff, "token", code)
             return ScanResult(False, "invalid", "This pickup code is not valid")
         if token.location_id != location_id or row["location"] != location_id:
@@ -108,7 +113,7 @@ async def scan(
                 .where(
                     (Fulfilment.location == location_id)
                     & (Fulfilment.short_code == code)
-                    & (Fulfilment.method == "pickup")
+                    & (Fulfilment.method == FulfilmentMethod.PICKUP)
                 )
                 .order_by(Fulfilment.id, ascending=False)
                 .first()
@@ -125,7 +130,7 @@ async def scan(
             )
     found = (await _tickets([row], now))[0]
     status = row["status"]
-    if status == "collected":
+    if status == FulfilmentStatus.COLLECTED:
         when, who = await _collected_by(row["id"])
         return await _refuse(
             row,
@@ -141,8 +146,10 @@ async def scan(
                 params={"when": when.isoformat(timespec="minutes") if when else "", "who": who},
             ),
         )
-    if status == "expired" or (
-        status == "ready_for_pickup" and row["pickup_deadline"] and row["pickup_deadline"] < now
+    if status == FulfilmentStatus.EXPIRED or (
+        status == FulfilmentStatus.READY_FOR_PICKUP
+        and row["pickup_deadline"]
+        and row["pickup_deadline"] < now
     ):
         return await _refuse(
             row,
@@ -152,14 +159,14 @@ async def scan(
                 False, "expired", "This pickup expired: it was not collected in time", ticket=found
             ),
         )
-    if status == "cancelled":
+    if status == FulfilmentStatus.CANCELLED:
         return await _refuse(
             row,
             staff,
             "cancelled",
             ScanResult(False, "cancelled", "This order was cancelled", ticket=found),
         )
-    if status != "ready_for_pickup":
+    if status != FulfilmentStatus.READY_FOR_PICKUP:
         return await _refuse(
             row,
             staff,

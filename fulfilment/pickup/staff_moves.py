@@ -24,6 +24,7 @@ from fulfilment.pickup_codes import (
     issue_token,
     new_short_code,
 )
+from fulfilment.statuses import FulfilmentStatus
 from fulfilment.tables import Fulfilment
 from locations.places import place
 from notifications.service import notify
@@ -35,7 +36,7 @@ async def mark_preparing(location_id: int, fulfilment_id: int, staff: CurrentUse
         row = await _fulfilment(location_id, fulfilment_id)
         if not _workable(await _order(row["order"])):
             raise NotHandOverable("Order is not paid yet; wait for the payment")
-        await move_fulfilment(row, "preparing", kind="preparing", actor_id=staff.id)
+        await move_fulfilment(row, FulfilmentStatus.PREPARING, kind="preparing", actor_id=staff.id)
     return await ticket(location_id, fulfilment_id)
 
 
@@ -45,7 +46,7 @@ async def _unused_short_code(location_id: int) -> str:
         taken = await Fulfilment.exists().where(
             (Fulfilment.location == location_id)
             & (Fulfilment.short_code == code)
-            & (Fulfilment.status == "ready_for_pickup")
+            & (Fulfilment.status == FulfilmentStatus.READY_FOR_PICKUP)
         )
         if not taken:
             return code
@@ -80,7 +81,7 @@ async def mark_ready(
         deadline = now + timedelta(days=max(1, store["pickup_hold_days"]))
         await move_fulfilment(
             row,
-            "ready_for_pickup",
+            FulfilmentStatus.READY_FOR_PICKUP,
             kind="ready_for_pickup",
             actor_id=staff.id,
             values={
@@ -103,4 +104,4 @@ async def mark_ready(
                 link=f"/orders/{order['id']}",
                 email=person.get("email", ""),
             )
-    return ReadyPickup(fulfilment_id, "ready_for_pickup", code, token, deadline)
+    return ReadyPickup(fulfilment_id, FulfilmentStatus.READY_FOR_PICKUP, code, token, deadline)
