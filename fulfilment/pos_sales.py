@@ -27,6 +27,7 @@ from fulfilment.views import OrderView, load_order
 from locations.adjustments import ADJUST_REASONS
 from locations.stock import StockLine, change_on_hand, count_delta
 from locations.stock_reads import store_stock
+from payments.providers import InStoreProvider
 from payments.service import confirm_offline_payment
 
 #: Most different items one sale may hold.
@@ -59,7 +60,7 @@ async def sell_walk_in(
             customer_id=None,
             lines=lines,
             method=FulfilmentMethod.PICKUP,
-            payment_method="in_store",
+            payment_method=InStoreProvider.name,
             location_id=location_id,
             store_location_id=location_id,
             actor_id=staff.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from accounts.people import contacts_by_ids
@@ -114,12 +115,20 @@ async def _names(user_ids: Sequence[int | None]) -> dict[int, dict[str, Any]]:
     return await contacts_by_ids(user_ids)
 
 
+class CounterPayment(StrEnum):
+    """Where a pickup's money is, as the counter sees it."""
+
+    PAID = "paid"
+    TO_PAY_IN_STORE = "to_pay_in_store"
+    UNPAID = "unpaid"
+
+
 def _payment_status(order: dict[str, Any]) -> str:
     if order["status"] in (OrderStatus.PAID, OrderStatus.COMPLETED):
-        return "paid"
+        return CounterPayment.PAID
     if pays_offline(order["payment_method"]) and order["status"] == OrderStatus.PENDING_PAYMENT:
-        return "to_pay_in_store"
-    return "unpaid"
+        return CounterPayment.TO_PAY_IN_STORE
+    return CounterPayment.UNPAID
 
 
 async def _tickets(rows: list[dict[str, Any]], now: datetime) -> list[PickupTicket]:
@@ -190,7 +199,7 @@ async def _tickets(rows: list[dict[str, Any]], now: datetime) -> list[PickupTick
 
 def _workable(order: dict[str, Any]) -> bool:
     """Whether the store may work on an order: paid, or to be paid at the counter."""
-    return _payment_status(order) in ("paid", "to_pay_in_store")
+    return _payment_status(order) in (CounterPayment.PAID, CounterPayment.TO_PAY_IN_STORE)
 
 
 async def pickup_queue(location_id: int, *, now: datetime | None = None) -> list[PickupTicket]:
@@ -206,7 +215,7 @@ async def pickup_queue(location_id: int, *, now: datetime | None = None) -> list
         .order_by(Fulfilment.id)
     )
     tickets = await _tickets(rows, now)
-    return [t for t in tickets if t.payment_status != "unpaid"]
+    return [t for t in tickets if t.payment_status != CounterPayment.UNPAID]
 
 
 async def _fulfilment(location_id: int, fulfilment_id: int) -> dict[str, Any]:
