@@ -10,20 +10,9 @@ import hashlib
 from collections.abc import Mapping
 
 from core.database import is_unique_violation, write_transaction
-from payments.errors import (
-    InvalidCallback,
-    PaymentNotFound,
-    ProviderNotFound,
-)
-from payments.providers import (
-    CallbackEvent,
-    get_provider,
-)
-from payments.records import (
-    PaymentResult,
-    ResultHook,
-    _now,
-)
+from payments.errors import InvalidCallback, PaymentNotFound, ProviderNotFound
+from payments.providers import CallbackEvent, get_provider
+from payments.records import PaymentResult, ResultHook, _now
 from payments.statuses import PaymentMethod, PaymentStatus
 from payments.tables import Payment, WebhookEvent
 

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from core.database import write_transaction
-from payments.errors import (
-    InvalidPayment,
-    PaymentConflict,
-)
-from payments.records import (
-    PaymentResult,
-    _is_offline,
-    _now,
-)
+from payments.errors import InvalidPayment, PaymentConflict
+from payments.records import PaymentResult, _is_offline, _now
 from payments.statuses import OFFLINE_METHODS, PAID_STATUSES, PaymentStatus
 from payments.tables import Payment
 

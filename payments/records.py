@@ -7,13 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from payments.errors import (
-    ProviderNotFound,
-)
-from payments.providers import (
-    PaymentInfo,
-    get_provider,
-)
+from payments.errors import ProviderNotFound
+from payments.providers import PaymentInfo, get_provider
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 

@@ -6,17 +6,9 @@ from piccolo.engine import engine_finder
 
 from core.database import is_postgres, write_transaction
 from notifications.service import notify_user
-from payments.errors import (
-    InvalidPayment,
-)
-from payments.providers import (
-    get_provider,
-)
-from payments.records import (
-    RefundResult,
-    _info,
-    _now,
-)
+from payments.errors import InvalidPayment
+from payments.providers import get_provider
+from payments.records import RefundResult, _info, _now
 from payments.statuses import PAID_STATUSES, PaymentStatus
 from payments.tables import Payment, Refund
 

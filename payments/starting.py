@@ -5,20 +5,9 @@ from __future__ import annotations
 from piccolo.engine import engine_finder
 
 from core.database import is_unique_violation, write_transaction
-from payments.errors import (
-    InvalidPayment,
-    PaymentConflict,
-)
-from payments.providers import (
-    PaymentInfo,
-    PaymentProvider,
-    get_provider,
-)
-from payments.records import (
-    _CURRENCY,
-    PaymentStart,
-    _now,
-)
+from payments.errors import InvalidPayment, PaymentConflict
+from payments.providers import PaymentInfo, PaymentProvider, get_provider
+from payments.records import _CURRENCY, PaymentStart, _now
 from payments.statuses import PAID_STATUSES, PaymentStatus
 from payments.tables import Payment
 

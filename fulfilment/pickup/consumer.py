@@ -12,13 +12,8 @@ from core.realtime import publish_after_commit
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.hours import STORE_TZ, ready_time
 from fulfilment.moves import now_utc, record_event
-from fulfilment.pickup.queue import (
-    NotHandOverable,
-    key_ring,
-)
-from fulfilment.pickup_codes import (
-    token_for,
-)
+from fulfilment.pickup.queue import NotHandOverable, key_ring
+from fulfilment.pickup_codes import token_for
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus
 from fulfilment.tables import Fulfilment, Order
 from locations.places import place

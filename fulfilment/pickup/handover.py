@@ -31,9 +31,7 @@ from fulfilment.pickup.queue import (
     key_ring,
 )
 from fulfilment.pickup.staff_moves import _unused_short_code
-from fulfilment.pickup_codes import (
-    issue_token,
-)
+from fulfilment.pickup_codes import issue_token
 from fulfilment.selling import sell_lines
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus

@@ -13,9 +13,7 @@ from core.errors import Conflict
 from core.settings import get_settings
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.moves import now_utc
-from fulfilment.pickup_codes import (
-    KeyRing,
-)
+from fulfilment.pickup_codes import KeyRing
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 from payments.providers import pays_offline

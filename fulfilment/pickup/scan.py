@@ -13,17 +13,9 @@ from core.database import write_transaction
 from core.errors import InvalidInput
 from fulfilment.errors import InvalidPickupCode
 from fulfilment.moves import now_utc, record_event
-from fulfilment.pickup.queue import (
-    ScanResult,
-    _collected_by,
-    _tickets,
-    key_ring,
-)
+from fulfilment.pickup.queue import ScanResult, _collected_by, _tickets, key_ring
 from fulfilment.pickup_attempts import PickupAttemptLimiter
-from fulfilment.pickup_codes import (
-    looks_like_token,
-    read_token,
-)
+from fulfilment.pickup_codes import looks_like_token, read_token
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus
 from fulfilment.tables import Fulfilment, PickupScanAudit
 from locations.places import place

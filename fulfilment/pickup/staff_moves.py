@@ -20,10 +20,7 @@ from fulfilment.pickup.queue import (
     key_ring,
     ticket,
 )
-from fulfilment.pickup_codes import (
-    issue_token,
-    new_short_code,
-)
+from fulfilment.pickup_codes import issue_token, new_short_code
 from fulfilment.statuses import FulfilmentStatus
 from fulfilment.tables import Fulfilment
 from locations.places import place
