@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import asyncpg
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
 from piccolo.engine import engine_finder
@@ -234,6 +235,20 @@ def make_engine(database_url: str) -> Engine:
 def is_postgres(engine: Engine) -> bool:
     """Whether `engine` talks to PostgreSQL."""
     return isinstance(engine, PostgresEngine)
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether a write failed on a unique index or constraint (SQLite or PostgreSQL).
+
+    Callers use it to tell a lost race (another request stored the same key first) from
+    any other failure, which must propagate. SQLite reports every integrity failure with
+    one exception class, so its message tells a unique one from a NOT NULL or foreign key.
+    """
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and (
+        "UNIQUE constraint failed" in str(error) or "PRIMARY KEY" in str(error)
+    )
 
 
 def contains_text(column: Any, text: str) -> Any:

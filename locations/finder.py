@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from catalog.variant_facts import variants_info
 from core.errors import InvalidInput, NotFound
-from locations.inventory import variants_info
 from locations.locations import hours_today, is_open, list_locations
 from locations.nearest import NearbyLocation, nearest_locations
 from locations.tables import Location

@@ -82,6 +82,21 @@ def demo() -> None:
     """Load the demo data (idempotent) and print the demo logins."""
     _load_demo()
     _print_logins()
+    if not get_settings().sandbox_payments:
+        click.echo(
+            "Online payments of the demo need the sandbox provider: serve with `kuaiqu up`, "
+            "or set KUAIQU_SANDBOX_PAYMENTS=1 for `kuaiqu run` (development only)."
+        )
+
+
+def _enable_sandbox_payments() -> None:
+    """Run the sandbox payment provider in this process and the workers it starts.
+
+    Set in the environment (unless the operator chose otherwise) because uvicorn's workers
+    read their settings afresh.
+    """
+    os.environ.setdefault("KUAIQU_SANDBOX_PAYMENTS", "1")
+    get_settings.cache_clear()
 
 
 @main.command()
@@ -153,7 +168,11 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def up(host: str, port: int, workers: int) -> None:
-    """Migrate, load the demo once, print the demo logins, and serve."""
+    """Migrate, load the demo once, print the demo logins, and serve (for development).
+
+    The sandbox payment provider is on, so demo orders can be paid without real money.
+    """
+    _enable_sandbox_payments()
     _migrate()
     _load_demo()
     _print_logins()
