@@ -23,6 +23,7 @@ from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
 from accounts.access import authorize
+from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -94,6 +95,13 @@ def attempts_store(settings: Settings) -> Store:
     """Wrong pickup-code counts: Redis when configured (all processes), else memory."""
     if settings.redis_url:
         return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-pickup-attempts")
+    return MemoryStore()
+
+
+def login_attempts_store(settings: Settings) -> Store:
+    """Wrong-password and sign-up counts: Redis when configured (all processes), else memory."""
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-login-attempts")
     return MemoryStore()
 
 
@@ -209,7 +217,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
         ],
         guards=[authorize],
-        stores={"sessions": session_store(settings), ATTEMPTS_STORE: attempts_store(settings)},
+        stores={
+            "sessions": session_store(settings),
+            ATTEMPTS_STORE: attempts_store(settings),
+            LOGIN_ATTEMPTS_STORE: login_attempts_store(settings),
+        },
         csrf_config=CSRFConfig(
             secret=settings.secret_key, cookie_name="kuaiqu_csrf", exclude=CSRF_EXEMPT
         ),
