@@ -55,6 +55,9 @@ class Settings:
     #: derived from secret_key. Add a new key in front to rotate; old codes stay valid
     #: while their key is listed.
     pickup_keys: str = ""
+    #: Mark the session and CSRF cookies Secure (sent over HTTPS only): on in production,
+    #: behind TLS; off by default so the embedded http://localhost set-up works.
+    secure_cookies: bool = False
 
     @property
     def is_postgres(self) -> bool:
@@ -81,6 +84,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         debug=env.get("KUAIQU_DEBUG", "") in ("1", "true", "yes"),
         unpaid_order_minutes=int(env.get("KUAIQU_UNPAID_ORDER_MINUTES", "30")),
         pickup_keys=env.get("KUAIQU_PICKUP_KEYS", ""),
+        secure_cookies=env.get("KUAIQU_SECURE_COOKIES", "") in ("1", "true", "yes"),
     )
 
 
