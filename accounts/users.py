@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from accounts.passwords import hash_password, verify_password
+from accounts.passwords import hash_password_async, verify_password_async
 from accounts.roles import CurrentUser, Role
 from accounts.tables import StaffStore, User
 from core.database import write_transaction
@@ -21,12 +21,23 @@ class InvalidCredentials(InvalidInput):
     code = "invalid_credentials"
 
 
+class EmailUnavailable(Conflict):
+    """Sign-up with an address that cannot be used (deliberately not saying why)."""
+
+    code = "email_unavailable"
+
+
 def normalise_email(email: str) -> str:
     """Trim and lower-case an email, refusing what cannot be an address."""
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email):
         raise InvalidInput("{email} is not a valid email address", email=email or "''")
     return email
+
+
+def login_key(email: str) -> str:
+    """The email as accounts are looked up and login attempts counted (never raises)."""
+    return email.strip().lower()
 
 
 def check_password_strength(password: str) -> None:
@@ -51,13 +62,17 @@ async def create_user(
     name = name.strip()
     if not name:
         raise InvalidInput("Please give a name")
+    password_hash = await hash_password_async(password)
     async with write_transaction():
         if await User.exists().where(User.email == email):
-            raise Conflict("An account with {email} already exists", email=email)
+            # Neutral: the answer does not repeat the address or confirm it has an account.
+            raise EmailUnavailable(
+                "This email cannot be used to sign up; if it is yours, log in instead"
+            )
         user = User(
             email=email,
             name=name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             role=role.value,
             supplier_id=supplier_id,
             phone=phone,
@@ -81,9 +96,15 @@ async def register_consumer(*, email: str, password: str, name: str) -> CurrentU
 
 
 async def authenticate(email: str, password: str) -> CurrentUser:
-    """Return the account for a correct email and password, else raise InvalidCredentials."""
-    row = await User.select().where(User.email == email.strip().lower()).first()
-    if row is None or not row["is_active"] or not verify_password(row["password_hash"], password):
+    """Return the account for a correct email and password, else raise InvalidCredentials.
+
+    An unknown or disabled account costs the same hashing time as a wrong password, so the
+    answer's timing does not tell which emails have accounts.
+    """
+    row = await User.select().where(User.email == login_key(email)).first()
+    usable = row is not None and row["is_active"]
+    known_hash = row["password_hash"] if usable and row is not None else None
+    if not await verify_password_async(known_hash, password) or row is None:
         raise InvalidCredentials("Wrong email or password")
     return await _to_current_user(row)
 

@@ -31,6 +31,8 @@ class DomainError(Exception):
         self.params = params
         #: Extra JSON fields for API clients (e.g. which lines are out of stock).
         self.extra: dict[str, Any] = {}
+        #: Extra response headers (e.g. `Retry-After` on a 429).
+        self.headers: dict[str, str] = {}
 
     def localized(self) -> str:
         """The message in the current request's language."""
@@ -124,8 +126,12 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     detail = exc.localized()
     if wants_json(request):
         body = {"status_code": exc.status_code, "detail": detail, "code": exc.code, **exc.extra}
-        return Response(body, status_code=exc.status_code, media_type=MediaType.JSON)
-    return _error_page(request, exc.status_code, detail)  # type: ignore[return-value]
+        return Response(
+            body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers
+        )
+    page = _error_page(request, exc.status_code, detail)
+    page.headers.update(exc.headers)
+    return page  # type: ignore[return-value]
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

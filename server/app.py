@@ -23,6 +23,7 @@ from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
 from accounts.access import authorize
+from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -48,6 +49,8 @@ from server.health import healthz
 from server.locale_middleware import LocaleMiddleware
 from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
+from server.security.api_guard import CrossSiteGuard
+from server.security.headers import add_security_headers
 from server.templating import template_config
 from store_pos.api import ATTEMPTS_STORE, PosApi
 from store_pos.pages import PosPages
@@ -77,7 +80,7 @@ from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
-#: session cookie, which a cross-site POST does not carry.
+#: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
 CSRF_EXEMPT = ["^/api/", "^/ws/", "^/healthz", "^/schema"]
 #: Paths served without a session: health checks must answer even when Redis is down.
 SESSIONLESS = ["^/healthz", "^/static/", "^/media/"]
@@ -94,6 +97,13 @@ def attempts_store(settings: Settings) -> Store:
     """Wrong pickup-code counts: Redis when configured (all processes), else memory."""
     if settings.redis_url:
         return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-pickup-attempts")
+    return MemoryStore()
+
+
+def login_attempts_store(settings: Settings) -> Store:
+    """Wrong-password and sign-up counts: Redis when configured (all processes), else memory."""
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-login-attempts")
     return MemoryStore()
 
 
@@ -148,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         httponly=True,
         max_age=14 * 24 * 3600,
         exclude=SESSIONLESS,
+        secure=settings.secure_cookies,
     )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     channels = make_channels_plugin(settings.redis_url)
@@ -204,14 +215,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
         middleware=[
+            DefineMiddleware(CrossSiteGuard),
             LocaleMiddleware(),
             sessions.middleware,
             DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
         ],
         guards=[authorize],
-        stores={"sessions": session_store(settings), ATTEMPTS_STORE: attempts_store(settings)},
+        stores={
+            "sessions": session_store(settings),
+            ATTEMPTS_STORE: attempts_store(settings),
+            LOGIN_ATTEMPTS_STORE: login_attempts_store(settings),
+        },
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_name="kuaiqu_csrf", exclude=CSRF_EXEMPT
+            secret=settings.secret_key,
+            cookie_name="kuaiqu_csrf",
+            exclude=CSRF_EXEMPT,
+            cookie_secure=settings.secure_cookies,
         ),
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -223,6 +242,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin()],
         ),
         plugins=[channels],
+        before_send=[add_security_headers],
         lifespan=[database_lifespan, realtime_lifespan(channels), sweeps_lifespan],
         state=State({"settings": settings}),
         debug=settings.debug,

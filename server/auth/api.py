@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts import users as accounts
 from accounts.access import current_user, logged_in, public
+from accounts.login_limits import LOGIN_ATTEMPTS_STORE, LoginLimiter
 from accounts.roles import CurrentUser
 from fulfilment.cart import CART_SESSION_KEY, merge_guest_cart
 from server.auth.middleware import SESSION_USER_KEY
@@ -58,6 +59,36 @@ def start_session(request: Request[Any, Any, Any], user: CurrentUser) -> None:
     request.set_session({SESSION_USER_KEY: user.id})
 
 
+def client_of(request: Request[Any, Any, Any]) -> str:
+    """The address a request came from, as login attempts are counted per client."""
+    return request.client.host if request.client else "unknown"
+
+
+def login_limiter(request: Request[Any, Any, Any]) -> LoginLimiter:
+    """The wrong-password limiter shared by every app process (Redis when configured)."""
+    return LoginLimiter(request.app.stores.get(LOGIN_ATTEMPTS_STORE))
+
+
+async def authenticate_limited(
+    request: Request[Any, Any, Any], email: str, password: str
+) -> CurrentUser:
+    """Check a password within the per-account and per-client limits (429 beyond them)."""
+    limiter, client = login_limiter(request), client_of(request)
+    email_key = accounts.login_key(email)
+    await limiter.reserve(email_key, client)
+    user = await accounts.authenticate(email, password)  # a wrong one keeps its place
+    await limiter.release(email_key, client)
+    return user
+
+
+async def register_limited(
+    request: Request[Any, Any, Any], email: str, password: str, name: str
+) -> CurrentUser:
+    """Create a consumer account, at most `MAX_CLIENT_SIGNUPS` tries per client an hour."""
+    await login_limiter(request).count_signup(client_of(request))
+    return await accounts.register_consumer(email=email, password=password, name=name)
+
+
 async def log_in(request: Request[Any, Any, Any], user: CurrentUser) -> None:
     """Start `user`'s session and move the guest cart of the old session into the account."""
     session = request.scope.get("session")
@@ -77,16 +108,14 @@ class AuthApi(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[RegisterBody]
     ) -> UserOut:
         """Create a consumer account and log it in."""
-        user = await accounts.register_consumer(
-            email=data.email, password=data.password, name=data.name
-        )
+        user = await register_limited(request, data.email, data.password, data.name)
         await log_in(request, user)
         return user_out(user)
 
     @post("/auth/login", status_code=HTTP_200_OK, opt=public())
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]) -> UserOut:
         """Check the password and start a session (the cookie works for pages too)."""
-        user = await accounts.authenticate(data.email, data.password)
+        user = await authenticate_limited(request, data.email, data.password)
         await log_in(request, user)
         return user_out(user)
 
