@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from accounts.passwords import hash_password_async, verify_password_async
+from accounts import user_cache
+from accounts.passwords import (
+    hash_password_async,
+    verify_password_async,
+)
 from accounts.roles import CurrentUser, Role
 from accounts.tables import StaffStore, User
 from core.database import write_transaction
@@ -144,3 +148,18 @@ async def grant_supplier_role(user_id: int, supplier_id: int) -> None:
         await User.update({User.role: Role.SUPPLIER.value, User.supplier_id: supplier_id}).where(
             User.id == user_id
         )
+    await user_cache.invalidate(user_id)
+
+
+async def set_staff_stores(user_id: int, store_ids: list[int]) -> None:
+    """Replace the stores a staff account works for (effective on its next request)."""
+    async with write_transaction():
+        row = await User.select(User.role).where(User.id == user_id).first()
+        if row is None:
+            raise InvalidInput("No account {id}", id=user_id)
+        if row["role"] != Role.STAFF.value:
+            raise Conflict("A {role} account has no stores", role=row["role"])
+        await StaffStore.delete().where(StaffStore.user == user_id)
+        for location_id in sorted(set(store_ids)):
+            await StaffStore(user=user_id, location_id=location_id).save()
+    await user_cache.invalidate(user_id)

@@ -12,16 +12,15 @@ from litestar.channels import ChannelsPlugin
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
-from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
+from accounts import user_cache
 from accounts.access import authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.fulfilment_api import SupplierFulfilmentApi
@@ -51,6 +50,7 @@ from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
 from server.security.api_guard import CrossSiteGuard
 from server.security.headers import add_security_headers
+from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
 from store_pos.api import ATTEMPTS_STORE, PosApi
 from store_pos.pages import PosPages
@@ -84,13 +84,6 @@ from storefront.stores_pages import StoresPages
 CSRF_EXEMPT = ["^/api/", "^/ws/", "^/healthz", "^/schema"]
 #: Paths served without a session: health checks must answer even when Redis is down.
 SESSIONLESS = ["^/healthz", "^/static/", "^/media/"]
-
-
-def session_store(settings: Settings) -> Store:
-    """Redis when configured (shared by all app processes), else files under var/."""
-    if settings.redis_url:
-        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-sessions")
-    return FileStore(settings.var_dir / "sessions")
 
 
 def attempts_store(settings: Settings) -> Store:
@@ -134,6 +127,20 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
             await task
 
 
+def user_cache_lifespan(redis_url: str) -> Any:
+    """A fresh cache of logged-in accounts for this app's life (versions in Redis if set)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        user_cache.configure(redis_url)
+        try:
+            yield
+        finally:
+            await user_cache.close()
+
+    return lifespan
+
+
 def realtime_lifespan(channels: ChannelsPlugin) -> Any:
     """Bind the hub to this app's channels plugin while the app runs."""
 
@@ -152,14 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for `settings` (the process settings by default)."""
     settings = settings or get_settings()
     templates = template_config()
-    sessions = ServerSideSessionConfig(
-        store="sessions",
-        samesite="lax",
-        httponly=True,
-        max_age=14 * 24 * 3600,
-        exclude=SESSIONLESS,
-        secure=settings.secure_cookies,
-    )
+    sessions = session_config(exclude=SESSIONLESS, secure=settings.secure_cookies)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     channels = make_channels_plugin(settings.redis_url)
     return Litestar(
@@ -222,7 +222,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         guards=[authorize],
         stores={
-            "sessions": session_store(settings),
+            SESSION_STORE: session_store(settings.redis_url, settings.var_dir),
             ATTEMPTS_STORE: attempts_store(settings),
             LOGIN_ATTEMPTS_STORE: login_attempts_store(settings),
         },
@@ -243,7 +243,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         plugins=[channels],
         before_send=[add_security_headers],
-        lifespan=[database_lifespan, realtime_lifespan(channels), sweeps_lifespan],
+        lifespan=[
+            database_lifespan,
+            user_cache_lifespan(settings.redis_url),
+            realtime_lifespan(channels),
+            sweeps_lifespan,
+        ],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

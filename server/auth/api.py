@@ -9,12 +9,14 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from accounts import user_cache
 from accounts import users as accounts
 from accounts.access import current_user, logged_in, public
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE, LoginLimiter
 from accounts.roles import CurrentUser
 from fulfilment.cart import CART_SESSION_KEY, merge_guest_cart
 from server.auth.middleware import SESSION_USER_KEY
+from server.sessions import end_session, rotate_session
 
 
 class RegisterBody(msgspec.Struct):
@@ -54,8 +56,12 @@ def user_out(user: CurrentUser) -> UserOut:
 
 
 def start_session(request: Request[Any, Any, Any], user: CurrentUser) -> None:
-    """Log `user` in on this request's session (a fresh session, so no fixation)."""
-    request.clear_session()
+    """Log `user` in on a fresh session under a new id.
+
+    Whoever held the old id (a cookie planted by someone else) is not logged in with it: no
+    session fixation.
+    """
+    rotate_session(request)
     request.set_session({SESSION_USER_KEY: user.id})
 
 
@@ -97,6 +103,14 @@ async def log_in(request: Request[Any, Any, Any], user: CurrentUser) -> None:
     await merge_guest_cart(cart_key, user.id)
 
 
+async def log_out(request: Request[Any, Any, Any]) -> None:
+    """End this session (its id no longer names anyone) and drop the cached account."""
+    user = current_user(request)
+    end_session(request)
+    if user is not None:
+        await user_cache.invalidate(user.id)
+
+
 class AuthApi(Controller):
     """`/api/auth/*` and `/api/me`."""
 
@@ -121,8 +135,8 @@ class AuthApi(Controller):
 
     @post("/auth/logout", status_code=HTTP_200_OK, opt=public())
     async def logout(self, request: Request[Any, Any, Any]) -> dict[str, bool]:
-        """End the session."""
-        request.clear_session()
+        """End the session: its id is forgotten and the account's cached copy dropped."""
+        await log_out(request)
         return {"logged_out": True}
 
     @get("/me", opt=logged_in())

@@ -14,7 +14,7 @@ from accounts.access import current_user, logged_in, public
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
-from server.auth.api import authenticate_limited, log_in, register_limited
+from server.auth.api import authenticate_limited, log_in, log_out, register_limited
 from server.navigation import home_for
 
 
@@ -97,7 +97,7 @@ class AccountPages(Controller):
     @post("/logout", opt=public())
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the session and return home."""
-        request.set_session({})
+        await log_out(request)
         flash(request, gettext("You have logged out"), "info")
         return Redirect("/")
 
