@@ -131,7 +131,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
         )
     page = _error_page(request, exc.status_code, detail)
     page.headers.update(exc.headers)
-    return page  # type: ignore[return-value]
+    return page
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -142,7 +142,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         detail = gettext(exc.detail) if exc.detail else gettext("Something went wrong")
     if exc.status_code == 401 and not wants_json(request):
         # A browser is sent to the login form and brought back afterwards.
-        return Redirect(f"/login?next={quote(request.url.path)}")  # type: ignore[return-value]
+        return Redirect(f"/login?next={quote(request.url.path)}")
     if wants_json(request):
         body: dict[str, Any] = {"status_code": exc.status_code, "detail": detail}
         if isinstance(exc, ValidationException) and exc.extra:
@@ -150,7 +150,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         return Response(
             body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers
         )
-    return _error_page(request, exc.status_code, detail)  # type: ignore[return-value]
+    return _error_page(request, exc.status_code, detail)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -163,7 +163,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
             status_code=HTTP_500_INTERNAL_SERVER_ERROR,
             media_type=MediaType.JSON,
         )
-    return _error_page(request, 500, detail)  # type: ignore[return-value]
+    return _error_page(request, 500, detail)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

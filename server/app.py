@@ -18,7 +18,6 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
-from piccolo.engine import engine_finder
 
 from accounts import user_cache
 from accounts.access import authorize
@@ -35,7 +34,7 @@ from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
 from backoffice.supplier_api import SupplierApi
 from backoffice.supplier_pages import SupplierPages
-from core.database import prepare_engine, release_engine
+from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
 from core.realtime import bind_hub, make_channels_plugin
@@ -103,7 +102,7 @@ def login_attempts_store(settings: Settings) -> Store:
 @asynccontextmanager
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Open the database for the app's life; close only what was opened here."""
-    engine = engine_finder()
+    engine = current_engine()
     opened = await prepare_engine(engine)
     try:
         yield

@@ -9,10 +9,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import click
-from piccolo.engine import engine_finder
 
 from accounts.roles import Role, parse_scope
-from core.database import prepare_engine, release_engine
+from core.database import current_engine, prepare_engine, release_engine
 from core.errors import DomainError
 from core.settings import get_settings
 
@@ -21,7 +20,7 @@ def _run_db(work: Callable[[], Awaitable[Any]]) -> Any:
     """Run one async database job with the engine opened and closed around it."""
 
     async def wrapped() -> Any:
-        engine = engine_finder()
+        engine = current_engine()
         await prepare_engine(engine, pool_size=2)
         try:
             return await work()

@@ -64,7 +64,7 @@ class SessionOrigin:
 
 
 def _origin(connection: ASGIConnection[Any, Any, Any, Any]) -> SessionOrigin:
-    origin = connection.scope.get(_ORIGIN_KEY)  # type: ignore[misc]
+    origin = connection.scope.get(_ORIGIN_KEY)
     if not isinstance(origin, SessionOrigin):
         origin = SessionOrigin()
         connection.scope[_ORIGIN_KEY] = origin  # type: ignore[literal-required]
