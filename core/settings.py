@@ -70,6 +70,9 @@ class Settings:
     geocoder_user_agent: str = "kuaiqu"
     #: API key of the Baidu geocoder.
     geocoder_api_key: str = ""
+    #: Mark the session and CSRF cookies Secure (sent over HTTPS only): on in production,
+    #: behind TLS; off by default so the embedded http://localhost set-up works.
+    secure_cookies: bool = False
 
     @property
     def is_postgres(self) -> bool:
@@ -108,6 +111,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         geocoder=env.get("KUAIQU_GEOCODER", "offline"),
         geocoder_user_agent=env.get("KUAIQU_GEOCODER_USER_AGENT", "kuaiqu"),
         geocoder_api_key=env.get("KUAIQU_GEOCODER_API_KEY", ""),
+        secure_cookies=env.get("KUAIQU_SECURE_COOKIES", "") in ("1", "true", "yes"),
     )
 
 

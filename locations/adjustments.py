@@ -31,14 +31,14 @@ async def stock_levels(
         StockLevel.location.name.as_alias("location_name"),
         StockLevel.variant.as_alias("variant_id"),
         StockLevel.variant.sku.as_alias("sku"),
-        StockLevel.variant.product.name.as_alias("product_name"),
-        StockLevel.variant.product.supplier.as_alias("supplier_id"),
+        StockLevel.variant._.product._.name.as_alias("product_name"),
+        StockLevel.variant._.product._.supplier.as_alias("supplier_id"),
         StockLevel.on_hand,
         StockLevel.reserved,
         StockLevel.low_stock_threshold,
     )
     if user.role is Role.SUPPLIER:
-        query = query.where(StockLevel.variant.product.supplier == user.supplier_id)
+        query = query.where(StockLevel.variant._.product._.supplier == user.supplier_id)
     if location_id is not None:
         query = query.where(StockLevel.location == location_id)
     rows = await query.order_by(StockLevel.location.name).order_by(StockLevel.variant.sku)
@@ -145,7 +145,7 @@ async def stock_movements(
         StockMovement.created_at,
     )
     if user.role is Role.SUPPLIER:
-        query = query.where(StockMovement.variant.product.supplier == user.supplier_id)
+        query = query.where(StockMovement.variant._.product._.supplier == user.supplier_id)
     if location_id is not None:
         query = query.where(StockMovement.location == location_id)
     if variant_id is not None:

@@ -114,8 +114,8 @@ async def find_stores(
     )
     ids = [n.location_id for n in nearby]
     query = Location.select().where(Location.id.is_in(ids or [-1])).output(load_json=True)
-    rows = {r["id"]: r for r in await query}
-    return [_card(rows[n.location_id], at, n.distance_m) for n in nearby]
+    by_id = {r["id"]: r for r in await query}
+    return [_card(by_id[n.location_id], at, n.distance_m) for n in nearby]
 
 
 @dataclass(frozen=True, slots=True)

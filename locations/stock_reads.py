@@ -84,7 +84,7 @@ async def store_stock(location_id: int, text: str = "", *, limit: int = 50) -> l
         StockLevel.variant.sku.as_alias("sku"),
         StockLevel.variant.barcode.as_alias("barcode"),
         StockLevel.variant.price.as_alias("price"),
-        StockLevel.variant.product.name.as_alias("name"),
+        StockLevel.variant._.product._.name.as_alias("name"),
         StockLevel.on_hand,
         StockLevel.reserved,
     ).where(StockLevel.location == location_id)
@@ -93,6 +93,6 @@ async def store_stock(location_id: int, text: str = "", *, limit: int = 50) -> l
         select = select.where(
             (StockLevel.variant.barcode == text)
             | contains_text(StockLevel.variant.sku, text)
-            | contains_text(StockLevel.variant.product.name, text)
+            | contains_text(StockLevel.variant._.product._.name, text)
         )
     return await select.order_by(StockLevel.variant.sku).limit(limit)

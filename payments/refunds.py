@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.engine import engine_finder
-
-from core.database import is_postgres, write_transaction
+from core.database import current_engine, is_postgres, write_transaction
 from notifications.service import notify_user
 from payments.errors import InvalidPayment
 from payments.providers import get_provider
@@ -32,7 +30,7 @@ async def refund_order_payments(
         )
         # Two refunds of one order must not both count the same money as refundable:
         # PostgreSQL locks the rows; SQLite's BEGIN IMMEDIATE already serialises writers.
-        payments = await (query.lock_rows() if is_postgres(engine_finder()) else query)
+        payments = await (query.lock_rows() if is_postgres(current_engine()) else query)
         refundable = sum(p["amount"] - p["refunded_amount"] for p in payments)
         if refundable == 0:
             return []

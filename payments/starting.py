@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.engine import engine_finder
-
-from core.database import is_unique_violation, write_transaction
+from core.database import current_engine, is_unique_violation, write_transaction
 from payments.errors import InvalidPayment, PaymentConflict
 from payments.providers import PaymentInfo, PaymentProvider, get_provider
 from payments.records import _CURRENCY, PaymentStart, _now
@@ -34,7 +32,7 @@ async def start_payment(
     if not _CURRENCY.match(currency):
         raise InvalidPayment("The currency must be a three-letter code such as CNY")
     chosen = get_provider(provider)
-    outermost = engine_finder().current_transaction.get() is None
+    outermost = current_engine().current_transaction.get() is None
     try:
         return await _open_payment(
             chosen, order_id, order_number, amount, currency, provider, customer_id, new_order

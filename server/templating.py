@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,19 @@ def format_distance(metres: float | int | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
 
 
+def label(code: object) -> str:
+    """A code a page shows (a status, an event kind, a fixed note) in the current language.
+
+    Anything that is not a known code (a carrier name, a staff member's reason, a store name)
+    comes back as it is. The result is always a plain `str`, never `Markup` and never
+    `%`-formatted, so Jinja escapes it like any other value: data shown through `label` cannot
+    inject markup and cannot break the page with a stray `%`.
+    """
+    if code is None:
+        return ""
+    return gettext(str(code))
+
+
 @pass_context
 def _current_user(context: Any) -> Any:
     request = context.get("request")
@@ -52,9 +66,14 @@ def _flashes(context: Any) -> list[dict[str, Any]]:
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # Old-style callables: `_()` returns a plain str, which autoescape escapes. Jinja's
+    # new-style gettext would wrap its argument in `Markup` and `%`-format it, turning any data
+    # passed to `_()` into unescaped HTML (and a literal `%` into a 500). Templates translate
+    # string literals with `_()` and show data through `label()` (a test holds them to it).
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
     env.filters["fen"] = format_fen
     env.filters["distance"] = format_distance
+    env.globals["label"] = label
     env.globals["current_user"] = _current_user
     env.globals["current_locale"] = current_locale.get
     env.globals["flashes"] = _flashes
@@ -63,7 +82,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     """The one template configuration of the app."""
-    directories: list[Path] = [
+    directories: list[Path | PathLike[Any] | str] = [
         ROOT / package / "templates"
         for package in TEMPLATE_PACKAGES
         if (ROOT / package / "templates").is_dir()

@@ -120,6 +120,7 @@ async def scan(
                 "No pickup at this store has code {code} ({left} tries left)",
                 params={"code": code, "left": left},
             )
+        await limiter.release(staff.id, location_id)  # a matching code is no guess
     found = (await _tickets([row], now))[0]
     status = row["status"]
     if status == FulfilmentStatus.COLLECTED:
