@@ -9,6 +9,7 @@ from accounts.roles import CurrentUser, Role
 from accounts.tables import StaffStore, User
 from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
+from core.types import EMAIL_LENGTH, SHORT_TEXT, clean_text, normalise_email_text
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
@@ -29,15 +30,15 @@ class EmailUnavailable(Conflict):
 
 def normalise_email(email: str) -> str:
     """Trim and lower-case an email, refusing what cannot be an address."""
-    email = email.strip().lower()
-    if not EMAIL_PATTERN.match(email):
+    email = normalise_email_text(email)
+    if len(email) > EMAIL_LENGTH or not EMAIL_PATTERN.match(email) or "\x00" in email:
         raise InvalidInput("{email} is not a valid email address", email=email or "''")
     return email
 
 
 def login_key(email: str) -> str:
     """The email as accounts are looked up and login attempts counted (never raises)."""
-    return email.strip().lower()
+    return normalise_email_text(email)
 
 
 def check_password_strength(password: str) -> None:
@@ -59,7 +60,7 @@ async def create_user(
     """Create an account with its role and scope, in one transaction."""
     email = normalise_email(email)
     check_password_strength(password)
-    name = name.strip()
+    name = clean_text(name, "name", max_length=SHORT_TEXT)
     if not name:
         raise InvalidInput("Please give a name")
     password_hash = await hash_password_async(password)
@@ -101,7 +102,10 @@ async def authenticate(email: str, password: str) -> CurrentUser:
     An unknown or disabled account costs the same hashing time as a wrong password, so the
     answer's timing does not tell which emails have accounts.
     """
-    row = await User.select().where(User.email == login_key(email)).first()
+    key = login_key(email)
+    # No account can have NUL or an over-long address (PostgreSQL refuses NUL outright).
+    lookup = "\x00" not in key and len(key) <= EMAIL_LENGTH
+    row = await User.select().where(User.email == key).first() if lookup else None
     usable = row is not None and row["is_active"]
     known_hash = row["password_hash"] if usable and row is not None else None
     if not await verify_password_async(known_hash, password) or row is None:

@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from piccolo.apps.migrations.tables import Migration
+from piccolo.columns.combination import Where
+from piccolo.columns.operators.comparison import ComparisonOperator
 from piccolo.conf.apps import Finder
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
@@ -242,8 +244,18 @@ def contains_text(column: Any, text: str) -> Any:
     PostgreSQL needs ILIKE; SQLite's LIKE already ignores ASCII case (and Piccolo warns on
     every ILIKE it has to turn into LIKE there).
     """
-    pattern = f"%{text}%"
-    return column.ilike(pattern) if is_postgres(engine_finder()) else column.like(pattern)
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    operator = _ILikeEscaped if is_postgres(engine_finder()) else _LikeEscaped
+    return Where(column=column, value=f"%{escaped}%", operator=operator)
+
+
+class _LikeEscaped(ComparisonOperator):
+    # `%` and `_` typed by a person are literal characters, not wildcards.
+    template = "{name} LIKE {value} ESCAPE '\\'"
+
+
+class _ILikeEscaped(ComparisonOperator):
+    template = "{name} ILIKE {value} ESCAPE '\\'"
 
 
 def all_tables() -> list[type[Table]]:

@@ -20,7 +20,13 @@ import asyncpg
 from core.database import write_transaction
 from core.realtime import publish_after_commit
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
-from fulfilment.errors import InvalidOrder, OrderNotFound, OrderNotPayable, OutOfStock
+from fulfilment.errors import (
+    IdempotencyKeyReused,
+    InvalidOrder,
+    OrderNotFound,
+    OrderNotPayable,
+    OutOfStock,
+)
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
 from fulfilment.state_machine import FULFILMENT_FINAL
@@ -107,6 +113,27 @@ async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | N
     return PlacedOrder(order=view, created=False, payment=None)
 
 
+def _same_request_or_refuse(found: PlacedOrder, cmd: PlaceOrder) -> PlacedOrder:
+    """The first order, when the replay asks for the same goods and payment.
+
+    A different request under a used key is a client bug, refused with 422.
+    """
+    ordered: dict[int, int] = {}
+    for fulfilment in found.order.fulfilments:
+        for line in fulfilment.lines:
+            ordered[line.variant_id] = ordered.get(line.variant_id, 0) + line.quantity
+    asked: dict[int, int] = {}
+    for request in cmd.lines:
+        asked[request.variant_id] = asked.get(request.variant_id, 0) + request.quantity
+    if ordered != asked or found.order.payment_method != cmd.payment_method:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for order {number} with different "
+            "contents; use a new key for a new order",
+            number=found.order.number,
+        )
+    return found
+
+
 def _is_duplicate_key(error: BaseException) -> bool:
     return isinstance(error, sqlite3.IntegrityError | asyncpg.UniqueViolationError)
 
@@ -126,7 +153,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     """
     _check(cmd)
     if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
-        return found
+        return _same_request_or_refuse(found, cmd)
     # The plan is read before the write transaction, so orders plan side by side and only
     # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
     # reserve refuses units that are no longer there, and nothing is written.
@@ -154,7 +181,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         found = await _existing(cmd.customer_id, cmd.idempotency_key)
         if found is None:
             raise
-        return found
+        return _same_request_or_refuse(found, cmd)
     return PlacedOrder(order=view, created=True, payment=payment)
 
 

@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from accounts.access import current_user, logged_in, public
 from accounts.roles import CurrentUser, Role
+from core.types import ShortText
 from fulfilment.errors import OrderNotFound, OrderNotPayable
 from fulfilment.orders import customer_order, mark_order_paid, mark_payment_failed
 from fulfilment.views import load_order
@@ -82,7 +83,7 @@ class SandboxResult(msgspec.Struct):
 class SandboxForm(msgspec.Struct):
     """The pay page form: which button was pressed."""
 
-    outcome: str = ""
+    outcome: ShortText = ""
 
 
 def payment_out(payment: PaymentView) -> PaymentOut:
