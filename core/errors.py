@@ -11,6 +11,7 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
@@ -176,8 +177,24 @@ def too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Re
     )
 
 
+def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A value the database cannot hold (a number beyond its column, NUL in text).
+
+    The bounded input types refuse these with the field named; this is the safety net for
+    what they cannot know, such as an id above the 32-bit primary keys: 400, not 500.
+    """
+    request.logger.warning("Out-of-range input on %s %s: %s", request.method, request.url.path, exc)
+    return http_error_handler(
+        request,
+        HTTPException(status_code=400, detail="A number or text in the request is out of range"),
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     RecursionError: too_deep_handler,
+    OverflowError: out_of_range_handler,
+    asyncpg.exceptions.DataError: out_of_range_handler,
+    asyncpg.exceptions._base.DataError: out_of_range_handler,
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
