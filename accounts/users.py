@@ -22,6 +22,10 @@ class InvalidCredentials(InvalidInput):
     code = "invalid_credentials"
 
 
+class EmailTaken(Conflict):
+    """An account with this email exists (said plainly to staff tools, never to sign-ups)."""
+
+
 class EmailUnavailable(Conflict):
     """Sign-up with an address that cannot be used (deliberately not saying why)."""
 
@@ -66,10 +70,7 @@ async def create_user(
     password_hash = await hash_password_async(password)
     async with write_transaction():
         if await User.exists().where(User.email == email):
-            # Neutral: the answer does not repeat the address or confirm it has an account.
-            raise EmailUnavailable(
-                "This email cannot be used to sign up; if it is yours, log in instead"
-            )
+            raise EmailTaken("An account with {email} already exists", email=email)
         user = User(
             email=email,
             name=name,
@@ -92,8 +93,17 @@ async def create_user(
 
 
 async def register_consumer(*, email: str, password: str, name: str) -> CurrentUser:
-    """Self-service sign-up: always a consumer account."""
-    return await create_user(email=email, password=password, name=name, role=Role.CONSUMER)
+    """Self-service sign-up: always a consumer account.
+
+    A taken email gets a neutral answer that neither repeats the address nor says an
+    account has it (sign-ups are also limited per client, see `login_limits`).
+    """
+    try:
+        return await create_user(email=email, password=password, name=name, role=Role.CONSUMER)
+    except EmailTaken:
+        raise EmailUnavailable(
+            "This email cannot be used to sign up; if it is yours, log in instead"
+        ) from None
 
 
 async def authenticate(email: str, password: str) -> CurrentUser:
