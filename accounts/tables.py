@@ -1,9 +1,9 @@
 """Accounts: people who log in, their role, and the stores or supplier they act for."""
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     ForeignKey,
-    Integer,
     Serial,
     Timestamptz,
     Varchar,
@@ -27,7 +27,7 @@ class User(Table, tablename="account"):
     #: consumer | staff | supplier | operator
     role = Varchar(length=16, default="consumer")
     #: The supplier a supplier-staff account acts for (catalog.Supplier id), else null.
-    supplier_id = Integer(null=True, default=None)
+    supplier_id = BigInt(null=True, default=None)
     #: Phone number, masked when shown at the POS.
     phone = Varchar(length=32, default="")
     is_active = Boolean(default=True)
@@ -40,4 +40,4 @@ class StaffStore(Table, tablename="staff_store"):
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     user = ForeignKey(references=User, index=True)
-    location_id = Integer(index=True, index_method=IndexMethod.btree)
+    location_id = BigInt(index=True, index_method=IndexMethod.btree)

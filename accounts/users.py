@@ -13,6 +13,7 @@ from accounts.roles import CurrentUser, Role
 from accounts.tables import StaffStore, User
 from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
+from core.types import EMAIL_LENGTH, SHORT_TEXT, clean_text, normalise_email_text
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
@@ -25,6 +26,10 @@ class InvalidCredentials(InvalidInput):
     code = "invalid_credentials"
 
 
+class EmailTaken(Conflict):
+    """An account with this email exists (said plainly to staff tools, never to sign-ups)."""
+
+
 class EmailUnavailable(Conflict):
     """Sign-up with an address that cannot be used (deliberately not saying why)."""
 
@@ -33,15 +38,15 @@ class EmailUnavailable(Conflict):
 
 def normalise_email(email: str) -> str:
     """Trim and lower-case an email, refusing what cannot be an address."""
-    email = email.strip().lower()
-    if not EMAIL_PATTERN.match(email):
+    email = normalise_email_text(email)
+    if len(email) > EMAIL_LENGTH or not EMAIL_PATTERN.match(email) or "\x00" in email:
         raise InvalidInput("{email} is not a valid email address", email=email or "''")
     return email
 
 
 def login_key(email: str) -> str:
     """The email as accounts are looked up and login attempts counted (never raises)."""
-    return email.strip().lower()
+    return normalise_email_text(email)
 
 
 def check_password_strength(password: str) -> None:
@@ -63,16 +68,13 @@ async def create_user(
     """Create an account with its role and scope, in one transaction."""
     email = normalise_email(email)
     check_password_strength(password)
-    name = name.strip()
+    name = clean_text(name, "name", max_length=SHORT_TEXT)
     if not name:
         raise InvalidInput("Please give a name")
     password_hash = await hash_password_async(password)
     async with write_transaction():
         if await User.exists().where(User.email == email):
-            # Neutral: the answer does not repeat the address or confirm it has an account.
-            raise EmailUnavailable(
-                "This email cannot be used to sign up; if it is yours, log in instead"
-            )
+            raise EmailTaken("An account with {email} already exists", email=email)
         user = User(
             email=email,
             name=name,
@@ -95,8 +97,17 @@ async def create_user(
 
 
 async def register_consumer(*, email: str, password: str, name: str) -> CurrentUser:
-    """Self-service sign-up: always a consumer account."""
-    return await create_user(email=email, password=password, name=name, role=Role.CONSUMER)
+    """Self-service sign-up: always a consumer account.
+
+    A taken email gets a neutral answer that neither repeats the address nor says an
+    account has it (sign-ups are also limited per client, see `login_limits`).
+    """
+    try:
+        return await create_user(email=email, password=password, name=name, role=Role.CONSUMER)
+    except EmailTaken:
+        raise EmailUnavailable(
+            "This email cannot be used to sign up; if it is yours, log in instead"
+        ) from None
 
 
 async def authenticate(email: str, password: str) -> CurrentUser:
@@ -105,7 +116,10 @@ async def authenticate(email: str, password: str) -> CurrentUser:
     An unknown or disabled account costs the same hashing time as a wrong password, so the
     answer's timing does not tell which emails have accounts.
     """
-    row = await User.select().where(User.email == login_key(email)).first()
+    key = login_key(email)
+    # No account can have NUL or an over-long address (PostgreSQL refuses NUL outright).
+    lookup = "\x00" not in key and len(key) <= EMAIL_LENGTH
+    row = await User.select().where(User.email == key).first() if lookup else None
     usable = row is not None and row["is_active"]
     known_hash = row["password_hash"] if usable and row is not None else None
     if not await verify_password_async(known_hash, password) or row is None:

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import current_user, roles
 from accounts.roles import Role
+from core.types import ShortText
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 from fulfilment.views import FulfilmentView
@@ -20,8 +21,8 @@ from fulfilment.views import FulfilmentView
 class ShipIn(msgspec.Struct):
     """The carrier and its tracking number."""
 
-    carrier: str
-    tracking_number: str
+    carrier: ShortText
+    tracking_number: ShortText
 
 
 class ShipmentLineOut(msgspec.Struct):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post, put
@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from accounts.access import current_user, roles
 from accounts.roles import CurrentUser, Role
 from core.errors import InvalidInput
+from core.types import Count32, Id, Latitude, Longitude, ShortText
 from locations.geocoding import geocode
 from locations.locations import (
     LocationInput,
@@ -31,21 +32,23 @@ SUPPLIER = roles(Role.SUPPLIER)
 class LocationIn(msgspec.Struct):
     """A store or warehouse; leave lat/lon out to geocode the address."""
 
-    kind: str
-    name: str
-    address: str = ""
-    city: str = ""
-    district: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    name_en: str = ""
-    phone: str = ""
+    kind: ShortText
+    name: ShortText
+    address: ShortText = ""
+    city: ShortText = ""
+    district: ShortText = ""
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    name_en: ShortText = ""
+    phone: ShortText = ""
     #: Seven entries, Monday first, "09:00-21:00" or "" for closed.
-    opening_hours: list[str] = msgspec.field(default_factory=lambda: ["09:00-21:00"] * 7)
+    opening_hours: Annotated[list[ShortText], msgspec.Meta(max_length=7)] = msgspec.field(
+        default_factory=lambda: ["09:00-21:00"] * 7
+    )
     pickup_enabled: bool = True
-    pickup_hold_days: int = 3
-    prep_minutes: int = 30
-    owner_supplier_id: int | None = None
+    pickup_hold_days: Count32 = 3
+    prep_minutes: Count32 = 30
+    owner_supplier_id: Id | None = None
     is_active: bool = True
 
 
@@ -75,7 +78,7 @@ class LocationOut(msgspec.Struct):
 class GeocodeIn(msgspec.Struct):
     """An address to place."""
 
-    address: str
+    address: ShortText
 
 
 class PlaceOut(msgspec.Struct):

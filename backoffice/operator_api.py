@@ -13,6 +13,7 @@ from accounts.access import current_user, roles
 from accounts.roles import Role
 from backoffice.supplier_api import ApplicationOut, application_out, staff_product_out
 from catalog import categories, listings, onboarding
+from core.types import BasisPoints, Id, Money, Position, ShortText
 
 OPERATOR = roles(Role.OPERATOR)
 
@@ -20,34 +21,34 @@ OPERATOR = roles(Role.OPERATOR)
 class ApproveSupplierBody(msgspec.Struct):
     """Commission in basis points (500 = 5 %) and deposit in fen."""
 
-    commission_bp: int = 500
-    deposit: int = 0
+    commission_bp: BasisPoints = 500
+    deposit: Money = 0
 
 
 class ReasonBody(msgspec.Struct):
     """Why: shown to the supplier."""
 
-    reason: str
+    reason: ShortText
 
 
 class CategoryBody(msgspec.Struct):
     """A new category."""
 
-    slug: str
-    name_zh: str
-    name_en: str = ""
-    parent_id: int | None = None
-    position: int = 0
+    slug: ShortText
+    name_zh: ShortText
+    name_en: ShortText = ""
+    parent_id: Id | None = None
+    position: Position = 0
 
 
 class CategoryPatch(msgspec.Struct):
     """Rename, reorder, or move (set `move` and `parent_id`, null for the top level)."""
 
-    name_zh: str | None = None
-    name_en: str | None = None
-    position: int | None = None
+    name_zh: ShortText | None = None
+    name_en: ShortText | None = None
+    position: Position | None = None
     move: bool = False
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 def tree_out(nodes: list[categories.CategoryNode]) -> list[dict[str, Any]]:

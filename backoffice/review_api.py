@@ -13,12 +13,13 @@ from litestar.status_codes import HTTP_200_OK
 from accounts.access import current_user, roles
 from accounts.roles import CurrentUser, Role
 from catalog.reviews import ReviewView, reply_to_review, supplier_reviews
+from core.types import LongText
 
 
 class ReplyIn(msgspec.Struct):
     """The supplier's public answer (at most 1000 characters)."""
 
-    text: str
+    text: LongText
 
 
 class SupplierReviewOut(msgspec.Struct):

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from accounts.access import current_user, roles
 from accounts.roles import CurrentUser, Role
 from core.errors import InvalidInput
+from core.types import Id, LongText, Quantity, ShortText, StockCount, StockDelta
 from locations import inventory, stock_csv
 
 STOCK_MANAGERS = roles(Role.SUPPLIER, Role.OPERATOR)
@@ -28,11 +29,11 @@ def acting(request: Request[Any, Any, Any]) -> CurrentUser:
 class StockChange(msgspec.Struct):
     """Set `on_hand` to a counted figure, or add `delta` units (negative removes)."""
 
-    reason: str
-    on_hand: int | None = None
-    delta: int | None = None
-    note: str = ""
-    low_stock_threshold: int | None = None
+    reason: ShortText
+    on_hand: StockCount | None = None
+    delta: StockDelta | None = None
+    note: LongText = ""
+    low_stock_threshold: StockCount | None = None
 
 
 class LevelOut(msgspec.Struct):
@@ -79,11 +80,11 @@ class LocationChoice(msgspec.Struct):
 class TransferIn(msgspec.Struct):
     """Send units of a variant from one location to another."""
 
-    source_id: int
-    destination_id: int
-    variant_id: int
-    quantity: int
-    note: str = ""
+    source_id: Id
+    destination_id: Id
+    variant_id: Id
+    quantity: Quantity
+    note: LongText = ""
 
 
 class TransferOut(msgspec.Struct):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
@@ -17,6 +17,7 @@ from catalog.listings import ProductInput
 from catalog.products import VariantInput
 from catalog.uploads import read_private_document, save_public_image
 from core.errors import InvalidInput
+from core.types import Count32, Id, LongText, Money, ShortText
 
 
 class ApplicationOut(msgspec.Struct):
@@ -65,42 +66,42 @@ def application_out(row: dict[str, Any]) -> ApplicationOut:
 class VariantBody(msgspec.Struct):
     """A SKU: code, price in fen, one value per spec, barcode, weight in grams."""
 
-    sku: str
-    price: int
-    options: dict[str, str] = {}
-    barcode: str = ""
-    weight_g: int = 0
+    sku: ShortText
+    price: Money
+    options: dict[ShortText, ShortText] = {}
+    barcode: ShortText = ""
+    weight_g: Count32 = 0
 
 
 class ProductBody(msgspec.Struct):
     """A product as a supplier submits it; images are URLs from `POST /api/supplier/images`."""
 
-    category_id: int
-    name: str
-    variants: list[VariantBody]
-    specs: dict[str, list[str]] = {}
-    name_en: str = ""
-    brand: str = ""
-    description: str = ""
-    image: str = ""
-    images: list[str] = []
+    category_id: Id
+    name: ShortText
+    variants: Annotated[list[VariantBody], msgspec.Meta(max_length=100)]
+    specs: dict[ShortText, list[ShortText]] = {}
+    name_en: ShortText = ""
+    brand: ShortText = ""
+    description: LongText = ""
+    image: ShortText = ""
+    images: Annotated[list[ShortText], msgspec.Meta(max_length=20)] = []
 
 
 class AgreementBody(msgspec.Struct):
     """The version of the agreement being accepted."""
 
-    version: str
+    version: ShortText
 
 
 class ShopBody(msgspec.Struct):
     """Shop decoration; logo and banner are URLs from `POST /api/supplier/images`."""
 
-    name: str
-    intro: str = ""
-    layout: str = "grid"
-    featured_product_ids: list[int] = []
-    logo: str | None = None
-    banner: str | None = None
+    name: ShortText
+    intro: LongText = ""
+    layout: ShortText = "grid"
+    featured_product_ids: Annotated[list[Id], msgspec.Meta(max_length=100)] = []
+    logo: ShortText | None = None
+    banner: ShortText | None = None
 
 
 def product_input(body: ProductBody) -> ProductInput:

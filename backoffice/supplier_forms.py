@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from litestar.datastructures import UploadFile
@@ -11,6 +11,15 @@ from catalog.listings import ProductInput
 from catalog.onboarding import Application, Upload
 from catalog.products import VariantInput
 from core.errors import InvalidInput
+from core.types import (
+    LONG_TEXT,
+    MAX_INT32,
+    MAX_MONEY_FEN,
+    SHORT_TEXT,
+    clean_text,
+    parse_decimal,
+    parse_whole,
+)
 
 APPLICATION_FIELDS = (
     "name",
@@ -24,10 +33,19 @@ APPLICATION_FIELDS = (
 )
 
 
+#: Form fields that hold prose rather than a name or a number.
+_LONG_FIELDS = frozenset({"intro", "description", "specs", "options", "note", "body", "address"})
+
+
 def text(form: Any, name: str) -> str:
-    """A text field of a form, empty when missing or a file."""
+    """A text field of a form, empty when missing or a file.
+
+    Bounded, without NUL or bidi override characters (else 400 naming the field).
+    """
     value = form.get(name, "")
-    return value if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return clean_text(value, name, max_length=LONG_TEXT if name in _LONG_FIELDS else SHORT_TEXT)
 
 
 def application_from(form: Any) -> Application:
@@ -51,24 +69,21 @@ async def one_upload(form: Any, name: str) -> bytes | None:
 
 
 def parse_yuan(value: str, label: str) -> int:
-    """`59.90` yuan (as typed) to 5990 fen, refusing what is not a price."""
-    try:
-        amount = Decimal(value.strip().replace(",", "").removeprefix("¥"))
-    except InvalidOperation:
-        raise InvalidInput("{field} is not a price: {value}", field=label, value=value) from None
-    if amount.as_tuple().exponent < -2 or not amount.is_finite():  # type: ignore[operator]
-        raise InvalidInput("{field} is not a price: {value}", field=label, value=value)
+    """`59.90` yuan (as typed) to 5990 fen, refusing what is not a price.
+
+    NaN, Infinity, negative amounts, more than two decimals and amounts above the money
+    bound are refused with a 400 naming the field.
+    """
+    amount = parse_decimal(value, label, places=2, high=Decimal(MAX_MONEY_FEN) / 100)
     return int(amount * 100)
 
 
 def parse_int(value: str, label: str, default: int = 0) -> int:
-    """A whole number typed into a form, or `default` when empty."""
-    value = value.strip()
-    if not value:
-        return default
-    if not value.lstrip("-").isdigit():
-        raise InvalidInput("{field} must be a whole number", field=label)
-    return int(value)
+    """A whole number typed into a form (weights, positions, ids), or `default` when empty.
+
+    Bounded so it fits any integer column.
+    """
+    return parse_whole(value, label, low=-MAX_INT32, high=MAX_INT32, default=default)
 
 
 def parse_specs(raw: str) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from accounts.roles import CurrentUser, Role
 from accounts.users import grant_supplier_role
 from catalog.errors import SupplierNotFound, SupplierStateError
 from catalog.tables import Supplier, SupplierDocument
-from catalog.uploads import save_private_document
+from catalog.uploads import remove_private_documents, save_private_document
 from core.database import write_transaction
 from core.errors import InvalidInput, PermissionDenied
 
@@ -98,11 +98,17 @@ def _fields(app: Application) -> dict[Any, Any]:
     }
 
 
-async def _store_documents(supplier_id: int, documents: list[Upload]) -> None:
+async def _store_documents(supplier_id: int, documents: list[Upload], saved: list[str]) -> None:
+    """Store the files and their rows.
+
+    `saved` collects the file names written, so the caller can remove them when its
+    transaction does not commit.
+    """
     if len(documents) > MAX_DOCUMENTS:
         raise InvalidInput("At most {n} documents per application", n=MAX_DOCUMENTS)
     for doc in documents:
         stored, kind = save_private_document(doc.data, label=doc.title or "Document")
+        saved.append(stored)
         await SupplierDocument.insert(
             SupplierDocument(
                 supplier=supplier_id,
@@ -131,17 +137,22 @@ async def apply(user: CurrentUser, app: Application, documents: list[Upload]) ->
     check_application(app)
     if not documents:
         raise InvalidInput("Please upload at least one qualification document")
-    async with write_transaction():
-        if await application_of(user) is not None:
-            raise SupplierStateError(
-                "You have already applied; see your application to follow or resubmit it"
+    saved: list[str] = []
+    try:
+        async with write_transaction():
+            if await application_of(user) is not None:
+                raise SupplierStateError(
+                    "You have already applied; see your application to follow or resubmit it"
+                )
+            row = await Supplier.insert(Supplier(status="applied", applicant_id=user.id)).returning(
+                Supplier.id
             )
-        row = await Supplier.insert(Supplier(status="applied", applicant_id=user.id)).returning(
-            Supplier.id
-        )
-        supplier_id: int = row[0]["id"]
-        await Supplier.update(_fields(app)).where(Supplier.id == supplier_id)
-        await _store_documents(supplier_id, documents)
+            supplier_id: int = row[0]["id"]
+            await Supplier.update(_fields(app)).where(Supplier.id == supplier_id)
+            await _store_documents(supplier_id, documents, saved)
+    except BaseException:
+        remove_private_documents(saved)  # no row points at them: do not leave them behind
+        raise
     return supplier_id
 
 
@@ -150,16 +161,21 @@ async def resubmit(
 ) -> None:
     """Answer a rejection: corrected details (and documents) go back to the review queue."""
     check_application(app)
-    async with write_transaction():
-        row = await _get(supplier_id)
-        if row["applicant_id"] != user.id:
-            raise PermissionDenied("This is not your application")
-        if row["status"] != "rejected":
-            raise SupplierStateError("Only a rejected application can be resubmitted")
-        await Supplier.update({**_fields(app), Supplier.status: "applied"}).where(
-            Supplier.id == supplier_id
-        )
-        await _store_documents(supplier_id, documents)
+    saved: list[str] = []
+    try:
+        async with write_transaction():
+            row = await _get(supplier_id)
+            if row["applicant_id"] != user.id:
+                raise PermissionDenied("This is not your application")
+            if row["status"] != "rejected":
+                raise SupplierStateError("Only a rejected application can be resubmitted")
+            await Supplier.update({**_fields(app), Supplier.status: "applied"}).where(
+                Supplier.id == supplier_id
+            )
+            await _store_documents(supplier_id, documents, saved)
+    except BaseException:
+        remove_private_documents(saved)
+        raise
 
 
 async def _get(supplier_id: int) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
@@ -34,16 +35,16 @@ class Supplier(Table):
     #: Commission taken by the platform, in basis points (500 = 5 %).
     commission_bp = Integer(default=500)
     #: Security deposit paid to the platform, in fen.
-    deposit = Integer(default=0)
+    deposit = BigInt(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     #: The account that applied (server.User id); it becomes the supplier's staff.
-    applicant_id = Integer(null=True, default=None, index=True)
+    applicant_id = BigInt(null=True, default=None, index=True)
     #: Why the operator rejected the application (shown to the applicant), or why suspended.
     review_note = Text(default="")
     #: Version of the platform agreement accepted, empty until accepted.
     agreement_version = Varchar(length=16, default="")
     #: Account (server.User id) that accepted the agreement, and when.
-    agreement_accepted_by = Integer(null=True, default=None)
+    agreement_accepted_by = BigInt(null=True, default=None)
     agreement_accepted_at = Timestamptz(null=True, default=None)
     #: Shop decoration: image paths under /media, layout template, featured product ids.
     logo = Varchar(length=255, default="")
@@ -82,7 +83,7 @@ class Product(Table):
     #: draft | pending_review | listed | rejected | delisted
     status = Varchar(length=16, default="draft", index=True)
     #: Units sold, for sorting search results by sales.
-    sales_count = Integer(default=0)
+    sales_count = BigInt(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     #: Further image paths under /media, after the main `image`.
     images = JSON(default=[])
@@ -95,8 +96,8 @@ class Product(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
     #: Consumer reviews of the product and the sum of their ratings (average = sum / count),
     #: kept up to date in the review's own transaction so lists never count reviews per row.
-    review_count = Integer(default=0)
-    rating_sum = Integer(default=0)
+    review_count = BigInt(default=0)
+    rating_sum = BigInt(default=0)
 
 
 class SupplierDocument(Table):
@@ -114,7 +115,7 @@ class SupplierDocument(Table):
     #: File name under the private documents folder.
     stored_name = Varchar(length=100)
     content_type = Varchar(length=64)
-    size = Integer()
+    size = BigInt()
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -128,7 +129,7 @@ class Variant(Table):
     #: One value per spec of the product, e.g. {"颜色": "黑", "存储": "256GB"}.
     options = JSON(default={})
     #: Price in fen.
-    price = Integer()
+    price = BigInt()
     currency = Varchar(length=3, default="CNY")
     #: EAN-13 printed on the goods; the POS scanner reads it.
     barcode = Varchar(length=32, default="", index=True)
@@ -149,12 +150,12 @@ class Review(Table):
     product = ForeignKey(references=Product, index=True)
     variant = ForeignKey(references=Variant, null=True, default=None)
     #: server.User id of the consumer who wrote it.
-    author_id = Integer(index=True)
+    author_id = BigInt(index=True)
     #: The author's name as shown to everyone, shortened when written (张伟 → 张*).
     author_display = Varchar(length=32, default="")
     #: fulfilment.Order id and fulfilment.OrderLine id the review is about.
-    order_id = Integer(null=True, default=None)
-    order_line_id = Integer(null=True, default=None, unique=True)
+    order_id = BigInt(null=True, default=None)
+    order_line_id = BigInt(null=True, default=None, unique=True)
     #: 1 to 5 stars.
     rating = Integer()
     text = Text(default="")
@@ -164,4 +165,4 @@ class Review(Table):
     #: The supplier's one public reply, who wrote it (server.User id) and when.
     reply = Text(default="")
     replied_at = Timestamptz(null=True, default=None)
-    replied_by = Integer(null=True, default=None)
+    replied_by = BigInt(null=True, default=None)

@@ -85,3 +85,9 @@ def save_private_document(data: bytes, *, label: str) -> tuple[str, FileKind]:
 def read_private_document(stored_name: str) -> bytes:
     """The bytes of a stored document (the name comes from the database, not the user)."""
     return (private_dir() / Path(stored_name).name).read_bytes()
+
+
+def remove_private_documents(stored_names: list[str]) -> None:
+    """Delete stored documents whose database rows were never committed."""
+    for stored_name in stored_names:
+        (private_dir() / Path(stored_name).name).unlink(missing_ok=True)

@@ -8,12 +8,16 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import asyncpg
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
+from piccolo.columns.combination import Where
+from piccolo.columns.operators.comparison import ComparisonOperator
 from piccolo.conf.apps import Finder
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
@@ -265,8 +269,18 @@ def contains_text(column: Any, text: str) -> Any:
     PostgreSQL needs ILIKE; SQLite's LIKE already ignores ASCII case (and Piccolo warns on
     every ILIKE it has to turn into LIKE there).
     """
-    pattern = f"%{text}%"
-    return column.ilike(pattern) if is_postgres(current_engine()) else column.like(pattern)
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    operator = _ILikeEscaped if is_postgres(current_engine()) else _LikeEscaped
+    return Where(column=column, value=f"%{escaped}%", operator=operator)
+
+
+class _LikeEscaped(ComparisonOperator):
+    # `%` and `_` typed by a person are literal characters, not wildcards.
+    template = "{name} LIKE {value} ESCAPE '\\'"
+
+
+class _ILikeEscaped(ComparisonOperator):
+    template = "{name} ILIKE {value} ESCAPE '\\'"
 
 
 def all_tables() -> list[type[Table]]:
@@ -363,3 +377,53 @@ async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
         await callback()
     else:
         pending.append(callback)
+
+
+async def widen_to_bigint(columns: dict[str, tuple[str, ...]], *, backwards: bool = False) -> None:
+    """Migration step: make integer columns 64-bit on PostgreSQL (`backwards`: 32-bit again).
+
+    SQLite's INTEGER is already 64-bit, so there is nothing to do there.
+    """
+    engine = current_engine()
+    if not is_postgres(engine):
+        return
+    kind = "INTEGER" if backwards else "BIGINT"
+    for table, names in columns.items():
+        changes = ", ".join(f'ALTER COLUMN "{name}" TYPE {kind}' for name in names)
+        await engine.run_ddl(f'ALTER TABLE "{table}" {changes}')
+
+
+@lru_cache(maxsize=1)
+def known_migrations() -> tuple[tuple[str, str], ...]:
+    """Every (app, migration id) the code ships, in each app's order."""
+    manager = BaseMigrationManager()
+    found: list[tuple[str, str]] = []
+    for module in manager.get_app_modules():
+        config = module.APP_CONFIG
+        modules = manager.get_migration_modules(config.resolved_migrations_folder_path)
+        found += [(config.app_name, migration_id) for migration_id in sorted(modules)]
+    return tuple(found)
+
+
+#: Engines known to be fully migrated (by id, held so the id stays theirs): checked once,
+#: as a running app cannot lose its migrations.
+_migrated: dict[int, Engine] = {}
+
+
+async def unapplied_migrations(engine: Engine | None = None) -> list[str]:
+    """`app:id` of every shipped migration the database has not run.
+
+    All of them when the database was never migrated.
+    """
+    engine = engine or current_engine()
+    if id(engine) in _migrated:
+        return []
+    try:
+        rows = await Migration.select(Migration.app_name, Migration.name).run()
+    except Exception:  # no migration table yet: a database that was never migrated
+        rows = []
+    ran = {(row["app_name"], row["name"]) for row in rows}
+    pending = [f"{app}:{name}" for app, name in known_migrations() if (app, name) not in ran]
+    if not pending:
+        _migrated[id(engine)] = engine
+    return pending

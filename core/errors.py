@@ -11,6 +11,7 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
@@ -85,6 +86,8 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
 
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`", re.IGNORECASE)
 _AT_PATH = re.compile(r"\s*-\s*at `\$\.?([^`]*)`")
+#: msgspec names the pattern of a text type; people need to know what it forbids.
+_REGEX = re.compile(r"`str` matching regex '.*'", re.DOTALL)
 
 
 def validation_message(exc: ValidationException) -> str:
@@ -101,6 +104,7 @@ def validation_message(exc: ValidationException) -> str:
         at = _AT_PATH.search(message)
         field = at.group(1) if at else item.get("key")
         problem = _AT_PATH.sub("", message).strip() or message
+        problem = _REGEX.sub("text without control or text-direction characters", problem)
         if field:
             parts.append(
                 gettext("{field} is not valid: {problem}").format(field=field, problem=problem)
@@ -166,7 +170,31 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     return _error_page(request, 500, detail)
 
 
+def too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """A body nested too deeply to decode (msgspec stops at its depth limit): 400, not 500."""
+    return http_error_handler(
+        request, HTTPException(status_code=400, detail="The request body is nested too deeply")
+    )
+
+
+def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A value the database cannot hold (a number beyond its column, NUL in text).
+
+    The bounded input types refuse these with the field named; this is the safety net for
+    what they cannot know, such as an id above the 32-bit primary keys: 400, not 500.
+    """
+    request.logger.warning("Out-of-range input on %s %s: %s", request.method, request.url.path, exc)
+    return http_error_handler(
+        request,
+        HTTPException(status_code=400, detail="A number or text in the request is out of range"),
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    RecursionError: too_deep_handler,
+    OverflowError: out_of_range_handler,
+    asyncpg.exceptions.DataError: out_of_range_handler,
+    asyncpg.exceptions._base.DataError: out_of_range_handler,
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,

@@ -61,3 +61,10 @@ class NotReceivedError(Conflict):
     """The consumer has not received the line yet, so cannot review it."""
 
     code = "not_received"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The Idempotency-Key was used before for a different request."""
+
+    status_code = 422
+    code = "idempotency_key_reused"

@@ -17,7 +17,7 @@ from typing import Any
 from core.database import is_unique_violation, write_transaction
 from core.realtime import publish_after_commit
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
-from fulfilment.errors import InvalidOrder, OutOfStock
+from fulfilment.errors import IdempotencyKeyReused, InvalidOrder, OutOfStock
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, now_utc
 from fulfilment.statuses import Channel, FulfilmentMethod, FulfilmentStatus, OrderStatus
@@ -108,6 +108,27 @@ async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | N
     return PlacedOrder(order=view, created=False, payment=None)
 
 
+def _same_request_or_refuse(found: PlacedOrder, cmd: PlaceOrder) -> PlacedOrder:
+    """The first order, when the replay asks for the same goods and payment.
+
+    A different request under a used key is a client bug, refused with 422.
+    """
+    ordered: dict[int, int] = {}
+    for fulfilment in found.order.fulfilments:
+        for line in fulfilment.lines:
+            ordered[line.variant_id] = ordered.get(line.variant_id, 0) + line.quantity
+    asked: dict[int, int] = {}
+    for request in cmd.lines:
+        asked[request.variant_id] = asked.get(request.variant_id, 0) + request.quantity
+    if ordered != asked or found.order.payment_method != cmd.payment_method:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for order {number} with different "
+            "contents; use a new key for a new order",
+            number=found.order.number,
+        )
+    return found
+
+
 def order_number(order_id: int, created_at: Any) -> str:
     """`KQ` + the local (Asia/Shanghai) date + the zero-padded id: KQ20261125-000123."""
     return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-{order_id:06d}"
@@ -123,7 +144,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     """
     _check(cmd)
     if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
-        return found
+        return _same_request_or_refuse(found, cmd)
     # The plan is read before the write transaction, so orders plan side by side and only
     # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
     # reserve refuses units that are no longer there, and nothing is written.
@@ -150,7 +171,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         found = await _existing(cmd.customer_id, cmd.idempotency_key)
         if found is None:
             raise
-        return found
+        return _same_request_or_refuse(found, cmd)
     return PlacedOrder(order=view, created=True, payment=payment)
 
 

@@ -2,8 +2,8 @@
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     ForeignKey,
-    Integer,
     Serial,
     Timestamptz,
     Varchar,
@@ -25,16 +25,16 @@ class Order(Table, tablename="orders"):
     #: online | pos
     channel = Varchar(length=8, default="online")
     #: server.User id of the consumer; null for a walk-in customer at the POS.
-    customer_id = Integer(null=True, default=None, index=True)
+    customer_id = BigInt(null=True, default=None, index=True)
     #: The store that sold it at the POS; null for online orders.
-    store_location_id = Integer(null=True, default=None)
+    store_location_id = BigInt(null=True, default=None)
     #: pending_payment | paid | completed | cancelled
     status = Varchar(length=20, default="pending_payment", index=True)
     #: Money in fen.
-    subtotal = Integer(default=0)
-    shipping = Integer(default=0)
-    discount = Integer(default=0)
-    total = Integer(default=0)
+    subtotal = BigInt(default=0)
+    shipping = BigInt(default=0)
+    discount = BigInt(default=0)
+    total = BigInt(default=0)
     currency = Varchar(length=3, default="CNY")
     #: sandbox | in_store | cod
     payment_method = Varchar(length=16, default="sandbox")
@@ -61,7 +61,7 @@ class Fulfilment(Table):
     #: delivery | pickup
     method = Varchar(length=8)
     #: The supplier shipping a delivery fulfilment (catalog.Supplier id); null for pickup.
-    supplier_id = Integer(null=True, default=None, index=True)
+    supplier_id = BigInt(null=True, default=None, index=True)
     #: pickup: allocated | preparing | ready_for_pickup | collected | expired | cancelled;
     #: delivery: allocated | shipped | delivered | cancelled
     status = Varchar(length=20, default="allocated", index=True)
@@ -89,12 +89,12 @@ class OrderLine(Table):
     variant = ForeignKey(references=Variant, index=True)
     product_name = Varchar(length=200)
     sku = Varchar(length=64)
-    supplier_id = Integer(index=True)
-    quantity = Integer()
+    supplier_id = BigInt(index=True)
+    quantity = BigInt()
     #: Price of one unit in fen.
-    unit_price = Integer()
+    unit_price = BigInt()
     #: Discount on the whole line in fen.
-    discount = Integer(default=0)
+    discount = BigInt(default=0)
 
 
 class OrderEvent(Table):
@@ -105,7 +105,7 @@ class OrderEvent(Table):
     order = ForeignKey(references=Order, index=True)
     fulfilment = ForeignKey(references=Fulfilment, null=True, default=None)
     #: server.User id; null for the system (sweeps, payment callbacks).
-    actor_id = Integer(null=True, default=None)
+    actor_id = BigInt(null=True, default=None)
     #: placed | paid | payment_failed | cancelled | preparing | shipped | … (what happened)
     kind = Varchar(length=32)
     old_state = Varchar(length=20, default="")
@@ -120,11 +120,11 @@ class CartItem(Table):
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: server.User id; null for a guest cart.
-    user_id = Integer(null=True, default=None, index=True)
+    user_id = BigInt(null=True, default=None, index=True)
     #: Random key kept in the guest's session; null once the cart belongs to an account.
     session_key = Varchar(length=64, null=True, default=None, index=True)
     variant = ForeignKey(references=Variant)
-    quantity = Integer(default=1)
+    quantity = BigInt(default=1)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -135,7 +135,7 @@ class PickupScanAudit(Table):
 
     location = ForeignKey(references=Location, index=True)
     #: server.User id of the staff member who scanned or typed it.
-    staff_id = Integer()
+    staff_id = BigInt()
     #: token | short_code
     kind = Varchar(length=12)
     #: What was read, cut short (a forged token is evidence; a short code is not secret then).

@@ -2,6 +2,7 @@
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     Boolean,
     DoublePrecision,
     ForeignKey,
@@ -26,7 +27,7 @@ class Location(Table):
     name = Varchar(length=100)
     name_en = Varchar(length=100, default="")
     #: The supplier owning it (catalog.Supplier id); null for the operator's own.
-    owner_supplier_id = Integer(null=True, default=None, index=True)
+    owner_supplier_id = BigInt(null=True, default=None, index=True)
     city = Varchar(length=32, default="")
     district = Varchar(length=32, default="")
     address = Varchar(length=255, default="")
@@ -54,11 +55,11 @@ class StockLevel(Table):
     location = ForeignKey(references=Location, index=True)
     variant = ForeignKey(references=Variant, index=True)
     #: Units physically at the location, sold or not.
-    on_hand = Integer(default=0)
+    on_hand = BigInt(default=0)
     #: Units held for placed orders that are not yet handed over or shipped.
-    reserved = Integer(default=0)
+    reserved = BigInt(default=0)
     #: Below this many available units the supplier is warned.
-    low_stock_threshold = Integer(default=0)
+    low_stock_threshold = BigInt(default=0)
 
 
 class StockMovement(Table):
@@ -68,14 +69,14 @@ class StockMovement(Table):
 
     location = ForeignKey(references=Location, index=True)
     variant = ForeignKey(references=Variant, index=True)
-    on_hand_delta = Integer(default=0)
-    reserved_delta = Integer(default=0)
+    on_hand_delta = BigInt(default=0)
+    reserved_delta = BigInt(default=0)
     #: receive | reserve | release | sale | adjust | transfer | return
     reason = Varchar(length=16)
     #: What caused it: an order number, a transfer id, a free-text note.
     reference = Varchar(length=100, default="")
     #: server.User id of who did it; null for the system.
-    actor_id = Integer(null=True, default=None)
+    actor_id = BigInt(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -87,15 +88,15 @@ class Transfer(Table):
     source = ForeignKey(references=Location, index=True)
     destination = ForeignKey(references=Location, index=True)
     variant = ForeignKey(references=Variant, index=True)
-    quantity = Integer()
+    quantity = BigInt()
     #: The supplier owning the variant (catalog.Supplier id): who may see the transfer.
-    supplier_id = Integer(null=True, default=None, index=True)
+    supplier_id = BigInt(null=True, default=None, index=True)
     #: in_transit | received | cancelled
     status = Varchar(length=16, default="in_transit", index=True)
     note = Varchar(length=255, default="")
     #: server.User id of who sent it.
-    created_by = Integer(null=True, default=None)
+    created_by = BigInt(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     #: server.User id of who received (or cancelled) it.
-    closed_by = Integer(null=True, default=None)
+    closed_by = BigInt(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)

@@ -1,6 +1,6 @@
 """Notification tables: the in-app inbox and the e-mail outbox."""
 
-from piccolo.columns import Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -11,7 +11,7 @@ class Notification(Table):
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: server.User id of the recipient.
-    user_id = Integer(index=True)
+    user_id = BigInt(index=True)
     #: ready_for_pickup | pickup_expiring | pickup_expired | shipped | refunded
     kind = Varchar(length=32)
     title = Varchar(length=200)

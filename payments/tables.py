@@ -1,6 +1,6 @@
 """Payments tables: payments of orders, their refunds, and the provider callbacks received."""
 
-from piccolo.columns import ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import BigInt, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -11,17 +11,17 @@ class Payment(Table):
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: The order paid for (an id of `fulfilment`; payments never imports fulfilment).
-    order_id = Integer(index=True)
+    order_id = BigInt(index=True)
     #: The order's number, shown on the pay page and sent to the provider.
     order_number = Varchar(length=32)
     #: The consumer who may open the hosted pay page; null for walk-in sales.
-    customer_id = Integer(null=True, default=None, index=True)
+    customer_id = BigInt(null=True, default=None, index=True)
     #: sandbox | in_store | cod (further providers register by name).
     provider = Varchar(length=32)
     #: Amount to collect, in fen.
-    amount = Integer()
+    amount = BigInt()
     #: Sum of refunds issued so far, in fen.
-    refunded_amount = Integer(default=0)
+    refunded_amount = BigInt(default=0)
     currency = Varchar(length=3, default="CNY")
     #: pending | succeeded | failed | refunded | partially_refunded
     status = Varchar(length=24, default="pending", index=True)
@@ -32,7 +32,7 @@ class Payment(Table):
     #: Where the consumer pays (a hosted page), empty when collected offline.
     pay_url = Varchar(length=500, default="")
     #: The staff member or courier who confirmed an offline payment.
-    confirmed_by = Integer(null=True, default=None)
+    confirmed_by = BigInt(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -44,7 +44,7 @@ class Refund(Table):
 
     payment = ForeignKey(references=Payment, index=True)
     #: Amount given back, in fen.
-    amount = Integer()
+    amount = BigInt()
     reason = Varchar(length=200, default="")
     #: succeeded (the provider paid it back) | to_pay_at_counter (staff hands it over)
     status = Varchar(length=24)
@@ -60,7 +60,7 @@ class WebhookEvent(Table):
     provider = Varchar(length=32)
     #: The provider's id of the event; unique, so a replayed callback is recognised.
     event_id = Varchar(length=100, unique=True)
-    payment_id = Integer(null=True, default=None)
+    payment_id = BigInt(null=True, default=None)
     #: SHA-256 of the raw body, to tell what was received without keeping it.
     payload_digest = Varchar(length=64)
     received_at = Timestamptz(default=TimestamptzNow())

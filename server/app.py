@@ -49,6 +49,7 @@ from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
 from server.security.api_guard import CrossSiteGuard
 from server.security.headers import add_security_headers
+from server.security.input_guard import InputGuard
 from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
 from store_pos.api import ATTEMPTS_STORE, PosApi
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
         middleware=[
+            DefineMiddleware(InputGuard),
             DefineMiddleware(CrossSiteGuard),
             LocaleMiddleware(),
             sessions.middleware,

@@ -142,7 +142,8 @@ def createuser(email: str, password: str, name: str, role: str, scope: str) -> N
     help="Log a line per request (off behind a proxy that logs them already).",
 )
 def run(host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
-    """Serve the platform over HTTP."""
+    """Serve the platform over HTTP (migrating the embedded SQLite database first)."""
+    _ready_to_serve()
     _serve(host, port, workers, reload, access_log=access_log)
 
 
@@ -165,6 +166,27 @@ def check_workers(workers: int) -> None:
         raise click.UsageError(
             f"--workers {workers} needs KUAIQU_REDIS_URL: the processes share sessions, "
             "the account cache and live stock updates through Redis."
+        )
+
+
+def _ready_to_serve() -> None:
+    """Migrate the embedded SQLite file; refuse a PostgreSQL database that is behind.
+
+    An unmigrated database would answer 500 on every page. SQLite is this installation's
+    own file, so bringing it up to date is safe; a PostgreSQL database is shared and
+    migrated deliberately (`kuaiqu migrate`), so it is only checked.
+    """
+    from core.database import unapplied_migrations
+
+    if not get_settings().is_postgres:
+        _migrate()
+        return
+    pending = _run_db(unapplied_migrations)
+    if pending:
+        raise click.ClickException(
+            f"The PostgreSQL database has {len(pending)} unapplied migration(s) "
+            f"({', '.join(pending[:5])}{', …' if len(pending) > 5 else ''}): "
+            "run `kuaiqu migrate` first, then start again."
         )
 
 

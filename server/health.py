@@ -8,7 +8,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 
 from accounts.access import public
-from core.database import current_engine, is_postgres, ping
+from core.database import current_engine, is_postgres, ping, unapplied_migrations
 from core.settings import Settings
 
 
@@ -35,6 +35,11 @@ async def healthz(state: State) -> Response[dict[str, Any]]:
         database["ok"] = True
     except Exception as error:
         database.update(ok=False, error=str(error))
+    if database["ok"]:
+        # A reachable database without its tables serves 500 on every page: not healthy.
+        pending = await unapplied_migrations(engine)
+        if pending:
+            database.update(ok=False, error="unapplied migrations", unapplied_migrations=pending)
     settings: Settings = state.settings
     redis = await _check_redis(settings.redis_url) if settings.redis_url else None
     healthy = database["ok"] and (redis is None or redis["ok"])

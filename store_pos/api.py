@@ -7,7 +7,7 @@ staff of another store get 403 before any handler runs.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from accounts.access import current_user, roles
 from accounts.roles import CurrentUser, Role
 from core.i18n import gettext
+from core.types import Id, LongText, Quantity, ShortText, StockCount, StockDelta
 from fulfilment.checkout import LineRequest
 from fulfilment.pickup import (
     PickupTicket,
@@ -126,7 +127,7 @@ class ReadyOut(msgspec.Struct):
 class ScanIn(msgspec.Struct):
     """What the scanner or the keyboard typed."""
 
-    code: str
+    code: ShortText
 
 
 class ScanOut(msgspec.Struct):
@@ -168,7 +169,7 @@ def scan_out(result: ScanResult) -> ScanOut:
 class HandoverIn(msgspec.Struct):
     """Lines to hand over (all when absent) and how a pay-in-store order was paid."""
 
-    lines: list[int] | None = None
+    lines: Annotated[list[Id], msgspec.Meta(max_length=200)] | None = None
     payment_method: Literal["cash", "card", "qr"] | None = None
     #: What happens to lines not handed over: keep them ready, or cancel and refund.
     rest: Literal["keep", "cancel"] = "keep"
@@ -186,21 +187,21 @@ class HandoverOut(msgspec.Struct):
 class CancelLinesIn(msgspec.Struct):
     """Lines of a pickup to cancel before it is ready."""
 
-    lines: list[int]
-    reason: str = "cancelled by the store"
+    lines: Annotated[list[Id], msgspec.Meta(max_length=200)]
+    reason: ShortText = "cancelled by the store"
 
 
 class SaleLineIn(msgspec.Struct):
     """A variant and how many."""
 
-    variant_id: int
-    quantity: int = 1
+    variant_id: Id
+    quantity: Quantity = 1
 
 
 class SaleIn(msgspec.Struct):
     """A walk-in sale."""
 
-    lines: list[SaleLineIn]
+    lines: Annotated[list[SaleLineIn], msgspec.Meta(max_length=200)]
     payment_method: Literal["cash", "card", "qr"]
 
 
@@ -280,11 +281,11 @@ def item_out(i: StoreItem) -> ItemOut:
 class CountIn(msgspec.Struct):
     """A stock count (`on_hand`) or change (`delta`) with its reason."""
 
-    variant_id: int
-    reason: str
-    on_hand: int | None = None
-    delta: int | None = None
-    note: str = ""
+    variant_id: Id
+    reason: ShortText
+    on_hand: StockCount | None = None
+    delta: StockDelta | None = None
+    note: LongText = ""
 
 
 class StoreOut(msgspec.Struct):

@@ -10,6 +10,7 @@ from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import public
+from core.types import Id, Quantity
 from fulfilment.cart import Cart, add_to_cart, cart_of, remove_from_cart, set_quantity
 from storefront.cart_session import cart_owner
 
@@ -17,8 +18,8 @@ from storefront.cart_session import cart_owner
 class CartItemIn(msgspec.Struct):
     """A variant and how many to add (POST) or to hold (PATCH; 0 removes it)."""
 
-    variant_id: int
-    quantity: int = 1
+    variant_id: Id
+    quantity: Quantity = 1
 
 
 class CartLineOut(msgspec.Struct):

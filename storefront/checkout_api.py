@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, post
@@ -12,35 +12,36 @@ from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import public
 from core.i18n import gettext
+from core.types import Id, Latitude, Longitude, Quantity, ShortText
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
 
 
 class LineIn(msgspec.Struct):
     """A variant and how many."""
 
-    variant_id: int
-    quantity: int
+    variant_id: Id
+    quantity: Quantity
 
 
 class PositionIn(msgspec.Struct):
     """Where the consumer is (WGS84 degrees)."""
 
-    lat: float
-    lon: float
+    lat: Latitude
+    lon: Longitude
 
 
 class QuoteIn(msgspec.Struct):
     """What to buy and how: pickup at a store, or delivery."""
 
-    lines: list[LineIn]
-    method: str
+    lines: Annotated[list[LineIn], msgspec.Meta(max_length=200)]
+    method: ShortText
     position: PositionIn | None = None
     #: For delivery, the recipient {name, phone, detail, province?, city?, district?};
     #: placed on the map when no position is given.
     address: dict[str, Any] | None = None
-    location_id: int | None = None
+    location_id: Id | None = None
     #: Coupon codes; no promotion is issued yet, so any code is refused with a 400.
-    coupons: list[str] = []
+    coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] = []
 
 
 class OrderIn(QuoteIn):

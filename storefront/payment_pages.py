@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from accounts.access import current_user, logged_in, public
 from accounts.roles import CurrentUser, Role
+from core.types import ShortText
 from fulfilment.errors import OrderNotFound
 from fulfilment.orders import customer_order
 from fulfilment.payment_events import pay_in_sandbox, receive_callback
@@ -70,7 +71,7 @@ class SandboxResult(msgspec.Struct):
 class SandboxForm(msgspec.Struct):
     """The pay page form: which button was pressed."""
 
-    outcome: str = ""
+    outcome: ShortText = ""
 
 
 def payment_out(payment: PaymentView) -> PaymentOut:

@@ -15,14 +15,15 @@ from accounts.access import current_user, public, roles
 from accounts.roles import CurrentUser, Role
 from catalog.errors import InvalidReview
 from catalog.reviews import ReviewView, list_product_reviews
+from core.types import Count32, LongText
 from fulfilment.reviewing import add_line_review_photo, review_order_line
 
 
 class ReviewIn(msgspec.Struct):
     """A rating of 1 to 5 stars and an optional text (at most 1000 characters)."""
 
-    rating: int
-    text: str = ""
+    rating: Count32
+    text: LongText = ""
 
 
 class ReviewPhotoIn(msgspec.Struct):

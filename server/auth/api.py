@@ -14,6 +14,7 @@ from accounts import users as accounts
 from accounts.access import current_user, logged_in, public
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE, LoginLimiter
 from accounts.roles import CurrentUser
+from core.types import EmailText, Password, ShortText
 from fulfilment.cart import CART_SESSION_KEY, merge_guest_cart
 from server.auth.middleware import SESSION_USER_KEY
 from server.sessions import end_session, rotate_session
@@ -22,16 +23,16 @@ from server.sessions import end_session, rotate_session
 class RegisterBody(msgspec.Struct):
     """Sign-up of a consumer account."""
 
-    email: str
-    password: str
-    name: str
+    email: EmailText
+    password: Password
+    name: ShortText
 
 
 class LoginBody(msgspec.Struct):
     """Email and password."""
 
-    email: str
-    password: str
+    email: EmailText
+    password: Password
 
 
 class UserOut(msgspec.Struct):

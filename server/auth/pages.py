@@ -14,6 +14,7 @@ from accounts.access import current_user, logged_in, public
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
+from core.types import EmailText, LongText, Password, ShortText
 from server.auth.api import authenticate_limited, log_in, log_out, register_limited
 from server.navigation import home_for
 
@@ -21,18 +22,18 @@ from server.navigation import home_for
 class LoginForm(msgspec.Struct):
     """The login form; fields default to empty so a missing one gets a friendly message."""
 
-    email: str = ""
-    password: str = ""
-    next: str = ""
+    email: EmailText = ""
+    password: Password = ""
+    next: LongText = ""
 
 
 class RegisterForm(msgspec.Struct):
     """The sign-up form."""
 
-    email: str = ""
-    password: str = ""
-    name: str = ""
-    next: str = ""
+    email: EmailText = ""
+    password: Password = ""
+    name: ShortText = ""
+    next: LongText = ""
 
 
 def safe_next(target: str | None, user: CurrentUser | None = None) -> str:

@@ -78,18 +78,19 @@ class CrossSiteGuard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if reason := cross_site_reason(headers):
-            await _refuse(send, 403, f"Cross-site request refused ({reason})")
+            await refuse_with_json(send, 403, f"Cross-site request refused ({reason})")
             return
         if path.startswith("/api/") and _has_body(headers):
             content_type = headers.get("content-type", "")
             kind = content_type.split(";", 1)[0].strip().lower()
             if not (_is_json(content_type) or kind in API_UPLOAD_TYPES):
-                await _refuse(send, 415, "Send the request body as application/json")
+                await refuse_with_json(send, 415, "Send the request body as application/json")
                 return
         await self.app(scope, receive, send)
 
 
-async def _refuse(send: Send, status: int, detail: str) -> None:
+async def refuse_with_json(send: Send, status: int, detail: str) -> None:
+    """Answer `{status_code, detail}` straight from the middleware, before any route runs."""
     body = json.dumps({"status_code": status, "detail": detail}).encode()
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",

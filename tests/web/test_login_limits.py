@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import sys
 import time
 
+import httpx
 from httpx import AsyncClient
 
 from accounts import passwords
+from server.app import create_app
 from tests.support.factories import PASSWORD, make_user
+from tests.support.live import serving
 from tests.support.web import submit_form
 
 
@@ -74,29 +78,39 @@ async def test_sign_ups_are_limited_per_client(client: AsyncClient) -> None:
     assert codes[10] == 429
 
 
-async def test_healthz_stays_fast_while_eight_clients_guess(
-    client: AsyncClient, monkeypatch
-) -> None:
+#: Eight clients guessing passwords for a few seconds, from another process (as real
+#: clients would be: the test's event loop must only carry the server and the health checks).
+GUESSERS = """
+import sys, threading, time, httpx
+url, deadline = sys.argv[1], time.monotonic() + float(sys.argv[2])
+def guess(email):
+    with httpx.Client(base_url=url, timeout=30) as client:
+        while time.monotonic() < deadline:
+            client.post("/api/auth/login", json={"email": email, "password": "guess-123"})
+threads = [threading.Thread(target=guess, args=(e,)) for e in sys.argv[3:]]
+[t.start() for t in threads]
+[t.join() for t in threads]
+"""
+
+
+async def test_healthz_stays_fast_while_eight_clients_guess(db, monkeypatch) -> None:
     # Production-strength Argon2 (the suite otherwise uses cheap parameters).
     monkeypatch.setattr(passwords, "_hasher", passwords.PasswordHasher())
     users = [await make_user() for _ in range(8)]
-    stop = asyncio.Event()
-
-    async def guess(email: str) -> None:
-        while not stop.is_set():
-            await client.post("/api/auth/login", json={"email": email, "password": "guess-123"})
-
-    guessers = [asyncio.create_task(guess(u.email)) for u in users]
-    await asyncio.sleep(0.2)
-    timings = []
-    for _ in range(15):
-        started = time.perf_counter()
-        response = await client.get("/healthz")
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
-        await asyncio.sleep(0.02)
-    stop.set()
-    await asyncio.gather(*guessers)
+    async with serving(create_app()) as url:
+        guessers = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", GUESSERS, url, "3", *(u.email for u in users)
+        )
+        await asyncio.sleep(0.5)
+        timings = []
+        async with httpx.AsyncClient(base_url=url) as client:
+            for _ in range(20):
+                started = time.perf_counter()
+                response = await client.get("/healthz")
+                timings.append(time.perf_counter() - started)
+                assert response.status_code == 200
+                await asyncio.sleep(0.05)
+        await guessers.wait()
     assert statistics.median(timings) < 0.020
 
 

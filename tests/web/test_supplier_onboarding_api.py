@@ -320,3 +320,20 @@ async def test_the_operator_manages_the_category_tree(client: AsyncClient) -> No
     refused = await client.delete(f"/api/operator/categories/{phones}")
     assert refused.status_code == 409
     assert (await client.delete(f"/api/operator/categories/{digital}")).status_code == 204
+
+
+async def test_a_failed_application_leaves_no_documents_on_disk(client: AsyncClient) -> None:
+    from catalog.uploads import private_dir
+
+    await login(client, await make_user(Role.CONSUMER))
+    before = set(private_dir().iterdir())
+    refused = await client.post(
+        "/api/suppliers/apply",
+        data=APPLICATION,
+        files=[
+            ("documents", ("营业执照.png", PNG, "image/png")),
+            ("documents", ("伪装.png", b"MZ\x90\x00 not an image", "image/png")),
+        ],
+    )
+    assert refused.status_code == 400
+    assert set(private_dir().iterdir()) == before

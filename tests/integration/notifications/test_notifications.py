@@ -103,3 +103,18 @@ async def test_consumer_is_told_when_shipped_and_when_refunded(db: Engine) -> No
     kinds = [n.kind for n in reversed(await inbox(consumer.id))]
     assert kinds == ["shipped", "refunded"]
     assert "SF1234567890" in (await inbox(consumer.id))[1].body
+
+
+async def test_without_smtp_the_log_says_a_mail_was_not_sent_but_not_its_body(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("KUAIQU_SMTP_URL", raising=False)
+    user = await make_user()
+    with caplog.at_level("INFO", logger="notifications.service"):
+        await notify(
+            user.id, "pickup_ready", title="Ready", body="Your code is 48213907", email=user.email
+        )
+    assert "not sent" in caplog.text
+    assert "48213907" not in caplog.text
+    mail = await EmailOutbox.select().first()
+    assert mail["status"] == "logged" and "48213907" in mail["body"]
