@@ -379,20 +379,6 @@ async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
         pending.append(callback)
 
 
-async def widen_to_bigint(columns: dict[str, tuple[str, ...]], *, backwards: bool = False) -> None:
-    """Migration step: make integer columns 64-bit on PostgreSQL (`backwards`: 32-bit again).
-
-    SQLite's INTEGER is already 64-bit, so there is nothing to do there.
-    """
-    engine = current_engine()
-    if not is_postgres(engine):
-        return
-    kind = "INTEGER" if backwards else "BIGINT"
-    for table, names in columns.items():
-        changes = ", ".join(f'ALTER COLUMN "{name}" TYPE {kind}' for name in names)
-        await engine.run_ddl(f'ALTER TABLE "{table}" {changes}')
-
-
 @lru_cache(maxsize=1)
 def known_migrations() -> tuple[tuple[str, str], ...]:
     """Every (app, migration id) the code ships, in each app's order."""

@@ -1,33 +1,23 @@
-"""64-bit money, stock and plain-id columns on PostgreSQL (SQLite's INTEGER already is)."""
+"""64-bit money, stock and plain-id columns (PostgreSQL; SQLite's INTEGER already is)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from core.database import widen_to_bigint
+from core.migrations import widening_migration
 
 ID = "2026-12-02T16:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "money, stock and id columns to BIGINT"
 
-COLUMNS = {
-    "orders": ('customer_id', 'store_location_id', 'subtotal', 'shipping', 'discount', 'total'),
-    "fulfilment": ('supplier_id',),
-    "order_line": ('supplier_id', 'quantity', 'unit_price', 'discount'),
-    "order_event": ('actor_id',),
-    "cart_item": ('user_id', 'quantity'),
-    "pickup_scan_audit": ('staff_id',),
+TABLES = {
+    "Order": ("orders", ("customer_id", "store_location_id", "subtotal", "shipping", "discount", "total",)),
+    "Fulfilment": ("fulfilment", ("supplier_id",)),
+    "OrderLine": ("order_line", ("supplier_id", "quantity", "unit_price", "discount",)),
+    "OrderEvent": ("order_event", ("actor_id",)),
+    "CartItem": ("cart_item", ("user_id", "quantity",)),
+    "PickupScanAudit": ("pickup_scan_audit", ("staff_id",)),
 }
 
 
 async def forwards() -> MigrationManager:
-    """Widen the columns (a no-op on SQLite)."""
-    manager = MigrationManager(migration_id=ID, app_name="fulfilment", description=DESCRIPTION)
-
-    async def widen() -> None:
-        await widen_to_bigint(COLUMNS)
-
-    async def narrow() -> None:
-        await widen_to_bigint(COLUMNS, backwards=True)
-
-    manager.add_raw(widen)
-    manager.add_raw_backwards(narrow)
-    return manager
+    """Widen the columns (recorded for the snapshot; raw SQL on PostgreSQL only)."""
+    return widening_migration(ID, "fulfilment", DESCRIPTION, TABLES)

@@ -1,31 +1,21 @@
-"""64-bit money, stock and plain-id columns on PostgreSQL (SQLite's INTEGER already is)."""
+"""64-bit money, stock and plain-id columns (PostgreSQL; SQLite's INTEGER already is)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from core.database import widen_to_bigint
+from core.migrations import widening_migration
 
 ID = "2026-12-02T16:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "money, stock and id columns to BIGINT"
 
-COLUMNS = {
-    "location": ('owner_supplier_id',),
-    "stock_level": ('on_hand', 'reserved', 'low_stock_threshold'),
-    "stock_movement": ('on_hand_delta', 'reserved_delta', 'actor_id'),
-    "transfer": ('quantity', 'supplier_id', 'created_by', 'closed_by'),
+TABLES = {
+    "Location": ("location", ("owner_supplier_id",)),
+    "StockLevel": ("stock_level", ("on_hand", "reserved", "low_stock_threshold",)),
+    "StockMovement": ("stock_movement", ("on_hand_delta", "reserved_delta", "actor_id",)),
+    "Transfer": ("transfer", ("quantity", "supplier_id", "created_by", "closed_by",)),
 }
 
 
 async def forwards() -> MigrationManager:
-    """Widen the columns (a no-op on SQLite)."""
-    manager = MigrationManager(migration_id=ID, app_name="locations", description=DESCRIPTION)
-
-    async def widen() -> None:
-        await widen_to_bigint(COLUMNS)
-
-    async def narrow() -> None:
-        await widen_to_bigint(COLUMNS, backwards=True)
-
-    manager.add_raw(widen)
-    manager.add_raw_backwards(narrow)
-    return manager
+    """Widen the columns (recorded for the snapshot; raw SQL on PostgreSQL only)."""
+    return widening_migration(ID, "locations", DESCRIPTION, TABLES)
