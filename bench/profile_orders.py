@@ -22,11 +22,11 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from order_bench import EMAIL, PASSWORD, VAR_DIR, build  # sets the bench's var dir first
+import logging
 
 import asyncpg
 import httpx
-import logging
+from order_bench import EMAIL, PASSWORD, VAR_DIR, build  # sets the bench's var dir first
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 

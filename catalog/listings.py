@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from accounts.roles import CurrentUser, Role
+from catalog.catalog_cache import cached
 from catalog.errors import (
     CategoryNotFound,
     DuplicateSku,
@@ -321,7 +322,14 @@ async def _detail(row: dict[str, Any], *, all_variants: bool) -> dict[str, Any]:
 
 
 async def listed_product(product_id: int) -> dict[str, Any]:
-    """A product as consumers see it; 404 unless listed by an active supplier."""
+    """A product as consumers see it; 404 unless listed by an active supplier.
+
+    Cached until the catalog changes: treat the answer as read-only.
+    """
+    return await cached(("listed_product", product_id), lambda: _listed_product(product_id))
+
+
+async def _listed_product(product_id: int) -> dict[str, Any]:
     row = (
         await Product.select()
         .where(Product.id == product_id)

@@ -12,8 +12,10 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from catalog.catalog_cache import TracksCatalogChanges
 
-class Supplier(Table):
+
+class Supplier(TracksCatalogChanges, Table):
     """A company that sells through the platform (the first B)."""
 
     #: Shop name shown to consumers.
@@ -49,7 +51,7 @@ class Supplier(Table):
     featured_product_ids = JSON(default=[])
 
 
-class Category(Table):
+class Category(TracksCatalogChanges, Table):
     """A node of the category tree the operator manages."""
 
     slug = Varchar(length=64, unique=True)
@@ -59,7 +61,7 @@ class Category(Table):
     position = Integer(default=0)
 
 
-class Product(Table):
+class Product(TracksCatalogChanges, Table):
     """What a supplier sells; consumers see it once the operator has listed it."""
 
     supplier = ForeignKey(references=Supplier, index=True)
@@ -109,7 +111,7 @@ class SupplierDocument(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Variant(Table):
+class Variant(TracksCatalogChanges, Table):
     """One purchasable SKU of a product, with its own price and barcode."""
 
     product = ForeignKey(references=Product, index=True)
@@ -125,7 +127,7 @@ class Variant(Table):
     is_active = Boolean(default=True)
 
 
-class Review(Table):
+class Review(TracksCatalogChanges, Table):
     """A consumer's rating of a product received through one order line, and the reply.
 
     `order_line_id` names a fulfilment.OrderLine (by id: catalog never imports fulfilment);

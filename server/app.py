@@ -20,7 +20,6 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
-from accounts import user_cache
 from accounts.access import authorize
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
@@ -34,6 +33,7 @@ from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
 from backoffice.supplier_api import SupplierApi
 from backoffice.supplier_pages import SupplierPages
+from core import versions
 from core.database import prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
@@ -117,16 +117,16 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
             await task
 
 
-def user_cache_lifespan(redis_url: str) -> Any:
-    """A fresh cache of logged-in accounts for this app's life (versions in Redis if set)."""
+def cache_versions_lifespan(redis_url: str) -> Any:
+    """Empty caches (accounts, products) for this app's life, versions in Redis if set."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        user_cache.configure(redis_url)
+        versions.configure(redis_url)
         try:
             yield
         finally:
-            await user_cache.close()
+            await versions.close()
 
     return lifespan
 
@@ -229,7 +229,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[channels],
         lifespan=[
             database_lifespan,
-            user_cache_lifespan(settings.redis_url),
+            cache_versions_lifespan(settings.redis_url),
             realtime_lifespan(channels),
             sweeps_lifespan,
         ],
