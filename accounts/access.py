@@ -43,8 +43,14 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser 
     return connection.scope.get("user")
 
 
-def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Refuse with 401 (not logged in) or 403 (wrong role or store) per the route's `opt`."""
+async def authorize(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Refuse with 401 (not logged in) or 403 (wrong role or store) per the route's `opt`.
+
+    Async although it awaits nothing: Litestar runs a plain-function guard in a worker
+    thread, a hop to another thread and back on every request.
+    """
     access = handler.opt.get(ACCESS_KEY)
     if access is None or access == PUBLIC:
         return

@@ -36,6 +36,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -50,7 +51,6 @@ from order_bench import (
     build,
     count_orders,
     free_port,
-    start,
 )
 
 from catalog.tables import Product
@@ -146,6 +146,22 @@ def wrk(url: str, script: str, env: dict[str, str], args: argparse.Namespace) ->
     return parse_wrk(done.stdout)
 
 
+def start(command: list[str], env: dict[str, str], port: int, log: Path, cwd: Path) -> Any:
+    """Start a server process in `cwd` and wait until it answers."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"server did not start:\n{log.read_text()}")
+
+
 def session_cookie(base: str) -> str:
     """Log the bench consumer in and return its `Cookie` header value."""
     with httpx.Client(base_url=base) as client:
@@ -168,6 +184,12 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--redis", default="", help="KUAIQU_REDIS_URL for Kuaiqu (sessions)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        default=None,
+        help="another checkout (e.g. /work/main) whose Kuaiqu also runs each round, 1 worker",
+    )
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=50)
@@ -220,17 +242,19 @@ async def main() -> None:
         runs.setdefault(name, []).append(result)
         print(f"round {round_no} {name:28s} {result.line()}", flush=True)
 
+    kuaiqu_sides = [(f"kuaiqu w{w}", w, ROOT) for w in args.workers]
+    if args.compare_with:
+        kuaiqu_sides.append((f"{args.compare_with.name} w1", 1, args.compare_with.resolve()))
     for round_no in range(1, args.rounds + 1):
-        for workers in args.workers:
+        for tag, workers, root in kuaiqu_sides:
             port = free_port()
             command = [
                 sys.executable, "-m", "server.cli", "run", "--no-access-log",
                 "--workers", str(workers), "--port", str(port),
             ]  # fmt: skip
-            log = Path(VAR_DIR) / f"kuaiqu-{workers}.log"
-            process = start(command, env, port, log)
+            log = Path(VAR_DIR) / f"{tag.replace(' ', '-')}.log"
+            process = start(command, env, port, log, root)
             base = f"http://127.0.0.1:{port}"
-            tag = f"kuaiqu w{workers}"
             try:
                 cookie = session_cookie(base)
                 if "orders" in workloads:
@@ -250,7 +274,8 @@ async def main() -> None:
                 process.wait(timeout=15)
         if "orders" in workloads:
             port = free_port()
-            process = start([*bare_command, str(port)], env, port, Path(VAR_DIR) / "bare.log")
+            log = Path(VAR_DIR) / "bare.log"
+            process = start([*bare_command, str(port)], env, port, log, ROOT)
             try:
                 shape = {**order_env, "BENCH_SHAPE": "bare"}
                 result = wrk(f"http://127.0.0.1:{port}", "orders.lua", shape, args)
@@ -265,8 +290,7 @@ async def main() -> None:
             f"median {name:28s} {m['rate']:8.1f}/s  p50 {m['p50']:6.1f} ms  "
             f"p99 {m['p99']:6.1f} ms  over {len(runs[name])} round(s)"
         )
-    for workers in args.workers:
-        tag = f"kuaiqu w{workers}"
+    for tag, _, _ in kuaiqu_sides:
         pairs = [
             (f"{tag} POST /api/orders", "bare POST /orders"),
             (f"{tag} GET /api/me", f"{tag} GET /healthz"),

@@ -39,6 +39,7 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--path", default="/api/orders", help="or /api/me, /products/1 …")
+    parser.add_argument("--save", default="", help="also write the raw stats to this file")
     args = parser.parse_args()
     if args.postgres:
         from order_bench import PG_ADMIN
@@ -94,6 +95,8 @@ async def main() -> None:
         profiler.disable()
         elapsed = time.perf_counter() - began
     print(f"{args.orders} x {args.path}: {elapsed / args.orders * 1000:.2f} ms each (profiled)")
+    if args.save:
+        profiler.dump_stats(args.save)
     for key in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)

@@ -15,6 +15,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from accounts.roles import CurrentUser, Role
+from catalog.catalog_cache import cached
 from catalog.errors import (
     CategoryNotFound,
     DuplicateSku,
@@ -323,7 +324,14 @@ async def _detail(row: dict[str, Any], *, all_variants: bool) -> dict[str, Any]:
 
 
 async def listed_product(product_id: int) -> dict[str, Any]:
-    """A product as consumers see it; 404 unless listed by an active supplier."""
+    """A product as consumers see it; 404 unless listed by an active supplier.
+
+    Cached until the catalog changes: treat the answer as read-only.
+    """
+    return await cached(("listed_product", product_id), lambda: _listed_product(product_id))
+
+
+async def _listed_product(product_id: int) -> dict[str, Any]:
     row = (
         await Product.select()
         .where(Product.id == product_id)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts.roles import CurrentUser, Role
+from catalog.catalog_cache import cached
 from catalog.errors import (
     InvalidReview,
     ProductNotFound,
@@ -297,8 +298,18 @@ def _page_count(total: int, per_page: int) -> int:
 async def list_product_reviews(
     product_id: int, page: int = 1, *, per_page: int = REVIEWS_PER_PAGE
 ) -> ReviewPage:
-    """A listed product's reviews, newest first, one page at a time, with its summary."""
+    """A listed product's reviews, newest first, one page at a time, with its summary.
+
+    Cached until the catalog changes: treat the answer as read-only.
+    """
     page = max(1, page)
+    return await cached(
+        ("product_reviews", product_id, page, per_page),
+        lambda: _product_reviews(product_id, page, per_page),
+    )
+
+
+async def _product_reviews(product_id: int, page: int, per_page: int) -> ReviewPage:
     summary = await product_rating(product_id)
     total = await Review.count().where(Review.product == product_id)
     rows = (

@@ -14,8 +14,10 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from catalog.catalog_cache import TracksCatalogChanges
 
-class Supplier(Table):
+
+class Supplier(TracksCatalogChanges, Table):
     """A company that sells through the platform (the first B)."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
@@ -53,7 +55,7 @@ class Supplier(Table):
     featured_product_ids = JSON(default=[])
 
 
-class Category(Table):
+class Category(TracksCatalogChanges, Table):
     """A node of the category tree the operator manages."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
@@ -65,7 +67,7 @@ class Category(Table):
     position = Integer(default=0)
 
 
-class Product(Table):
+class Product(TracksCatalogChanges, Table):
     """What a supplier sells; consumers see it once the operator has listed it."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
@@ -119,7 +121,7 @@ class SupplierDocument(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Variant(Table):
+class Variant(TracksCatalogChanges, Table):
     """One purchasable SKU of a product, with its own price and barcode."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
@@ -137,7 +139,7 @@ class Variant(Table):
     is_active = Boolean(default=True)
 
 
-class Review(Table):
+class Review(TracksCatalogChanges, Table):
     """A consumer's rating of a product received through one order line, and the reply.
 
     `order_line_id` names a fulfilment.OrderLine (by id: catalog never imports fulfilment);

@@ -19,7 +19,6 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 
-from accounts import user_cache
 from accounts.access import authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.fulfilment_api import SupplierFulfilmentApi
@@ -34,6 +33,7 @@ from backoffice.stock_api import SupplierStockApi
 from backoffice.stock_pages import SupplierStockPages
 from backoffice.supplier_api import SupplierApi
 from backoffice.supplier_pages import SupplierPages
+from core import versions
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
@@ -127,16 +127,16 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
             await task
 
 
-def user_cache_lifespan(redis_url: str) -> Any:
-    """A fresh cache of logged-in accounts for this app's life (versions in Redis if set)."""
+def cache_versions_lifespan(redis_url: str) -> Any:
+    """Empty caches (accounts, products) for this app's life, versions in Redis if set."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        user_cache.configure(redis_url)
+        versions.configure(redis_url)
         try:
             yield
         finally:
-            await user_cache.close()
+            await versions.close()
 
     return lifespan
 
@@ -246,7 +246,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_security_headers],
         lifespan=[
             database_lifespan,
-            user_cache_lifespan(settings.redis_url),
+            cache_versions_lifespan(settings.redis_url),
             realtime_lifespan(channels),
             sweeps_lifespan,
         ],

@@ -152,7 +152,7 @@ async def test_with_redis_sessions_and_account_versions_live_in_redis(
         assert (await client.get("/api/me")).json()["role"] == "supplier"
         redis = Redis.from_url(redis_url)
         try:
-            assert await redis.get(f"kuaiqu:user-version:{user.id}")
+            assert await redis.get(f"kuaiqu:version:user:{user.id}")
             assert (await client.post("/api/auth/logout")).status_code == 200
             assert not await redis.keys(f"kuaiqu-sessions*{logged_in_id}")
         finally:

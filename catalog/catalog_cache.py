@@ -1,0 +1,94 @@
+"""The catalog as consumers see it (product detail, review pages), cached until it changes.
+
+One version (`core.versions` key "catalog", in Redis when configured) covers the catalog:
+every insert, update and delete on the tables a product page shows (products, variants,
+suppliers, categories, reviews) bumps it after its transaction commits, through the
+`TracksCatalogChanges` base of those tables, so no write path can forget to. Catalog writes
+are rare next to product views, so one coarse version keeps it simple; stock is not part of
+it (it stays live through the stock fragment and websocket).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
+
+from core import versions
+from core.database import after_commit
+
+CATALOG_VERSION = "catalog"
+#: Entries kept per process; the least recently used one is dropped beyond this.
+MAX_ENTRIES = 5_000
+
+T = TypeVar("T")
+_entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+versions.on_configure(_entries.clear)
+
+
+async def cached(key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    """`load()`'s answer for `key`, reused until the catalog changes (errors are not kept).
+
+    Callers must treat the answer as read-only: it is shared by every request.
+    """
+    # Version first, then the load: a write committed meanwhile bumps it again.
+    version = await versions.current(CATALOG_VERSION)
+    entry = _entries.get(key)
+    if entry is not None and entry[0] == version:
+        _entries.move_to_end(key)
+        return entry[1]
+    value = await load()
+    _entries[key] = (version, value)
+    if len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
+    return value
+
+
+async def catalog_changed() -> None:
+    """Drop every cached catalog answer once the current transaction commits."""
+
+    async def bump() -> None:
+        _entries.clear()
+        await versions.bump(CATALOG_VERSION)
+
+    await after_commit(bump)
+
+
+_announcing_classes: dict[type, type] = {}
+
+
+def _announcing(query: Any) -> Any:
+    """Have `query` announce a catalog change once it has run (and committed)."""
+    plain = type(query)
+    announcing = _announcing_classes.get(plain)
+    if announcing is None:
+
+        async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = await plain.run(self, *args, **kwargs)
+            await catalog_changed()
+            return result
+
+        # Piccolo's queries have slots, so the query changes class rather than attribute.
+        announcing = type(f"Announcing{plain.__name__}", (plain,), {"__slots__": (), "run": run})
+        _announcing_classes[plain] = announcing
+    query.__class__ = announcing
+    return query
+
+
+class TracksCatalogChanges:
+    """Base of the catalog tables a product page shows: their writes drop the cache."""
+
+    @classmethod
+    def insert(cls, *rows: Any) -> Any:
+        """Piccolo's insert, announcing the change after it runs."""
+        return _announcing(super().insert(*rows))  # type: ignore[misc]
+
+    @classmethod
+    def update(cls, *args: Any, **kwargs: Any) -> Any:
+        """Piccolo's update, announcing the change after it runs."""
+        return _announcing(super().update(*args, **kwargs))  # type: ignore[misc]
+
+    @classmethod
+    def delete(cls, *args: Any, **kwargs: Any) -> Any:
+        """Piccolo's delete, announcing the change after it runs."""
+        return _announcing(super().delete(*args, **kwargs))  # type: ignore[misc]
