@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import current_user, roles
-from accounts.roles import Role
+from accounts.access import SUPPLIERS, Me
+from accounts.roles import CurrentUser
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 from fulfilment.views import FulfilmentView
@@ -68,12 +68,11 @@ def shipment_out(f: FulfilmentView) -> ShipmentOut:
     )
 
 
-def supplier_of(request: Request[Any, Any, Any]) -> int:
-    """The supplier the logged-in supplier staff acts for."""
-    user = current_user(request)
-    if user is None or user.supplier_id is None:
+def supplier_of(me: CurrentUser) -> int:
+    """The supplier the signed-in supplier staff acts for."""
+    if me.supplier_id is None:
         raise FulfilmentNotFound("Your account is not linked to a supplier")
-    return user.supplier_id
+    return me.supplier_id
 
 
 class SupplierFulfilmentApi(Controller):
@@ -82,37 +81,29 @@ class SupplierFulfilmentApi(Controller):
     path = "/api/supplier/fulfilments"
     tags = ["supplier"]
 
-    @get("/", opt=roles(Role.SUPPLIER))
+    @get("/", opt=SUPPLIERS)
     async def list_shipments(
-        self, request: Request[Any, Any, Any], status: FromQuery[str | None] = None
+        self, me: Me, status: FromQuery[str | None] = None
     ) -> list[ShipmentOut]:
         """My delivery fulfilments, newest first (`?status=allocated` for those to ship)."""
-        return [
-            shipment_out(f) for f in await supplier_fulfilments(supplier_of(request), status=status)
-        ]
+        return [shipment_out(f) for f in await supplier_fulfilments(supplier_of(me), status=status)]
 
-    @post("/{fulfilment_id:int}/ship", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
+    @post("/{fulfilment_id:int}/ship", status_code=HTTP_200_OK, opt=SUPPLIERS)
     async def ship(
-        self, request: Request[Any, Any, Any], fulfilment_id: FromPath[int], data: JSONBody[ShipIn]
+        self, me: Me, fulfilment_id: FromPath[int], data: JSONBody[ShipIn]
     ) -> ShipmentOut:
         """Hand the parcel to a carrier: reserved units become sold, the consumer is told."""
-        user = current_user(request)
         shipped = await ship_fulfilment(
-            supplier_of(request),
+            supplier_of(me),
             fulfilment_id,
             carrier=data.carrier,
             tracking_number=data.tracking_number,
-            actor_id=user.id if user else None,
+            actor_id=me.id,
         )
         return shipment_out(shipped)
 
-    @post("/{fulfilment_id:int}/deliver", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
-    async def deliver(
-        self, request: Request[Any, Any, Any], fulfilment_id: FromPath[int]
-    ) -> ShipmentOut:
+    @post("/{fulfilment_id:int}/deliver", status_code=HTTP_200_OK, opt=SUPPLIERS)
+    async def deliver(self, me: Me, fulfilment_id: FromPath[int]) -> ShipmentOut:
         """The carrier delivered the parcel."""
-        user = current_user(request)
-        delivered = await mark_delivered(
-            supplier_of(request), fulfilment_id, actor_id=user.id if user else None
-        )
+        delivered = await mark_delivered(supplier_of(me), fulfilment_id, actor_id=me.id)
         return shipment_out(delivered)

@@ -22,7 +22,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
-from accounts.access import authorize
+from accounts.access import DEPENDENCIES, authorize
 from backoffice.fulfilment_api import SupplierFulfilmentApi
 from backoffice.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -209,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
         ],
         guards=[authorize],
+        dependencies=DEPENDENCIES,
         stores={"sessions": session_store(settings), ATTEMPTS_STORE: attempts_store(settings)},
         csrf_config=CSRFConfig(
             secret=settings.secret_key, cookie_name="kuaiqu_csrf", exclude=CSRF_EXEMPT

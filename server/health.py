@@ -8,7 +8,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 from piccolo.engine import engine_finder
 
-from accounts.access import public
+from accounts.access import ANYONE
 from core.database import is_postgres, ping
 from core.settings import Settings
 
@@ -26,7 +26,7 @@ async def _check_redis(url: str) -> dict[str, Any]:
         await client.aclose()
 
 
-@get("/healthz", opt=public(), tags=["operations"])
+@get("/healthz", opt=ANYONE, tags=["operations"])
 async def healthz(state: State) -> Response[dict[str, Any]]:
     """Report each backing service; 503 when any is down, so a load balancer can act."""
     engine = engine_finder()

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
-from accounts.access import public
+from accounts.access import ANYONE
 from catalog.categories import CategoryNode, category_tree
 from catalog.listings import listed_product
 from catalog.reviews import summary_of
@@ -45,7 +45,7 @@ class StorefrontApi(Controller):
     path = "/api"
     tags = ["storefront"]
 
-    @get("/categories", opt=public())
+    @get("/categories", opt=ANYONE)
     async def categories(self) -> list[CategoryOut]:
         """The category tree, top-level categories first."""
         return [category_out(node) for node in await category_tree()]
@@ -204,7 +204,7 @@ class CatalogApi(Controller):
     path = "/api"
     tags = ["storefront"]
 
-    @get("/products", opt=public())
+    @get("/products", opt=ANYONE)
     async def products(
         self,
         q: FromQuery[str] = "",
@@ -239,12 +239,12 @@ class CatalogApi(Controller):
             total=result.total,
         )
 
-    @get("/products/{product_id:int}", opt=public())
+    @get("/products/{product_id:int}", opt=ANYONE)
     async def product(self, product_id: FromPath[int]) -> ProductOut:
         """A listed product with its variants; 404 for anything not listed."""
         return product_out(await listed_product(product_id))
 
-    @get("/shops/{supplier_id:int}", opt=public())
+    @get("/shops/{supplier_id:int}", opt=ANYONE)
     async def shop(self, supplier_id: FromPath[int]) -> ShopOut:
         """An active supplier's decorated shop and its listed products."""
         shop = await public_shop(supplier_id)

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import current_user, logged_in
+from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from fulfilment.hours import STORE_TZ
@@ -22,22 +22,20 @@ from fulfilment.pickup_codes import qr_png, qr_svg
 
 @get(
     "/api/orders/{order_id:int}/fulfilments/{fid:int}/pickup-qr",
-    opt=logged_in(),
+    opt=SIGNED_IN,
     tags=["orders"],
     media_type="image/png",
 )
 async def pickup_qr(
-    request: Request[Any, Any, Any],
+    me: Me,
     order_id: FromPath[int],
     fid: FromPath[int],
     format: FromQuery[str] = "png",
 ) -> Response[bytes]:
     """The QR code to show at the store counter (`?format=svg` for SVG)."""
-    user = current_user(request)
-    assert user is not None
     if format not in ("png", "svg"):
         raise InvalidInput("Choose png or svg, not {format}", format=format[:10])
-    token = await pickup_token(order_id, fid, user.id)
+    token = await pickup_token(order_id, fid, me.id)
     headers = {"Cache-Control": "private, no-store"}
     if format == "svg":
         return Response(qr_svg(token), media_type="image/svg+xml", headers=headers)
@@ -46,16 +44,12 @@ async def pickup_qr(
 
 @get(
     "/orders/{order_id:int}/fulfilments/{fid:int}/pickup-code",
-    opt=logged_in(),
+    opt=SIGNED_IN,
     include_in_schema=False,
 )
-async def pickup_code_fragment(
-    request: Request[Any, Any, Any], order_id: FromPath[int], fid: FromPath[int]
-) -> Template:
+async def pickup_code_fragment(me: Me, order_id: FromPath[int], fid: FromPath[int]) -> Template:
     """The QR code and short code block of the order page (an htmx fragment)."""
-    user = current_user(request)
-    assert user is not None
-    code = await consumer_pickup_code(order_id, fid, user.id)
+    code = await consumer_pickup_code(order_id, fid, me.id)
     return Template(
         "storefront/pickup_code.html",
         context={"code": code, "order_id": order_id, "tz": STORE_TZ},
@@ -77,38 +71,28 @@ class PickupDaysOut(msgspec.Struct):
     chosen: date | None
 
 
-def _me(request: Request[Any, Any, Any]) -> int:
-    user = current_user(request)
-    assert user is not None
-    return user.id
-
-
-@get(
-    "/api/orders/{order_id:int}/fulfilments/{fid:int}/pickup-days", opt=logged_in(), tags=["orders"]
-)
-async def pickup_days_api(
-    request: Request[Any, Any, Any], order_id: FromPath[int], fid: FromPath[int]
-) -> PickupDaysOut:
+@get("/api/orders/{order_id:int}/fulfilments/{fid:int}/pickup-days", opt=SIGNED_IN, tags=["orders"])
+async def pickup_days_api(me: Me, order_id: FromPath[int], fid: FromPath[int]) -> PickupDaysOut:
     """The days within the store's hold window the consumer may collect on."""
-    found = await pickup_days(order_id, fid, _me(request))
+    found = await pickup_days(order_id, fid, me.id)
     return PickupDaysOut(found.fulfilment_id, found.ready_by, found.days, found.chosen)
 
 
 @post(
     "/api/orders/{order_id:int}/fulfilments/{fid:int}/pickup-day",
-    opt=logged_in(),
+    opt=SIGNED_IN,
     tags=["orders"],
     status_code=HTTP_200_OK,
 )
 async def choose_pickup_day_api(
-    request: Request[Any, Any, Any],
+    me: Me,
     order_id: FromPath[int],
     fid: FromPath[int],
     data: JSONBody[PickupDayIn],
 ) -> PickupDaysOut:
     """Collect on another day within the hold window."""
-    await choose_pickup_day(order_id, fid, _me(request), data.day)
-    found = await pickup_days(order_id, fid, _me(request))
+    await choose_pickup_day(order_id, fid, me.id, data.day)
+    found = await pickup_days(order_id, fid, me.id)
     return PickupDaysOut(found.fulfilment_id, found.ready_by, found.days, found.chosen)
 
 
@@ -120,14 +104,12 @@ class PickupDayForm(msgspec.Struct):
 
 @get(
     "/orders/{order_id:int}/fulfilments/{fid:int}/pickup-day",
-    opt=logged_in(),
+    opt=SIGNED_IN,
     include_in_schema=False,
 )
-async def pickup_day_fragment(
-    request: Request[Any, Any, Any], order_id: FromPath[int], fid: FromPath[int]
-) -> Template:
+async def pickup_day_fragment(me: Me, order_id: FromPath[int], fid: FromPath[int]) -> Template:
     """The "collect on" chooser of the order page (an htmx fragment)."""
-    found = await pickup_days(order_id, fid, _me(request))
+    found = await pickup_days(order_id, fid, me.id)
     return Template(
         "storefront/pickup_day.html",
         context={"found": found, "order_id": order_id, "tz": STORE_TZ},
@@ -136,10 +118,11 @@ async def pickup_day_fragment(
 
 @post(
     "/orders/{order_id:int}/fulfilments/{fid:int}/pickup-day",
-    opt=logged_in(),
+    opt=SIGNED_IN,
     include_in_schema=False,
 )
 async def pickup_day_submit(
+    me: Me,
     request: Request[Any, Any, Any],
     order_id: FromPath[int],
     fid: FromPath[int],
@@ -147,7 +130,7 @@ async def pickup_day_submit(
 ) -> Redirect:
     """Save the chosen pickup day and go back to the order."""
     try:
-        ready = await choose_pickup_day(order_id, fid, _me(request), date.fromisoformat(data.day))
+        ready = await choose_pickup_day(order_id, fid, me.id, date.fromisoformat(data.day))
         flash(
             request,
             gettext("Your order will be ready at {time}").format(
