@@ -23,18 +23,18 @@ from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
 from accounts.access import DEPENDENCIES, authorize
-from backoffice.fulfilment_api import SupplierFulfilmentApi
-from backoffice.fulfilment_pages import SupplierFulfilmentPages
-from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
-from backoffice.locations_pages import OperatorLocationsPages, SupplierLocationsPages
-from backoffice.operator_api import OperatorApi
-from backoffice.operator_pages import OperatorPages
-from backoffice.review_api import SupplierReviewApi
-from backoffice.review_pages import SupplierReviewPages
-from backoffice.stock_api import SupplierStockApi
-from backoffice.stock_pages import SupplierStockPages
-from backoffice.supplier_api import SupplierApi
-from backoffice.supplier_pages import SupplierPages
+from backoffice.operator.console_api import OperatorApi
+from backoffice.operator.console_pages import OperatorPages
+from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
+from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
+from backoffice.shared.stock_api import SupplierStockApi
+from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.supplier.console_api import SupplierApi
+from backoffice.supplier.console_pages import SupplierPages
+from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
+from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
+from backoffice.supplier.review_api import SupplierReviewApi
+from backoffice.supplier.review_pages import SupplierReviewPages
 from core.database import prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
@@ -49,28 +49,22 @@ from server.locale_middleware import LocaleMiddleware
 from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
 from server.templating import template_config
-from store_pos.api import ATTEMPTS_STORE, PosApi
-from store_pos.pages import PosPages
-from storefront.api import CatalogApi, StorefrontApi
+from store_pos.pos_api import ATTEMPTS_STORE, PosApi
+from store_pos.pos_pages import PosPages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
+from storefront.catalog_api import CatalogApi, StorefrontApi
 from storefront.catalog_pages import CatalogPages
 from storefront.checkout_api import CheckoutApi
 from storefront.checkout_pages import CheckoutPages
+from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
-from storefront.pages import StorefrontPages
 from storefront.payment_pages import PaymentApi, PaymentPages
-from storefront.pickup_qr import (
-    choose_pickup_day_api,
-    pickup_code_fragment,
-    pickup_day_fragment,
-    pickup_day_submit,
-    pickup_days_api,
-    pickup_qr,
-)
+from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
+from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.stores_api import StoresApi

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.i18n import current_locale
 from fulfilment.pickup import ScanResult, _payment_status, mask_phone
-from store_pos.api import scan_out
+from store_pos.pos_api import scan_out
 
 
 def test_phone_numbers_are_masked_in_the_middle() -> None:

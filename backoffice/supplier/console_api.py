@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import SIGNED_IN, SUPPLIERS, Me
 from accounts.roles import CurrentUser
-from backoffice.supplier_forms import application_from, one_upload, uploads_from
+from backoffice.supplier.forms import application_from, one_upload, uploads_from
 from catalog import listings, onboarding, shops
 from catalog.listings import ProductInput
 from catalog.products import VariantInput

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from accounts.access import SIGNED_IN, SUPPLIERS, Me
 from accounts.roles import CurrentUser
-from backoffice.supplier_forms import (
+from backoffice.supplier.forms import (
     APPLICATION_FIELDS,
     application_from,
     one_upload,

@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from accounts.access import SUPPLIERS, Me
-from backoffice.fulfilment_api import supplier_of
+from backoffice.supplier.fulfilment_api import supplier_of
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from accounts.access import OPERATORS, Me
 from accounts.roles import CurrentUser
-from backoffice.supplier_api import ApplicationOut, application_out, staff_product_out
+from backoffice.supplier.console_api import ApplicationOut, application_out, staff_product_out
 from catalog import categories, listings, onboarding
 
 

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from accounts.access import STOCK_MANAGERS, Me
 from accounts.roles import CurrentUser
-from backoffice.stock_labels import LABELS
+from backoffice.shared.stock_labels import LABELS
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from locations import inventory, stock_csv

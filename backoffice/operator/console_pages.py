@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from accounts.access import OPERATORS, Me
 from accounts.roles import CurrentUser
-from backoffice.supplier_forms import parse_int, parse_yuan, text
+from backoffice.supplier.forms import parse_int, parse_yuan, text
 from catalog import categories, listings, onboarding
 from core.errors import DomainError
 from core.i18n import gettext

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from accounts.access import OPERATORS, SUPPLIERS, Me
-from backoffice.stock_labels import LABELS
+from backoffice.shared.stock_labels import LABELS
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from locations.geocoding import geocode
