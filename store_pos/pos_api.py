@@ -29,7 +29,7 @@ from fulfilment.pickup import (
     scan,
 )
 from fulfilment.pickup_attempts import PickupAttemptLimiter
-from fulfilment.pos_sales import StoreItem, count_stock, sell_walk_in, store_goods, store_sale
+from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
 from fulfilment.views import OrderView
 from locations.locations import locations_by_ids
 
@@ -262,13 +262,6 @@ class ItemOut(msgspec.Struct):
     available: int
 
 
-def item_out(i: StoreItem) -> ItemOut:
-    """A store item as JSON."""
-    return ItemOut(
-        i.variant_id, i.sku, i.barcode, i.name, i.price, i.on_hand, i.reserved, i.available
-    )
-
-
 class CountIn(msgspec.Struct):
     """A stock count (`on_hand`) or change (`delta`) with its reason."""
 
@@ -395,19 +388,19 @@ class PosApi(Controller):
     @get("/{location_id:int}/items", opt=STAFF_HERE)
     async def items(self, location_id: FromPath[int], q: FromQuery[str] = "") -> list[ItemOut]:
         """Goods held at this store, by name, SKU or barcode."""
-        return [item_out(i) for i in await store_goods(location_id, q[:100])]
+        goods = await store_goods(location_id, q[:100])
+        return msgspec.convert(goods, list[ItemOut], from_attributes=True)
 
     @post("/{location_id:int}/stock", opt=STAFF_HERE, status_code=HTTP_200_OK)
     async def stock(self, me: Me, location_id: FromPath[int], data: JSONBody[CountIn]) -> ItemOut:
         """Count or adjust a variant's stock at this store, with a reason."""
-        return item_out(
-            await count_stock(
-                location_id,
-                me,
-                variant_id=data.variant_id,
-                reason=data.reason,
-                on_hand=data.on_hand,
-                delta=data.delta,
-                note=data.note[:80],
-            )
+        counted = await count_stock(
+            location_id,
+            me,
+            variant_id=data.variant_id,
+            reason=data.reason,
+            on_hand=data.on_hand,
+            delta=data.delta,
+            note=data.note[:80],
         )
+        return msgspec.convert(counted, ItemOut, from_attributes=True)

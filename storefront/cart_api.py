@@ -49,26 +49,9 @@ class CartOut(msgspec.Struct):
 
 
 def cart_out(cart: Cart) -> CartOut:
-    """A cart as JSON."""
+    """A cart as JSON: its lines field for field (`lines` is `items` in the API)."""
     return CartOut(
-        items=[
-            CartLineOut(
-                variant_id=ln.variant_id,
-                product_id=ln.product_id,
-                product_name=ln.product_name,
-                sku=ln.sku,
-                options=ln.options,
-                supplier_id=ln.supplier_id,
-                supplier_name=ln.supplier_name,
-                unit_price=ln.unit_price,
-                quantity=ln.quantity,
-                line_total=ln.line_total,
-                currency=ln.currency,
-                available=ln.available,
-                on_sale=ln.on_sale,
-            )
-            for ln in cart.lines
-        ],
+        items=msgspec.convert(cart.lines, list[CartLineOut], from_attributes=True),
         subtotal=cart.subtotal,
         currency=cart.currency,
         count=cart.count,

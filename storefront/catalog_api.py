@@ -9,7 +9,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
 from accounts.access import ANYONE
-from catalog.categories import CategoryNode, category_tree
+from catalog.categories import category_tree
 from catalog.listings import listed_product
 from catalog.reviews import summary_of
 from catalog.search import PAGE_SIZE, SearchQuery, search_products
@@ -27,18 +27,6 @@ class CategoryOut(msgspec.Struct):
     children: list[CategoryOut]
 
 
-def category_out(node: CategoryNode) -> CategoryOut:
-    """A category tree node as JSON."""
-    return CategoryOut(
-        id=node.id,
-        slug=node.slug,
-        name_zh=node.name_zh,
-        name_en=node.name_en,
-        parent_id=node.parent_id,
-        children=[category_out(child) for child in node.children],
-    )
-
-
 class StorefrontApi(Controller):
     """`/api/categories` and, with later issues, products and availability."""
 
@@ -48,7 +36,7 @@ class StorefrontApi(Controller):
     @get("/categories", opt=ANYONE)
     async def categories(self) -> list[CategoryOut]:
         """The category tree, top-level categories first."""
-        return [category_out(node) for node in await category_tree()]
+        return msgspec.convert(await category_tree(), list[CategoryOut], from_attributes=True)
 
 
 class VariantBrief(msgspec.Struct):

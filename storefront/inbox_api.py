@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import SIGNED_IN, Me
-from notifications.service import NotificationView, inbox, mark_read, unread_count
+from notifications.service import inbox, mark_read, unread_count
 
 
 class NotificationOut(msgspec.Struct):
@@ -32,11 +32,6 @@ class InboxOut(msgspec.Struct):
     unread: int
 
 
-def notification_out(n: NotificationView) -> NotificationOut:
-    """A message as JSON."""
-    return NotificationOut(n.id, n.kind, n.title, n.body, n.link, n.read_at, n.created_at)
-
-
 class InboxApi(Controller):
     """The logged-in person's notifications."""
 
@@ -50,9 +45,13 @@ class InboxApi(Controller):
     ) -> InboxOut:
         """The latest messages, newest first, with the unread count."""
         items = await inbox(me.id)
-        return InboxOut([notification_out(n) for n in items], await unread_count(me.id))
+        return InboxOut(
+            msgspec.convert(items, list[NotificationOut], from_attributes=True),
+            await unread_count(me.id),
+        )
 
     @post("/{notification_id:int}/read", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def read(self, me: Me, notification_id: FromPath[int]) -> NotificationOut:
         """Mark one message read."""
-        return notification_out(await mark_read(me.id, notification_id))
+        read = await mark_read(me.id, notification_id)
+        return msgspec.convert(read, NotificationOut, from_attributes=True)

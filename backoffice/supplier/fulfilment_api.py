@@ -14,7 +14,6 @@ from accounts.access import SUPPLIERS, Me
 from accounts.roles import CurrentUser
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
-from fulfilment.views import FulfilmentView
 
 
 class ShipIn(msgspec.Struct):
@@ -50,24 +49,6 @@ class ShipmentOut(msgspec.Struct):
     updated_at: datetime | None = None
 
 
-def shipment_out(f: FulfilmentView) -> ShipmentOut:
-    """A fulfilment as the supplier sees it."""
-    return ShipmentOut(
-        id=f.id,
-        order_id=f.order_id,
-        order_number=f.order_number,
-        ship_to=f.ship_to,
-        location_id=f.location_id,
-        location_name=f.location_name,
-        status=f.status,
-        carrier=f.carrier,
-        tracking_number=f.tracking_number,
-        lines=[
-            ShipmentLineOut(ln.variant_id, ln.product_name, ln.sku, ln.quantity) for ln in f.lines
-        ],
-    )
-
-
 def supplier_of(me: CurrentUser) -> int:
     """The supplier the signed-in supplier staff acts for."""
     if me.supplier_id is None:
@@ -86,7 +67,8 @@ class SupplierFulfilmentApi(Controller):
         self, me: Me, status: FromQuery[str | None] = None
     ) -> list[ShipmentOut]:
         """My delivery fulfilments, newest first (`?status=allocated` for those to ship)."""
-        return [shipment_out(f) for f in await supplier_fulfilments(supplier_of(me), status=status)]
+        found = await supplier_fulfilments(supplier_of(me), status=status)
+        return msgspec.convert(found, list[ShipmentOut], from_attributes=True)
 
     @post("/{fulfilment_id:int}/ship", status_code=HTTP_200_OK, opt=SUPPLIERS)
     async def ship(
@@ -100,10 +82,10 @@ class SupplierFulfilmentApi(Controller):
             tracking_number=data.tracking_number,
             actor_id=me.id,
         )
-        return shipment_out(shipped)
+        return msgspec.convert(shipped, ShipmentOut, from_attributes=True)
 
     @post("/{fulfilment_id:int}/deliver", status_code=HTTP_200_OK, opt=SUPPLIERS)
     async def deliver(self, me: Me, fulfilment_id: FromPath[int]) -> ShipmentOut:
         """The carrier delivered the parcel."""
         delivered = await mark_delivered(supplier_of(me), fulfilment_id, actor_id=me.id)
-        return shipment_out(delivered)
+        return msgspec.convert(delivered, ShipmentOut, from_attributes=True)
