@@ -78,6 +78,13 @@ def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRoute
             raise PermissionDeniedException("You are not staff of this store")
 
 
+def supplier_id_of(me: CurrentUser) -> int:
+    """The supplier a supplier account acts for; 403 for an account linked to none."""
+    if me.supplier_id is None:
+        raise PermissionDeniedException("Your account is not linked to a supplier")
+    return me.supplier_id
+
+
 def _viewer(scope: Scope) -> CurrentUser | None:
     """The person calling, if signed in (any route)."""
     return scope.get("user")  # type: ignore[return-value]

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import SIGNED_IN, SUPPLIERS, Me
+from accounts.access import SIGNED_IN, SUPPLIERS, Me, supplier_id_of
 from accounts.roles import CurrentUser
 from backoffice.supplier.forms import application_from, one_upload, uploads_from
 from catalog import listings, onboarding, shops
@@ -153,8 +153,7 @@ def staff_product_out(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _shop_out(user: CurrentUser) -> dict[str, Any]:
-    assert user.supplier_id is not None  # supplier role: the account acts for a supplier
-    row = await shops.shop_settings(user.supplier_id)
+    row = await shops.shop_settings(supplier_id_of(user))
     keys = ("id", "name", "intro", "logo", "banner", "layout", "featured_product_ids")
     return {key: row[key] for key in keys}
 
@@ -206,8 +205,7 @@ class SupplierApi(Controller):
     async def accept_agreement(self, me: Me, data: JSONBody[AgreementBody]) -> ApplicationOut:
         """Accept the agreement: an approved supplier becomes active."""
         await onboarding.accept_agreement(me, data.version)
-        assert me.supplier_id is not None
-        return application_out(await onboarding.supplier_detail(me.supplier_id))
+        return application_out(await onboarding.supplier_detail(supplier_id_of(me)))
 
     @post("/supplier/images", status_code=HTTP_201_CREATED, opt=SUPPLIERS)
     async def upload_image(self, request: Request[Any, Any, Any]) -> dict[str, str]:

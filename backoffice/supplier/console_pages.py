@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import SIGNED_IN, SUPPLIERS, Me
+from accounts.access import SIGNED_IN, SUPPLIERS, Me, supplier_id_of
 from accounts.roles import CurrentUser
 from backoffice.supplier.forms import (
     APPLICATION_FIELDS,
@@ -197,7 +197,7 @@ class SupplierPages(Controller):
         me: Me,
     ) -> Template:
         """The supplier console: agreement to sign, or products, shop, stock, fulfilments."""
-        assert me.supplier_id is not None
+        supplier_id = supplier_id_of(me)
         products = await listings.supplier_products(me)
         counts: dict[str, int] = {}
         for p in products:
@@ -205,7 +205,7 @@ class SupplierPages(Controller):
         return Template(
             "backoffice/supplier_dashboard.html",
             context={
-                "supplier": await onboarding.supplier_detail(me.supplier_id),
+                "supplier": await onboarding.supplier_detail(supplier_id),
                 "counts": counts,
                 "total": len(products),
                 "agreement_version": onboarding.AGREEMENT_VERSION,
@@ -350,11 +350,10 @@ class SupplierPages(Controller):
 
 
 async def _shop_form(user: CurrentUser, *, error: str | None, status: int = 200) -> Template:
-    assert user.supplier_id is not None
     return Template(
         "backoffice/supplier_shop.html",
         context={
-            "shop": await shops.shop_settings(user.supplier_id),
+            "shop": await shops.shop_settings(supplier_id_of(user)),
             "products": await listings.supplier_products(user),
             "layouts": shops.LAYOUTS,
             "error": error,
