@@ -87,7 +87,7 @@ def supplier_id_of(me: CurrentUser) -> int:
 
 def _viewer(scope: Scope) -> CurrentUser | None:
     """The person calling, if signed in (any route)."""
-    return scope.get("user")  # type: ignore[return-value]
+    return scope.get("user")
 
 
 def _me(scope: Scope) -> CurrentUser:
@@ -95,7 +95,7 @@ def _me(scope: Scope) -> CurrentUser:
     user = scope.get("user")
     if user is None:
         raise NotAuthorizedException("Please log in first")
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 #: Parameter types naming the app-wide dependencies: `me: Me` (signed-in routes),

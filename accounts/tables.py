@@ -4,6 +4,7 @@ from piccolo.columns import (
     Boolean,
     ForeignKey,
     Integer,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -14,6 +15,8 @@ from piccolo.table import Table
 
 class User(Table, tablename="account"):
     """A person with a login: consumer, store staff, supplier staff or operator."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: Lower-cased; the login name.
     email = Varchar(length=254, unique=True, index=True)
@@ -33,6 +36,8 @@ class User(Table, tablename="account"):
 
 class StaffStore(Table, tablename="staff_store"):
     """One store (locations.Location id) a staff account may work at."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     user = ForeignKey(references=User, index=True)
     location_id = Integer(index=True, index_method=IndexMethod.btree)

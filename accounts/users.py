@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from accounts.passwords import hash_password, verify_password
+from accounts import user_cache
+from accounts.passwords import (
+    hash_password_async,
+    verify_password_async,
+)
 from accounts.roles import CurrentUser, Role
 from accounts.tables import StaffStore, User
 from core.database import write_transaction
@@ -21,12 +25,23 @@ class InvalidCredentials(InvalidInput):
     code = "invalid_credentials"
 
 
+class EmailUnavailable(Conflict):
+    """Sign-up with an address that cannot be used (deliberately not saying why)."""
+
+    code = "email_unavailable"
+
+
 def normalise_email(email: str) -> str:
     """Trim and lower-case an email, refusing what cannot be an address."""
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email):
         raise InvalidInput("{email} is not a valid email address", email=email or "''")
     return email
+
+
+def login_key(email: str) -> str:
+    """The email as accounts are looked up and login attempts counted (never raises)."""
+    return email.strip().lower()
 
 
 def check_password_strength(password: str) -> None:
@@ -51,13 +66,17 @@ async def create_user(
     name = name.strip()
     if not name:
         raise InvalidInput("Please give a name")
+    password_hash = await hash_password_async(password)
     async with write_transaction():
         if await User.exists().where(User.email == email):
-            raise Conflict("An account with {email} already exists", email=email)
+            # Neutral: the answer does not repeat the address or confirm it has an account.
+            raise EmailUnavailable(
+                "This email cannot be used to sign up; if it is yours, log in instead"
+            )
         user = User(
             email=email,
             name=name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             role=role.value,
             supplier_id=supplier_id,
             phone=phone,
@@ -81,9 +100,15 @@ async def register_consumer(*, email: str, password: str, name: str) -> CurrentU
 
 
 async def authenticate(email: str, password: str) -> CurrentUser:
-    """Return the account for a correct email and password, else raise InvalidCredentials."""
-    row = await User.select().where(User.email == email.strip().lower()).first()
-    if row is None or not row["is_active"] or not verify_password(row["password_hash"], password):
+    """Return the account for a correct email and password, else raise InvalidCredentials.
+
+    An unknown or disabled account costs the same hashing time as a wrong password, so the
+    answer's timing does not tell which emails have accounts.
+    """
+    row = await User.select().where(User.email == login_key(email)).first()
+    usable = row is not None and row["is_active"]
+    known_hash = row["password_hash"] if usable and row is not None else None
+    if not await verify_password_async(known_hash, password) or row is None:
         raise InvalidCredentials("Wrong email or password")
     return await _to_current_user(row)
 
@@ -123,3 +148,18 @@ async def grant_supplier_role(user_id: int, supplier_id: int) -> None:
         await User.update({User.role: Role.SUPPLIER.value, User.supplier_id: supplier_id}).where(
             User.id == user_id
         )
+    await user_cache.invalidate(user_id)
+
+
+async def set_staff_stores(user_id: int, store_ids: list[int]) -> None:
+    """Replace the stores a staff account works for (effective on its next request)."""
+    async with write_transaction():
+        row = await User.select(User.role).where(User.id == user_id).first()
+        if row is None:
+            raise InvalidInput("No account {id}", id=user_id)
+        if row["role"] != Role.STAFF.value:
+            raise Conflict("A {role} account has no stores", role=row["role"])
+        await StaffStore.delete().where(StaffStore.user == user_id)
+        for location_id in sorted(set(store_ids)):
+            await StaffStore(user=user_id, location_id=location_id).save()
+    await user_cache.invalidate(user_id)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from piccolo.columns import Column
+
 from accounts.roles import CurrentUser, Role
 from catalog.errors import (
     CategoryNotFound,
@@ -148,7 +150,7 @@ async def _apply(product_id: int, data: ProductInput) -> None:
     }
     wanted = {v.sku.strip() for v in data.variants}
     for v in data.variants:
-        values = {
+        values: dict[Column | str, Any] = {
             Variant.options: v.options,
             Variant.price: v.price,
             Variant.barcode: v.barcode.strip(),

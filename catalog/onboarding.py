@@ -287,8 +287,8 @@ async def document_for(user: CurrentUser, document_id: int) -> dict[str, Any]:
     """A document's record, if this person may see it (operator, applicant, own staff)."""
     row = (
         await SupplierDocument.select(
-            SupplierDocument.all_columns(),
-            SupplierDocument.supplier.applicant_id.as_alias("applicant_id"),
+            *SupplierDocument.all_columns(),
+            SupplierDocument.supplier._.applicant_id.as_alias("applicant_id"),
         )
         .where(SupplierDocument.id == document_id)
         .first()

@@ -9,13 +9,10 @@ average from the product row instead of counting reviews per product.
 from __future__ import annotations
 
 import math
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import asyncpg
 
 from accounts.roles import CurrentUser, Role
 from catalog.errors import (
@@ -28,7 +25,7 @@ from catalog.errors import (
 from catalog.listings import visible_to_consumers
 from catalog.tables import Product, Review, Variant
 from catalog.uploads import MAX_IMAGE_BYTES, save_public_image, sniff
-from core.database import write_transaction
+from core.database import is_unique_violation, write_transaction
 from core.settings import get_settings
 
 #: Longest review or reply, in characters.
@@ -132,10 +129,6 @@ def _drop_photo(url: str) -> None:
         (get_settings().media_dir / "reviews" / Path(url).name).unlink(missing_ok=True)
 
 
-def _is_duplicate(error: BaseException) -> bool:
-    return isinstance(error, sqlite3.IntegrityError | asyncpg.UniqueViolationError)
-
-
 _COLUMNS = (
     Review.id,
     Review.product,
@@ -225,7 +218,7 @@ async def write_review(
             ).where(Product.id == variant["product"])
     except Exception as error:
         _drop_photo(photo_url)
-        if _is_duplicate(error):
+        if is_unique_violation(error):
             raise ReviewConflict("You already reviewed this item") from None
         raise
     return await _one(row[0]["id"])

@@ -5,6 +5,7 @@ from piccolo.columns import (
     Boolean,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -15,6 +16,8 @@ from piccolo.table import Table
 
 class Supplier(Table):
     """A company that sells through the platform (the first B)."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: Shop name shown to consumers.
     name = Varchar(length=100)
@@ -52,15 +55,19 @@ class Supplier(Table):
 class Category(Table):
     """A node of the category tree the operator manages."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     slug = Varchar(length=64, unique=True)
     name_zh = Varchar(length=64)
     name_en = Varchar(length=64)
-    parent = ForeignKey(references="self", null=True, default=None)
+    parent: ForeignKey = ForeignKey(references="self", null=True, default=None)
     position = Integer(default=0)
 
 
 class Product(Table):
     """What a supplier sells; consumers see it once the operator has listed it."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     supplier = ForeignKey(references=Supplier, index=True)
     category = ForeignKey(references=Category, index=True)
@@ -99,6 +106,8 @@ class SupplierDocument(Table):
     own staff may open it, through an authorised route.
     """
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     supplier = ForeignKey(references=Supplier, index=True)
     #: What the document is, e.g. 营业执照.
     title = Varchar(length=100)
@@ -111,6 +120,8 @@ class SupplierDocument(Table):
 
 class Variant(Table):
     """One purchasable SKU of a product, with its own price and barcode."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     product = ForeignKey(references=Product, index=True)
     sku = Varchar(length=64, unique=True)
@@ -132,6 +143,8 @@ class Review(Table):
     it is unique, so each bought line is reviewed once. Null only for reviews imported with
     the demo catalogue, which came from no order on this platform.
     """
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     product = ForeignKey(references=Product, index=True)
     variant = ForeignKey(references=Variant, null=True, default=None)

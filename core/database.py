@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import asyncpg
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
 from piccolo.engine import engine_finder
@@ -236,6 +237,28 @@ def is_postgres(engine: Engine) -> bool:
     return isinstance(engine, PostgresEngine)
 
 
+def current_engine() -> Engine:
+    """The engine `piccolo_conf` names (tests swap it with `use_engine`)."""
+    engine = engine_finder()
+    if engine is None:
+        raise RuntimeError("No database engine: PICCOLO_CONF must name a module defining DB")
+    return engine
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether a write failed on a unique index or constraint (SQLite or PostgreSQL).
+
+    Callers use it to tell a lost race (another request stored the same key first) from
+    any other failure, which must propagate. SQLite reports every integrity failure with
+    one exception class, so its message tells a unique one from a NOT NULL or foreign key.
+    """
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and (
+        "UNIQUE constraint failed" in str(error) or "PRIMARY KEY" in str(error)
+    )
+
+
 def contains_text(column: Any, text: str) -> Any:
     """A `where` clause: `column` contains `text`, ignoring case, on either database.
 
@@ -243,7 +266,7 @@ def contains_text(column: Any, text: str) -> Any:
     every ILIKE it has to turn into LIKE there).
     """
     pattern = f"%{text}%"
-    return column.ilike(pattern) if is_postgres(engine_finder()) else column.like(pattern)
+    return column.ilike(pattern) if is_postgres(current_engine()) else column.like(pattern)
 
 
 def all_tables() -> list[type[Table]]:
@@ -262,7 +285,8 @@ def use_engine(engine: Engine) -> None:
     in one process, so the engine is set on every table and on `piccolo_conf.DB`.
     """
     Finder().get_piccolo_conf_module().DB = engine  # type: ignore[union-attr]
-    for table in [*all_tables(), Migration]:
+    tables: list[type[Table]] = [*all_tables(), Migration]
+    for table in tables:
         table._meta.db = engine
 
 
@@ -316,7 +340,7 @@ async def write_transaction() -> AsyncIterator[None]:
     commits, and not at all when it rolls back: realtime events never announce a change
     that did not happen.
     """
-    engine = engine_finder()
+    engine = current_engine()
     if _after_commit.get() is not None:
         async with _begin(engine):
             yield

@@ -31,6 +31,8 @@ class DomainError(Exception):
         self.params = params
         #: Extra JSON fields for API clients (e.g. which lines are out of stock).
         self.extra: dict[str, Any] = {}
+        #: Extra response headers (e.g. `Retry-After` on a 429).
+        self.headers: dict[str, str] = {}
 
     def localized(self) -> str:
         """The message in the current request's language."""
@@ -124,8 +126,12 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     detail = exc.localized()
     if wants_json(request):
         body = {"status_code": exc.status_code, "detail": detail, "code": exc.code, **exc.extra}
-        return Response(body, status_code=exc.status_code, media_type=MediaType.JSON)
-    return _error_page(request, exc.status_code, detail)  # type: ignore[return-value]
+        return Response(
+            body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers
+        )
+    page = _error_page(request, exc.status_code, detail)
+    page.headers.update(exc.headers)
+    return page
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -136,7 +142,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         detail = gettext(exc.detail) if exc.detail else gettext("Something went wrong")
     if exc.status_code == 401 and not wants_json(request):
         # A browser is sent to the login form and brought back afterwards.
-        return Redirect(f"/login?next={quote(request.url.path)}")  # type: ignore[return-value]
+        return Redirect(f"/login?next={quote(request.url.path)}")
     if wants_json(request):
         body: dict[str, Any] = {"status_code": exc.status_code, "detail": detail}
         if isinstance(exc, ValidationException) and exc.extra:
@@ -144,7 +150,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         return Response(
             body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers
         )
-    return _error_page(request, exc.status_code, detail)  # type: ignore[return-value]
+    return _error_page(request, exc.status_code, detail)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -157,7 +163,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
             status_code=HTTP_500_INTERNAL_SERVER_ERROR,
             media_type=MediaType.JSON,
         )
-    return _error_page(request, 500, detail)  # type: ignore[return-value]
+    return _error_page(request, 500, detail)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -55,11 +55,34 @@ class Settings:
     #: derived from secret_key. Add a new key in front to rotate; old codes stay valid
     #: while their key is listed.
     pickup_keys: str = ""
+    #: Register the sandbox payment provider (a stand-in with a hosted pay page that anyone
+    #: logged in can "pay" on): for development, the demo and tests only, never production.
+    sandbox_payments: bool = False
+    #: Signing key of sandbox callbacks; empty: derived from secret_key.
+    sandbox_pay_secret: str = ""
+    #: The SMTP server mails go through (`smtp://user:pass@host:port`), or empty to log them.
+    smtp_url: str = ""
+    #: Run the periodic sweeps (unpaid orders, pickup expiry, auto-confirm) in the app.
+    sweeps_enabled: bool = True
+    #: Geocoder of addresses: offline, nominatim or baidu.
+    geocoder: str = "offline"
+    #: User agent sent to Nominatim.
+    geocoder_user_agent: str = "kuaiqu"
+    #: API key of the Baidu geocoder.
+    geocoder_api_key: str = ""
+    #: Mark the session and CSRF cookies Secure (sent over HTTPS only): on in production,
+    #: behind TLS; off by default so the embedded http://localhost set-up works.
+    secure_cookies: bool = False
 
     @property
     def is_postgres(self) -> bool:
         """Whether the database is PostgreSQL (otherwise SQLite)."""
         return self.database_url.startswith(("postgres://", "postgresql://"))
+
+
+def _flag(value: str) -> bool:
+    """Whether an on/off variable is on (1, true or yes)."""
+    return value.strip().lower() in ("1", "true", "yes")
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -78,9 +101,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         default_locale=locale,
         var_dir=var_dir,
         media_dir=Path(env.get("KUAIQU_MEDIA_DIR", str(var_dir / "media"))).resolve(),
-        debug=env.get("KUAIQU_DEBUG", "") in ("1", "true", "yes"),
+        debug=_flag(env.get("KUAIQU_DEBUG", "")),
         unpaid_order_minutes=int(env.get("KUAIQU_UNPAID_ORDER_MINUTES", "30")),
         pickup_keys=env.get("KUAIQU_PICKUP_KEYS", ""),
+        sandbox_payments=_flag(env.get("KUAIQU_SANDBOX_PAYMENTS", "")),
+        sandbox_pay_secret=env.get("KUAIQU_SANDBOX_PAY_SECRET", ""),
+        smtp_url=env.get("KUAIQU_SMTP_URL", ""),
+        sweeps_enabled=not _flag(env.get("KUAIQU_DISABLE_SWEEPS", "")),
+        geocoder=env.get("KUAIQU_GEOCODER", "offline"),
+        geocoder_user_agent=env.get("KUAIQU_GEOCODER_USER_AGENT", "kuaiqu"),
+        geocoder_api_key=env.get("KUAIQU_GEOCODER_API_KEY", ""),
+        secure_cookies=env.get("KUAIQU_SECURE_COOKIES", "") in ("1", "true", "yes"),
     )
 
 

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from accounts.tables import User
+from accounts.people import email_of
 from core.database import write_transaction
 from fulfilment.errors import IllegalTransition
 from fulfilment.moves import move_fulfilment, move_order, record_event
@@ -28,10 +28,7 @@ BATCH = 200
 
 
 async def _email(user_id: int | None) -> str:
-    if user_id is None:
-        return ""
-    row = await User.select(User.email).where(User.id == user_id).first()
-    return row["email"] if row else ""
+    return await email_of(user_id)
 
 
 async def _expire_one(row: dict[str, Any]) -> bool:

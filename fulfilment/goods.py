@@ -6,14 +6,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from catalog.tables import Variant
-from locations.tables import StockLevel
-
-#: Units available summed over stock rows (a row never counts below zero); add a WHERE.
-AVAILABLE_SQL = (
-    "SELECT SUM(CASE WHEN on_hand > reserved THEN on_hand - reserved ELSE 0 END) "
-    "AS available FROM stock_level"
-)
+from catalog.variant_facts import sale_facts
+from locations.stock_reads import total_available
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +34,8 @@ async def goods_by_id(
     variant_ids: Iterable[int], *, with_available: bool = False
 ) -> dict[int, Goods]:
     """Variant id → `Goods`, for the ids that exist (`with_available`: and their stock)."""
-    ids = sorted(set(variant_ids))
-    if not ids:
-        return {}
-    # One plain join: Piccolo's select over two foreign-key hops costs more to build than
-    # to run, and checkout asks this for every order.
-    placeholders = ", ".join("{}" for _ in ids)
-    rows = await Variant.raw(
-        "SELECT v.id, v.sku, v.options, v.price, v.currency, v.is_active, "
-        "p.id AS product_id, p.name AS product_name, p.image, p.status AS product_status, "
-        "s.id AS supplier_id, s.name AS supplier_name, s.status AS supplier_status"
-        + (f", ({AVAILABLE_SQL} WHERE variant = v.id) AS available " if with_available else " ")
-        + "FROM variant v JOIN product p ON p.id = v.product JOIN supplier s ON s.id = p.supplier "
-        f"WHERE v.id IN ({placeholders})",
-        *ids,
-    )
+    rows = await sale_facts(variant_ids)
+    available = await total_available(r["id"] for r in rows) if with_available else {}
     return {
         r["id"]: Goods(
             variant_id=r["id"],
@@ -71,24 +52,10 @@ async def goods_by_id(
             on_sale=bool(r["is_active"])
             and r["product_status"] == "listed"
             and r["supplier_status"] == "active",
-            available=int(r.get("available") or 0),
+            available=available.get(r["id"], 0),
         )
         for r in rows
     }
 
 
-async def total_available(variant_ids: list[int]) -> dict[int, int]:
-    """Variant id → units available across every location."""
-    totals: dict[int, int] = dict.fromkeys(variant_ids, 0)
-    if not variant_ids:
-        return totals
-    # Summed in the database: a variant stocked at fifty stores is one row back, not fifty.
-    placeholders = ", ".join("{}" for _ in variant_ids)
-    rows = await StockLevel.raw(
-        f"SELECT variant, {AVAILABLE_SQL.removeprefix('SELECT ')} "
-        f"WHERE variant IN ({placeholders}) GROUP BY variant",
-        *variant_ids,
-    )
-    for r in rows:
-        totals[r["variant"]] = int(r["available"] or 0)
-    return totals
+__all__ = ["Goods", "goods_by_id", "total_available"]

@@ -3,6 +3,10 @@
 Counts live in a Litestar store (memory for one process, Redis for several), keyed by
 staff and store, and expire with the window: five wrong codes lock that person out of
 that store's code entry for the rest of the window.
+
+Each typed code takes its place in the count atomically *before* it is looked up
+(`core.counters.add`), so codes sent in parallel cannot all read the same old count: at
+most `limit` are ever evaluated. A code that matches gives its place back.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import math
 
 from litestar.stores.base import Store
 
+from core.counters import add, current
 from core.errors import TooManyAttempts
 
 MAX_FAILURES = 5
@@ -33,23 +38,28 @@ class PickupAttemptLimiter:
 
     async def failures(self, staff_id: int, location_id: int) -> int:
         """Wrong codes entered by this person at this store in the current window."""
-        value = await self.store.get(self._key(staff_id, location_id))
-        return int(value) if value else 0
+        return (await current(self.store, self._key(staff_id, location_id))).value
 
     async def check(self, staff_id: int, location_id: int) -> None:
-        """Refuse further attempts once the limit is reached, saying how long to wait."""
-        if await self.failures(staff_id, location_id) < self.limit:
+        """Take a place for one code before it is looked up.
+
+        Once the limit is reached answer 429 saying how long to wait (the refused attempt
+        takes no place).
+        """
+        key = self._key(staff_id, location_id)
+        count = await add(self.store, key, 1, self.window_s)
+        if count.value <= self.limit:
             return
-        remaining = await self.store.expires_in(self._key(staff_id, location_id))
-        minutes = max(1, math.ceil((remaining or self.window_s) / 60))
+        await add(self.store, key, -1, self.window_s)
+        minutes = max(1, math.ceil((count.expires_in or self.window_s) / 60))
         raise TooManyAttempts(
             "Too many wrong codes; wait {minutes} minutes before trying again", minutes=minutes
         )
 
     async def record_failure(self, staff_id: int, location_id: int) -> int:
-        """Count one wrong code; returns the failures so far in the window."""
-        key = self._key(staff_id, location_id)
-        count = await self.failures(staff_id, location_id) + 1
-        remaining = await self.store.expires_in(key) if count > 1 else None
-        await self.store.set(key, str(count), expires_in=remaining or self.window_s)
-        return count
+        """The code was wrong: its place stays taken; returns the failures so far."""
+        return await self.failures(staff_id, location_id)
+
+    async def release(self, staff_id: int, location_id: int) -> None:
+        """The code matched a pickup: give its place back."""
+        await add(self.store, self._key(staff_id, location_id), -1, self.window_s)

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accounts.roles import CurrentUser
-from core.database import contains_text, write_transaction
+from catalog.variant_facts import variants_info
+from core.database import write_transaction
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import InvalidOrder, OrderNotFound
@@ -22,9 +23,9 @@ from fulfilment.pickup import COUNTER_METHODS
 from fulfilment.selling import sell_lines
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import OrderView, load_order
-from locations.inventory import ADJUST_REASONS, change_on_hand, variants_info
-from locations.stock import StockLine
-from locations.tables import StockLevel
+from locations.adjustments import ADJUST_REASONS
+from locations.stock import StockLine, change_on_hand, count_delta
+from locations.stock_reads import store_stock
 from payments.service import confirm_offline_payment
 
 #: Most different items one sale may hold.
@@ -134,23 +135,7 @@ class StoreItem:
 
 async def store_goods(location_id: int, query: str = "", *, limit: int = 50) -> list[StoreItem]:
     """Variants this store holds, matching a name, SKU or exact barcode (all when empty)."""
-    select = StockLevel.select(
-        StockLevel.variant.as_alias("variant_id"),
-        StockLevel.variant.sku.as_alias("sku"),
-        StockLevel.variant.barcode.as_alias("barcode"),
-        StockLevel.variant.price.as_alias("price"),
-        StockLevel.variant.product.name.as_alias("name"),
-        StockLevel.on_hand,
-        StockLevel.reserved,
-    ).where(StockLevel.location == location_id)
-    text = query.strip()
-    if text:
-        select = select.where(
-            (StockLevel.variant.barcode == text)
-            | contains_text(StockLevel.variant.sku, text)
-            | contains_text(StockLevel.variant.product.name, text)
-        )
-    rows = await select.order_by(StockLevel.variant.sku).limit(limit)
+    rows = await store_stock(location_id, query, limit=limit)
     return [
         StoreItem(
             variant_id=r["variant_id"],
@@ -178,7 +163,7 @@ async def count_stock(
 ) -> StoreItem:
     """Set a counted figure, or add/remove units, at the staff's store, with a reason.
 
-    Goes through `locations.inventory.change_on_hand` (one conditional UPDATE, never below
+    Goes through `locations.stock.change_on_hand` (one conditional UPDATE, never below
     what is reserved for orders, a ledger row with the reason and the staff member).
     """
     if not staff.works_at(location_id):
@@ -193,23 +178,23 @@ async def count_stock(
         raise InvalidInput("Give either the counted figure or a change, not both")
     if on_hand is not None and on_hand < 0:
         raise InvalidInput("On-hand stock cannot be negative")
-    items = {i.variant_id: i for i in await store_goods(location_id, limit=10_000)}
     info = (await variants_info([variant_id])).get(variant_id)
     if info is None:
         raise NotFound("No variant {variant}", variant=variant_id)
-    current = items.get(variant_id)
-    if on_hand is not None:
-        delta = on_hand - (current.on_hand if current else 0)
-    assert delta is not None
-    if delta != 0:
-        await change_on_hand(
-            location_id=location_id,
-            variant_id=variant_id,
-            delta=delta,
-            reason=reason,
-            reference=f"POS {note}".strip(),
-            actor_id=staff.id,
-            sku=info.sku,
-        )
+    async with write_transaction():
+        # The count is read with the row locked, so no sale slips in before it is set.
+        if on_hand is not None:
+            delta = await count_delta(location_id, variant_id, on_hand)
+        assert delta is not None
+        if delta != 0:
+            await change_on_hand(
+                location_id=location_id,
+                variant_id=variant_id,
+                delta=delta,
+                reason=reason,
+                reference=f"POS {note}".strip(),
+                actor_id=staff.id,
+                sku=info.sku,
+            )
     found = [i for i in await store_goods(location_id, info.sku) if i.variant_id == variant_id]
     return found[0]

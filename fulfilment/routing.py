@@ -13,8 +13,8 @@ from fulfilment.errors import InvalidOrder, OutOfStock
 from fulfilment.goods import Goods
 from fulfilment.hours import ready_time
 from locations.nearest import NearbyLocation, distance_m, nearest_locations
+from locations.places import place
 from locations.stock import available_quantities
-from locations.tables import Location
 
 #: How many pickup stores the consumer is offered.
 CANDIDATE_LIMIT = 8
@@ -63,24 +63,8 @@ class Plan:
 
 async def _location_at(location_id: int, wanted: dict[int, int], position: tuple | None):
     """A chosen store as a `NearbyLocation` (distance from the position when known)."""
-    row = (
-        await Location.select(
-            Location.id,
-            Location.name,
-            Location.kind,
-            Location.lat,
-            Location.lon,
-            Location.address,
-            Location.opening_hours,
-            Location.pickup_hold_days,
-            Location.prep_minutes,
-            Location.pickup_enabled,
-        )
-        .where((Location.id == location_id) & (Location.is_active == True))  # noqa: E712
-        .output(load_json=True)
-        .first()
-    )
-    if row is None or row["kind"] != "store" or not row["pickup_enabled"]:
+    row = await place(location_id)
+    if row is None or not row["is_active"] or row["kind"] != "store" or not row["pickup_enabled"]:
         raise InvalidOrder("Store {id} does not offer pickup", id=location_id)
     stock = await available_quantities(wanted, [location_id])
     available = {v: max(0, stock.get((location_id, v), 0)) for v in wanted}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.database import write_transaction
-from fulfilment.errors import FulfilmentNotFound, InvalidOrder, OrderNotPayable
+from fulfilment.errors import FulfilmentNotFound, InvalidOrder, OrderNotFound, OrderNotPayable
 from fulfilment.moves import move_fulfilment, now_utc
 from fulfilment.orders import after_fulfilment_settled
 from fulfilment.selling import sell_lines
@@ -57,6 +57,8 @@ async def ship_fulfilment(
     async with write_transaction():
         fulfilment = await _own(supplier_id, fulfilment_id)
         order = await Order.select().where(Order.id == fulfilment["order"]).first()
+        if order is None:
+            raise OrderNotFound("Order {id} was not found", id=fulfilment["order"])
         payable_later = order["payment_method"] == "cod" and order["status"] == "pending_payment"
         if order["status"] != "paid" and not payable_later:
             raise OrderNotPayable(

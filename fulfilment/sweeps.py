@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from datetime import datetime, timedelta
 
 from core.settings import get_settings
@@ -12,6 +11,7 @@ from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
 from fulfilment.tables import Order
+from payments.providers import offline_provider_names
 
 log = logging.getLogger(__name__)
 #: Seconds between two runs of the sweeps in a running app.
@@ -22,7 +22,7 @@ BATCH = 200
 
 def sweeps_enabled() -> bool:
     """Whether the app runs the sweeps (off with KUAIQU_DISABLE_SWEEPS=1, e.g. in tests)."""
-    return os.environ.get("KUAIQU_DISABLE_SWEEPS", "") not in ("1", "true", "yes")
+    return get_settings().sweeps_enabled
 
 
 async def cancel_unpaid_orders(now: datetime) -> list[int]:
@@ -33,7 +33,8 @@ async def cancel_unpaid_orders(now: datetime) -> list[int]:
         .where(
             (Order.status == "pending_payment")
             & (Order.created_at < cutoff)
-            & (Order.payment_method == "sandbox")
+            # Money collected by hand arrives at pickup or delivery, not within minutes.
+            & Order.payment_method.not_in(offline_provider_names())
         )
         .order_by(Order.id)
         .limit(BATCH)

@@ -4,6 +4,7 @@ from piccolo.columns import (
     JSON,
     ForeignKey,
     Integer,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -16,6 +17,8 @@ from locations.tables import Location
 
 class Order(Table, tablename="orders"):
     """What a consumer (online) or a walk-in customer (POS) bought: the parent order."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: Human-readable and unique, e.g. KQ20261125-000123.
     number = Varchar(length=32, unique=True)
@@ -51,6 +54,8 @@ class Order(Table, tablename="orders"):
 class Fulfilment(Table):
     """One location's share of an order, delivered or picked up (the sub-order)."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     order = ForeignKey(references=Order, index=True)
     location = ForeignKey(references=Location, index=True)
     #: delivery | pickup
@@ -77,6 +82,8 @@ class Fulfilment(Table):
 class OrderLine(Table):
     """A variant bought in an order, with the name and price as they were at the time."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     order = ForeignKey(references=Order, index=True)
     fulfilment = ForeignKey(references=Fulfilment, index=True)
     variant = ForeignKey(references=Variant, index=True)
@@ -93,6 +100,8 @@ class OrderLine(Table):
 class OrderEvent(Table):
     """The audit trail: every move of an order or a fulfilment, by whom and when."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     order = ForeignKey(references=Order, index=True)
     fulfilment = ForeignKey(references=Fulfilment, null=True, default=None)
     #: server.User id; null for the system (sweeps, payment callbacks).
@@ -108,6 +117,8 @@ class OrderEvent(Table):
 class CartItem(Table):
     """A variant in a cart: a logged-in consumer's, or a guest's (by session cart key)."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     #: server.User id; null for a guest cart.
     user_id = Integer(null=True, default=None, index=True)
     #: Random key kept in the guest's session; null once the cart belongs to an account.
@@ -119,6 +130,8 @@ class CartItem(Table):
 
 class PickupScanAudit(Table):
     """A pickup code refused at a POS that names no fulfilment (forged, altered, mistyped)."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     location = ForeignKey(references=Location, index=True)
     #: server.User id of the staff member who scanned or typed it.

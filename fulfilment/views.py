@@ -8,7 +8,8 @@ from typing import Any
 
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
-from locations.tables import Location
+from locations.places import places_by_ids
+from payments.providers import pays_online
 from payments.service import PaymentView, payments_for_order
 
 #: Fulfilment states in which the consumer may still cancel (before ready or shipped).
@@ -108,7 +109,7 @@ class OrderView:
     @property
     def can_pay(self) -> bool:
         """Whether the consumer can (re)start an online payment."""
-        return self.status == "pending_payment" and self.payment_method == "sandbox"
+        return self.status == "pending_payment" and pays_online(self.payment_method)
 
 
 async def _fulfilment_views(
@@ -123,14 +124,7 @@ async def _fulfilment_views(
     has them, spare reading them again.
     """
     if location_rows is None:
-        location_ids = sorted({f["location"] for f in fulfilment_rows})
-        location_rows = (
-            await Location.select(
-                Location.id, Location.name, Location.address, Location.opening_hours
-            )
-            .where(Location.id.is_in(location_ids or [-1]))
-            .output(load_json=True)
-        )
+        location_rows = list((await places_by_ids(f["location"] for f in fulfilment_rows)).values())
     locations = {r["id"]: r for r in location_rows}
     order_ids = sorted({f["order"] for f in fulfilment_rows})
     if order_rows is None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from catalog.variant_facts import variants_info
 from core.errors import InvalidInput, NotFound
-from locations.inventory import variants_info
 from locations.locations import hours_today, is_open, list_locations
 from locations.nearest import NearbyLocation, nearest_locations
 from locations.tables import Location
@@ -108,8 +108,8 @@ async def find_stores(
     )
     ids = [n.location_id for n in nearby]
     query = Location.select().where(Location.id.is_in(ids or [-1])).output(load_json=True)
-    rows = {r["id"]: r for r in await query}
-    return [_card(rows[n.location_id], at, n.distance_m) for n in nearby]
+    by_id = {r["id"]: r for r in await query}
+    return [_card(by_id[n.location_id], at, n.distance_m) for n in nearby]
 
 
 @dataclass(frozen=True, slots=True)

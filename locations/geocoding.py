@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
+from core.settings import Settings, get_settings
 from locations.errors import AddressNotFound, InvalidLocation
 
 GEOCODERS = ("offline", "nominatim", "baidu")
@@ -169,21 +169,21 @@ class GeopyGeocoder:
         )
 
 
-def make_geocoder(environ: dict[str, str] | None = None) -> Geocoder:
+def make_geocoder(settings: Settings | None = None) -> Geocoder:
     """The geocoder chosen by `KUAIQU_GEOCODER` (offline by default)."""
-    env = os.environ if environ is None else environ
-    name = env.get("KUAIQU_GEOCODER", "offline")
+    settings = settings or get_settings()
+    name = settings.geocoder
     if name == "offline":
         return OfflineGeocoder()
     if name == "nominatim":
         from geopy.geocoders import Nominatim
 
-        agent = env.get("KUAIQU_GEOCODER_USER_AGENT", "kuaiqu")
+        agent = settings.geocoder_user_agent
         return GeopyGeocoder(Nominatim(user_agent=agent, timeout=5))
     if name == "baidu":
         from geopy.geocoders import BaiduV3
 
-        key = env.get("KUAIQU_GEOCODER_API_KEY", "")
+        key = settings.geocoder_api_key
         if not key:
             raise ValueError("KUAIQU_GEOCODER=baidu needs KUAIQU_GEOCODER_API_KEY")
         return GeopyGeocoder(BaiduV3(api_key=key, timeout=5))

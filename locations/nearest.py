@@ -165,7 +165,7 @@ async def _search(
     limit: int,
     stocked: list[int] | None,
 ) -> list[NearbyLocation]:
-    radius = START_RADIUS_M
+    radius = float(START_RADIUS_M)
     seen: dict[int, dict] = {}
     while True:
         final = radius >= MAX_RADIUS_M

@@ -1,5 +1,7 @@
 """Stock levels per location and the movement ledger that explains every change.
 
+This module is the only way stock changes: reservations for orders, sales, receipts,
+adjustments and counts, transfers out, thresholds. Reads live in `locations.stock_reads`.
 Every function here changes `StockLevel` with ONE conditional UPDATE per row and writes the
 matching `StockMovement` in the same transaction, so levels never go negative and the
 ledger always sums to the levels. Callers that already hold a transaction (placing an
@@ -16,8 +18,25 @@ from typing import Any
 from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
 from core.realtime import publish_after_commit, stock_topic
-from locations.errors import InsufficientStock
+from locations.errors import InsufficientStock, InvalidStockChange
+from locations.stock_reads import available_quantities, count_delta, level_of
 from locations.tables import StockLevel, StockMovement
+
+__all__ = [
+    "Shortage",
+    "StockLine",
+    "available_quantities",
+    "change_on_hand",
+    "count_delta",
+    "merge_lines",
+    "publish_level",
+    "receive_stock",
+    "release_stock",
+    "reserve_stock",
+    "sell_reserved_stock",
+    "set_threshold",
+    "take_available",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +109,6 @@ async def publish_level(location_id: int, variant_id: int, on_hand: int, reserve
             "available": on_hand - reserved,
         },
     )
-
-
-async def available_quantities(
-    variant_ids: Iterable[int], location_ids: Iterable[int] | None = None
-) -> dict[tuple[int, int], int]:
-    """(location id, variant id) → on_hand − reserved, for the rows that exist."""
-    query = StockLevel.select(
-        StockLevel.location, StockLevel.variant, StockLevel.on_hand, StockLevel.reserved
-    ).where(StockLevel.variant.is_in(list(variant_ids) or [-1]))
-    if location_ids is not None:
-        query = query.where(StockLevel.location.is_in(list(location_ids) or [-1]))
-    return {(r["location"], r["variant"]): r["on_hand"] - r["reserved"] for r in await query}
 
 
 async def reserve_stock(
@@ -272,3 +279,128 @@ async def receive_stock(
             actor_id=actor_id,
         )
     return new_on_hand
+
+
+async def change_on_hand(
+    *,
+    location_id: int,
+    variant_id: int,
+    delta: int,
+    reason: str,
+    reference: str = "",
+    actor_id: int | None = None,
+    sku: str = "",
+) -> dict[str, int]:
+    """Add `delta` (may be negative) to on_hand, never below reserved; returns the new level.
+
+    One conditional UPDATE (`on_hand + delta >= reserved`), so a concurrent reservation
+    cannot be undercut; creates the row when adding to a location that had none.
+    """
+    if delta == 0:
+        raise InvalidStockChange("The change is zero: nothing to do")
+    async with write_transaction():
+        changed = await StockLevel.raw(
+            "UPDATE stock_level SET on_hand = on_hand + {} "
+            "WHERE location = {} AND variant = {} AND on_hand + {} >= reserved "
+            "RETURNING on_hand, reserved",
+            delta,
+            location_id,
+            variant_id,
+            delta,
+        )
+        if changed:
+            on_hand, reserved = changed[0]["on_hand"], changed[0]["reserved"]
+        else:
+            current = await level_of(location_id, variant_id)
+            if current is not None or delta < 0:
+                current = current or {"on_hand": 0, "reserved": 0}
+                raise InvalidStockChange(
+                    "Cannot take {n} off {sku}: {on_hand} on hand, {reserved} reserved for "
+                    "orders, so at most {can} can go",
+                    n=-delta,
+                    sku=sku or f"#{variant_id}",
+                    on_hand=current["on_hand"],
+                    reserved=current["reserved"],
+                    can=current["on_hand"] - current["reserved"],
+                )
+            await StockLevel.insert(
+                StockLevel(location=location_id, variant=variant_id, on_hand=delta)
+            )
+            on_hand, reserved = delta, 0
+        await _movement(
+            StockLine(location_id, variant_id, abs(delta)),
+            on_hand_delta=delta,
+            reserved_delta=0,
+            reason=reason,
+            reference=reference[:100],
+            actor_id=actor_id,
+        )
+        await publish_level(location_id, variant_id, on_hand, reserved)
+    return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}
+
+
+async def take_available(
+    line: StockLine,
+    *,
+    reason: str,
+    reference: str,
+    actor_id: int | None = None,
+    sku: str = "",
+) -> dict[str, int]:
+    """Take units out of on_hand, only from what is not reserved (a transfer leaving).
+
+    One conditional UPDATE (`on_hand - reserved >= n`); returns the new level.
+    """
+    if line.quantity <= 0:
+        raise InvalidStockChange("Quantities must be above zero")
+    async with write_transaction():
+        taken = await StockLevel.raw(
+            "UPDATE stock_level SET on_hand = on_hand - {} "
+            "WHERE location = {} AND variant = {} AND on_hand - reserved >= {} "
+            "RETURNING on_hand, reserved",
+            line.quantity,
+            line.location_id,
+            line.variant_id,
+            line.quantity,
+        )
+        if not taken:
+            current = await level_of(line.location_id, line.variant_id)
+            current = current or {"on_hand": 0, "reserved": 0}
+            raise InvalidStockChange(
+                "Only {available} of {sku} are available to transfer, not {n}",
+                available=current["on_hand"] - current["reserved"],
+                sku=sku or f"#{line.variant_id}",
+                n=line.quantity,
+            )
+        await _movement(
+            line,
+            on_hand_delta=-line.quantity,
+            reserved_delta=0,
+            reason=reason,
+            reference=reference,
+            actor_id=actor_id,
+        )
+        on_hand, reserved = taken[0]["on_hand"], taken[0]["reserved"]
+        await publish_level(line.location_id, line.variant_id, on_hand, reserved)
+    return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}
+
+
+async def set_threshold(location_id: int, variant_id: int, threshold: int) -> None:
+    """Warn when available units at a location fall to `threshold` or below.
+
+    Creates the (empty) stock row when the location holds none of the variant yet.
+    """
+    if threshold < 0:
+        raise InvalidStockChange("The low-stock threshold cannot be negative")
+    async with write_transaction():
+        updated = await StockLevel.raw(
+            "UPDATE stock_level SET low_stock_threshold = {} "
+            "WHERE location = {} AND variant = {} RETURNING id",
+            threshold,
+            location_id,
+            variant_id,
+        )
+        if not updated:
+            await StockLevel.insert(
+                StockLevel(location=location_id, variant=variant_id, low_stock_threshold=threshold)
+            )

@@ -16,18 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.roles import CurrentUser, Role
+from catalog.variant_facts import variants_by_sku
 from core.database import write_transaction
 from core.errors import DomainError
+from locations.adjustments import ADJUST_REASONS, stock_levels
 from locations.errors import CsvRejected
-from locations.inventory import (
-    ADJUST_REASONS,
-    change_on_hand,
-    count_delta,
-    stock_levels,
-    usable_locations,
-    variants_by_sku,
-)
-from locations.tables import StockLevel
+from locations.stock import change_on_hand, count_delta, set_threshold
+from locations.stock_access import usable_locations
 
 EXPORT_COLUMNS = (
     "location_id",
@@ -218,21 +213,7 @@ async def import_stock_csv(user: CurrentUser, data: bytes | str) -> ImportResult
 
 async def _apply(user: CurrentUser, row: CsvRow) -> int:
     if row.threshold is not None:
-        updated = await StockLevel.raw(
-            "UPDATE stock_level SET low_stock_threshold = {} "
-            "WHERE location = {} AND variant = {} RETURNING id",
-            row.threshold,
-            row.location_id,
-            row.variant_id,
-        )
-        if not updated:
-            await StockLevel.insert(
-                StockLevel(
-                    location=row.location_id,
-                    variant=row.variant_id,
-                    low_stock_threshold=row.threshold,
-                )
-            )
+        await set_threshold(row.location_id, row.variant_id, row.threshold)
     delta = row.delta
     if row.on_hand is not None:
         delta = await count_delta(row.location_id, row.variant_id, row.on_hand)

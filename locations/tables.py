@@ -6,6 +6,7 @@ from piccolo.columns import (
     DoublePrecision,
     ForeignKey,
     Integer,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -17,6 +18,8 @@ from catalog.tables import Variant
 
 class Location(Table):
     """A store (sells, may offer pickup) or a warehouse (ships only)."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: store | warehouse
     kind = Varchar(length=16, default="store", index=True)
@@ -46,6 +49,8 @@ class Location(Table):
 class StockLevel(Table):
     """Units of one variant at one location. available = on_hand - reserved >= 0."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     location = ForeignKey(references=Location, index=True)
     variant = ForeignKey(references=Variant, index=True)
     #: Units physically at the location, sold or not.
@@ -58,6 +63,8 @@ class StockLevel(Table):
 
 class StockMovement(Table):
     """The ledger: one row per change of on_hand or reserved; it sums to the levels."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     location = ForeignKey(references=Location, index=True)
     variant = ForeignKey(references=Variant, index=True)
@@ -74,6 +81,8 @@ class StockMovement(Table):
 
 class Transfer(Table):
     """Units of one variant moving between two locations: out of the source, then received."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     source = ForeignKey(references=Location, index=True)
     destination = ForeignKey(references=Location, index=True)

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from accounts.tables import User
+from accounts.people import email_of
 from core.database import after_commit, write_transaction
 from core.errors import NotFound
+from core.settings import get_settings
 from notifications.tables import EmailOutbox, Notification
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class NotificationView:
 
 def smtp_url() -> str:
     """The SMTP server mails go through (`smtp://user:pass@host:port`), or empty."""
-    return os.environ.get("KUAIQU_SMTP_URL", "")
+    return get_settings().smtp_url
 
 
 async def notify(
@@ -166,7 +166,7 @@ async def notify_user(
     """`notify` a person by id, mailing their account address; nothing for no one."""
     if user_id is None:
         return None
-    person = await User.select(User.email).where(User.id == user_id).first()
-    if person is None:
-        return None
-    return await notify(user_id, kind, title=title, body=body, link=link, email=person["email"])
+    email = await email_of(user_id)
+    if not email:
+        return None  # no such person
+    return await notify(user_id, kind, title=title, body=body, link=link, email=email)

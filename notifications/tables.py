@@ -1,12 +1,14 @@
 """Notification tables: the in-app inbox and the e-mail outbox."""
 
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
 class Notification(Table):
     """One message in a person's inbox."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: server.User id of the recipient.
     user_id = Integer(index=True)
@@ -23,6 +25,8 @@ class Notification(Table):
 
 class EmailOutbox(Table):
     """An e-mail to send after the transaction that wrote it commits."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     to = Varchar(length=255)
     subject = Varchar(length=200)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,6 +80,10 @@ class PaymentProvider(Protocol):
     accepts_callbacks: ClassVar[bool]
     #: Whether staff or a courier confirm the payment by hand (`confirm_offline_payment`).
     offline: ClassVar[bool]
+    #: How the consumer receives the goods when paying this way (pickup, delivery).
+    serves: ClassVar[frozenset[str]]
+    #: What the checkout calls this way of paying (an English message id, translated there).
+    label: ClassVar[str]
 
     async def create(self, payment: PaymentInfo) -> ProviderStart:
         """Open the payment at the provider; returns where the consumer pays."""
@@ -104,19 +107,21 @@ def _header(headers: Mapping[str, str], name: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=1)
 def sandbox_secret() -> bytes:
     """The sandbox's signing key: `KUAIQU_SANDBOX_PAY_SECRET`, else derived from the secret key.
 
     Derived with HMAC under a fixed label, so the key that signs sessions never leaves the
     server as such, and every worker process derives the same one.
     """
-    explicit = os.environ.get("KUAIQU_SANDBOX_PAY_SECRET", "")
+    settings = get_settings()
+    return _sandbox_secret(settings.sandbox_pay_secret, settings.secret_key)
+
+
+@lru_cache(maxsize=4)
+def _sandbox_secret(explicit: str, secret_key: str) -> bytes:
     if explicit:
         return explicit.encode()
-    return hmac.new(
-        get_settings().secret_key.encode(), b"kuaiqu-sandbox-pay", hashlib.sha256
-    ).digest()
+    return hmac.new(secret_key.encode(), b"kuaiqu-sandbox-pay", hashlib.sha256).digest()
 
 
 def sandbox_signature(secret: bytes, timestamp: str, body: bytes) -> str:
@@ -135,6 +140,8 @@ class SandboxProvider:
     name: ClassVar[str] = "sandbox"
     accepts_callbacks: ClassVar[bool] = True
     offline: ClassVar[bool] = False
+    serves: ClassVar[frozenset[str]] = frozenset({"pickup", "delivery"})
+    label: ClassVar[str] = "Pay online now"
 
     def __init__(self, secret: bytes | None = None, max_age_s: int = SANDBOX_MAX_AGE_S) -> None:
         self._secret = secret
@@ -217,15 +224,22 @@ class InStoreProvider(_OfflineProvider):
     """Pay at the store when picking up: cash, card or QR, taken at the POS."""
 
     name: ClassVar[str] = "in_store"
+    serves: ClassVar[frozenset[str]] = frozenset({"pickup"})
+    label: ClassVar[str] = "Pay at the store when collecting"
 
 
 class CashOnDeliveryProvider(_OfflineProvider):
     """Pay the courier on delivery (货到付款)."""
 
     name: ClassVar[str] = "cod"
+    serves: ClassVar[frozenset[str]] = frozenset({"delivery"})
+    label: ClassVar[str] = "Cash on delivery"
 
 
 _REGISTRY: dict[str, PaymentProvider] = {}
+#: Providers for development only, registered while `Settings.sandbox_payments` is on: the
+#: sandbox lets anyone logged in mark their own order paid without any money moving.
+_DEVELOPMENT: dict[str, PaymentProvider] = {SandboxProvider.name: SandboxProvider()}
 
 
 def register_provider(provider: PaymentProvider) -> None:
@@ -233,18 +247,47 @@ def register_provider(provider: PaymentProvider) -> None:
     _REGISTRY[provider.name] = provider
 
 
+def registered_providers() -> dict[str, PaymentProvider]:
+    """Every provider this process accepts, by name (the sandbox only when configured)."""
+    found = dict(_REGISTRY)
+    if get_settings().sandbox_payments:
+        for name, provider in _DEVELOPMENT.items():
+            found.setdefault(name, provider)
+    return found
+
+
 def get_provider(name: str) -> PaymentProvider:
-    """The provider called `name`; raises ProviderNotFound."""
+    """The provider called `name`; raises ProviderNotFound (also for a switched-off sandbox)."""
     try:
-        return _REGISTRY[name]
+        return registered_providers()[name]
     except KeyError:
         raise ProviderNotFound("No payment provider called {name}", name=name) from None
 
 
 def provider_names() -> list[str]:
     """Names of the registered providers."""
-    return sorted(_REGISTRY)
+    return sorted(registered_providers())
 
 
-for _provider in (SandboxProvider(), InStoreProvider(), CashOnDeliveryProvider()):
+def offline_provider_names() -> list[str]:
+    """Names of the providers whose money staff or a courier collect by hand."""
+    return sorted(name for name, p in registered_providers().items() if p.offline)
+
+
+def pays_online(name: str) -> bool:
+    """Whether `name` is a registered provider the consumer pays through online."""
+    provider = registered_providers().get(name)
+    return provider is not None and not provider.offline
+
+
+def providers_serving(method: str) -> list[PaymentProvider]:
+    """The registered providers a consumer can choose for `method` (pickup or delivery).
+
+    Online providers come first, so a checkout's first choice is to pay now.
+    """
+    found = [p for p in registered_providers().values() if method in p.serves]
+    return sorted(found, key=lambda p: (p.offline, p.name))
+
+
+for _provider in (InStoreProvider(), CashOnDeliveryProvider()):
     register_provider(_provider)

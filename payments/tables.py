@@ -1,12 +1,14 @@
 """Payments tables: payments of orders, their refunds, and the provider callbacks received."""
 
-from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
 class Payment(Table):
     """One attempt to collect an order's money through one provider."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     #: The order paid for (an id of `fulfilment`; payments never imports fulfilment).
     order_id = Integer(index=True)
@@ -38,6 +40,8 @@ class Payment(Table):
 class Refund(Table):
     """Money given back from a payment, whole or in part."""
 
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
     payment = ForeignKey(references=Payment, index=True)
     #: Amount given back, in fen.
     amount = Integer()
@@ -50,6 +54,8 @@ class Refund(Table):
 
 class WebhookEvent(Table):
     """A provider callback processed once; its unique event id makes replays harmless."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     provider = Varchar(length=32)
     #: The provider's id of the event; unique, so a replayed callback is recognised.

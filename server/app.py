@@ -12,17 +12,16 @@ from litestar.channels import ChannelsPlugin
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
-from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
-from piccolo.engine import engine_finder
 
+from accounts import user_cache
 from accounts.access import DEPENDENCIES, authorize
+from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -35,7 +34,7 @@ from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
 from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
-from core.database import prepare_engine, release_engine
+from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
 from core.realtime import bind_hub, make_channels_plugin
@@ -48,6 +47,9 @@ from server.health import healthz
 from server.locale_middleware import LocaleMiddleware
 from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
+from server.security.api_guard import CrossSiteGuard
+from server.security.headers import add_security_headers
+from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
 from store_pos.pos_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
@@ -71,17 +73,10 @@ from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
-#: session cookie, which a cross-site POST does not carry.
+#: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
 CSRF_EXEMPT = ["^/api/", "^/ws/", "^/healthz", "^/schema"]
 #: Paths served without a session: health checks must answer even when Redis is down.
 SESSIONLESS = ["^/healthz", "^/static/", "^/media/"]
-
-
-def session_store(settings: Settings) -> Store:
-    """Redis when configured (shared by all app processes), else files under var/."""
-    if settings.redis_url:
-        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-sessions")
-    return FileStore(settings.var_dir / "sessions")
 
 
 def attempts_store(settings: Settings) -> Store:
@@ -91,10 +86,17 @@ def attempts_store(settings: Settings) -> Store:
     return MemoryStore()
 
 
+def login_attempts_store(settings: Settings) -> Store:
+    """Wrong-password and sign-up counts: Redis when configured (all processes), else memory."""
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace="kuaiqu-login-attempts")
+    return MemoryStore()
+
+
 @asynccontextmanager
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Open the database for the app's life; close only what was opened here."""
-    engine = engine_finder()
+    engine = current_engine()
     opened = await prepare_engine(engine)
     try:
         yield
@@ -118,6 +120,20 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
             await task
 
 
+def user_cache_lifespan(redis_url: str) -> Any:
+    """A fresh cache of logged-in accounts for this app's life (versions in Redis if set)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        user_cache.configure(redis_url)
+        try:
+            yield
+        finally:
+            await user_cache.close()
+
+    return lifespan
+
+
 def realtime_lifespan(channels: ChannelsPlugin) -> Any:
     """Bind the hub to this app's channels plugin while the app runs."""
 
@@ -136,13 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for `settings` (the process settings by default)."""
     settings = settings or get_settings()
     templates = template_config()
-    sessions = ServerSideSessionConfig(
-        store="sessions",
-        samesite="lax",
-        httponly=True,
-        max_age=14 * 24 * 3600,
-        exclude=SESSIONLESS,
-    )
+    sessions = session_config(exclude=SESSIONLESS, secure=settings.secure_cookies)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     channels = make_channels_plugin(settings.redis_url)
     return Litestar(
@@ -198,15 +208,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
         middleware=[
+            DefineMiddleware(CrossSiteGuard),
             LocaleMiddleware(),
             sessions.middleware,
             DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
         ],
         guards=[authorize],
         dependencies=DEPENDENCIES,
-        stores={"sessions": session_store(settings), ATTEMPTS_STORE: attempts_store(settings)},
+        stores={
+            SESSION_STORE: session_store(settings.redis_url, settings.var_dir),
+            ATTEMPTS_STORE: attempts_store(settings),
+            LOGIN_ATTEMPTS_STORE: login_attempts_store(settings),
+        },
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_name="kuaiqu_csrf", exclude=CSRF_EXEMPT
+            secret=settings.secret_key,
+            cookie_name="kuaiqu_csrf",
+            exclude=CSRF_EXEMPT,
+            cookie_secure=settings.secure_cookies,
         ),
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -218,7 +236,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin()],
         ),
         plugins=[channels],
-        lifespan=[database_lifespan, realtime_lifespan(channels), sweeps_lifespan],
+        before_send=[add_security_headers],
+        lifespan=[
+            database_lifespan,
+            user_cache_lifespan(settings.redis_url),
+            realtime_lifespan(channels),
+            sweeps_lifespan,
+        ],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

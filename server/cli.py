@@ -9,10 +9,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import click
-from piccolo.engine import engine_finder
 
 from accounts.roles import Role, parse_scope
-from core.database import prepare_engine, release_engine
+from core.database import current_engine, prepare_engine, release_engine
 from core.errors import DomainError
 from core.settings import get_settings
 
@@ -21,7 +20,7 @@ def _run_db(work: Callable[[], Awaitable[Any]]) -> Any:
     """Run one async database job with the engine opened and closed around it."""
 
     async def wrapped() -> Any:
-        engine = engine_finder()
+        engine = current_engine()
         await prepare_engine(engine, pool_size=2)
         try:
             return await work()
@@ -82,6 +81,21 @@ def demo() -> None:
     """Load the demo data (idempotent) and print the demo logins."""
     _load_demo()
     _print_logins()
+    if not get_settings().sandbox_payments:
+        click.echo(
+            "Online payments of the demo need the sandbox provider: serve with `kuaiqu up`, "
+            "or set KUAIQU_SANDBOX_PAYMENTS=1 for `kuaiqu run` (development only)."
+        )
+
+
+def _enable_sandbox_payments() -> None:
+    """Run the sandbox payment provider in this process and the workers it starts.
+
+    Set in the environment (unless the operator chose otherwise) because uvicorn's workers
+    read their settings afresh.
+    """
+    os.environ.setdefault("KUAIQU_SANDBOX_PAYMENTS", "1")
+    get_settings.cache_clear()
 
 
 @main.command()
@@ -132,8 +146,32 @@ def run(host: str, port: int, workers: int, reload: bool, access_log: bool) -> N
     _serve(host, port, workers, reload, access_log=access_log)
 
 
+def check_workers(workers: int) -> None:
+    """Refuse several worker processes where they would not help or would split state.
+
+    SQLite lets one writer in at a time (more processes only queue on its lock), and without
+    Redis each process keeps its own sessions, account cache and live updates.
+    """
+    if workers <= 1:
+        return
+    settings = get_settings()
+    if not settings.is_postgres:
+        raise click.UsageError(
+            f"--workers {workers} needs PostgreSQL: SQLite lets one process write at a time, "
+            "so more workers only wait on its lock. Run one worker on SQLite, or set "
+            "KUAIQU_DATABASE_URL=postgresql://… and KUAIQU_REDIS_URL=redis://… for several."
+        )
+    if not settings.redis_url:
+        raise click.UsageError(
+            f"--workers {workers} needs KUAIQU_REDIS_URL: the processes share sessions, "
+            "the account cache and live stock updates through Redis."
+        )
+
+
 def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool = True) -> None:
     import uvicorn
+
+    check_workers(workers)
 
     click.echo(f"Kuaiqu on http://{host}:{port} ({_database_label()}, {workers} worker(s))")
     uvicorn.run(
@@ -153,7 +191,12 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def up(host: str, port: int, workers: int) -> None:
-    """Migrate, load the demo once, print the demo logins, and serve."""
+    """Migrate, load the demo once, print the demo logins, and serve (for development).
+
+    The sandbox payment provider is on, so demo orders can be paid without real money.
+    """
+    check_workers(workers)
+    _enable_sandbox_payments()
     _migrate()
     _load_demo()
     _print_logins()

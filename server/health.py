@@ -6,10 +6,9 @@ from typing import Any
 
 from litestar import Response, get
 from litestar.datastructures import State
-from piccolo.engine import engine_finder
 
 from accounts.access import ANYONE
-from core.database import is_postgres, ping
+from core.database import current_engine, is_postgres, ping
 from core.settings import Settings
 
 
@@ -29,7 +28,7 @@ async def _check_redis(url: str) -> dict[str, Any]:
 @get("/healthz", opt=ANYONE, tags=["operations"])
 async def healthz(state: State) -> Response[dict[str, Any]]:
     """Report each backing service; 503 when any is down, so a load balancer can act."""
-    engine = engine_finder()
+    engine = current_engine()
     database: dict[str, Any] = {"engine": "postgresql" if is_postgres(engine) else "sqlite"}
     try:
         await ping(engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     """The one template configuration of the app."""
-    directories: list[Path] = [
+    directories: list[Path | PathLike[Any] | str] = [
         ROOT / package / "templates"
         for package in TEMPLATE_PACKAGES
         if (ROOT / package / "templates").is_dir()

@@ -17,6 +17,7 @@ from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
+from payments.providers import providers_serving
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 
@@ -98,6 +99,8 @@ async def _page(
             "quote": quoted,
             "notice": notice,
             "error": error,
+            # Only the providers this server runs: no sandbox choice in production.
+            "payment_choices": providers_serving(form.method),
         },
         status_code=status,
     )

@@ -1,9 +1,7 @@
 """Payment pages and API: provider webhooks and the sandbox provider's hosted pay page.
 
-The page layer is where payments meet orders: `payments` verifies and records a callback,
-and the hook passed to it here moves the order (`fulfilment.orders`) inside the same
-transaction. The sandbox pay page signs its result exactly as the sandbox provider's server
-would and sends it down the same verification path as a real webhook call.
+HTTP only: `fulfilment.payment_events` decides what a payment does to its order, and
+`payments.sandbox` is the sandbox's cashier (switched off unless configured).
 """
 
 from __future__ import annotations
@@ -19,22 +17,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from accounts.access import current_user, logged_in, public
 from accounts.roles import CurrentUser, Role
-from fulfilment.errors import OrderNotFound, OrderNotPayable
-from fulfilment.orders import customer_order, mark_order_paid, mark_payment_failed
+from fulfilment.errors import OrderNotFound
+from fulfilment.orders import customer_order
+from fulfilment.payment_events import pay_in_sandbox, receive_callback
 from fulfilment.views import load_order
-from payments.errors import InvalidPayment, PaymentConflict
-from payments.sandbox import sign_callback
-from payments.service import (
-    PaymentResult,
-    PaymentView,
-    customer_payment,
-    handle_webhook,
-    payments_for_order,
-    refund_order_payments,
-)
-
-#: Stored on the refund when money arrives for an order that was cancelled meanwhile.
-LATE_PAYMENT_REASON = "The order was cancelled before its payment arrived"
+from payments.sandbox import sandbox_payment
+from payments.service import PaymentView, payments_for_order
 
 
 class WebhookReply(msgspec.Struct, omit_defaults=True):
@@ -108,22 +96,9 @@ def payment_out(payment: PaymentView) -> PaymentOut:
     )
 
 
-async def _move_order(result: PaymentResult) -> None:
-    """Carry a payment's new state over to its order (inside the callback's transaction)."""
-    if not result.newly_changed:
-        return
-    if result.status == "failed":
-        await mark_payment_failed(result.order_id, payment_id=result.payment_id)
-        return
-    try:
-        await mark_order_paid(result.order_id, payment_id=result.payment_id)
-    except OrderNotPayable:
-        await refund_order_payments(order_id=result.order_id, reason=LATE_PAYMENT_REASON)
-
-
 async def process_callback(provider: str, body: bytes, headers: Any) -> WebhookReply:
-    """Verify a provider's raw callback, record it once and move the order along."""
-    result = await handle_webhook(provider, body, headers, then=_move_order)
+    """A provider's raw callback, handed to fulfilment, as the reply the provider gets."""
+    result = await receive_callback(provider, body, headers)
     if result is None:
         return WebhookReply(result="duplicate")
     return WebhookReply(
@@ -132,27 +107,6 @@ async def process_callback(provider: str, body: bytes, headers: Any) -> WebhookR
         order_id=result.order_id,
         status=result.status,
     )
-
-
-async def pay_in_sandbox(payment_id: int, user: CurrentUser, outcome: str) -> PaymentView:
-    """Act as the sandbox cashier: sign the consumer's result and deliver it as a callback."""
-    if outcome not in ("succeeded", "failed"):
-        raise InvalidPayment("Choose whether the payment succeeds or fails")
-    payment = await customer_payment(payment_id, user.id)
-    if payment.provider != "sandbox":
-        raise InvalidPayment("This payment is not made through the sandbox")
-    if payment.status != "pending":
-        raise PaymentConflict("This payment is no longer waiting to be paid")
-    body, headers = sign_callback(
-        {
-            "payment_id": payment.id,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "status": outcome,
-        }
-    )
-    await process_callback("sandbox", body, headers)
-    return await customer_payment(payment_id, user.id)
 
 
 def _user(request: Request[Any, Any, Any]) -> CurrentUser:
@@ -196,8 +150,11 @@ class PaymentApi(Controller):
     async def sandbox_payment(
         self, request: Request[Any, Any, Any], payment_id: FromPath[int]
     ) -> PaymentOut:
-        """A sandbox payment of the consumer's own order (403 for anyone else's)."""
-        return payment_out(await customer_payment(payment_id, _user(request).id))
+        """A sandbox payment of the consumer's own order (403 for anyone else's).
+
+        404 where the sandbox is not enabled (it is for development only).
+        """
+        return payment_out(await sandbox_payment(payment_id, _user(request).id))
 
     @post("/pay/sandbox/{payment_id:int}", opt=logged_in(), status_code=HTTP_200_OK)
     async def sandbox_pay(
@@ -206,8 +163,11 @@ class PaymentApi(Controller):
         payment_id: FromPath[int],
         data: JSONBody[SandboxResult],
     ) -> PaymentOut:
-        """Pay (or fail to pay) a pending sandbox payment, as the hosted page's buttons do."""
-        return payment_out(await pay_in_sandbox(payment_id, _user(request), data.status))
+        """Pay (or fail to pay) a pending sandbox payment, as the hosted page's buttons do.
+
+        404 where the sandbox is not enabled (it is for development only).
+        """
+        return payment_out(await pay_in_sandbox(payment_id, _user(request).id, data.status))
 
 
 class PaymentPages(Controller):
@@ -220,7 +180,7 @@ class PaymentPages(Controller):
         self, request: Request[Any, Any, Any], payment_id: FromPath[int]
     ) -> Template:
         """The amount, the order number, and the buttons to pay or fail."""
-        payment = await customer_payment(payment_id, _user(request).id)
+        payment = await sandbox_payment(payment_id, _user(request).id)
         return Template("storefront/pay_sandbox.html", context={"payment": payment})
 
     @post("/pay/sandbox/{payment_id:int}", opt=logged_in())
@@ -231,5 +191,5 @@ class PaymentPages(Controller):
         data: URLEncodedBody[SandboxForm],
     ) -> Redirect:
         """Deliver the chosen result and go back to the order page."""
-        payment = await pay_in_sandbox(payment_id, _user(request), data.outcome)
+        payment = await pay_in_sandbox(payment_id, _user(request).id, data.outcome)
         return Redirect(f"/orders/{payment.order_id}", status_code=HTTP_303_SEE_OTHER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,6 +14,8 @@ _VAR_DIR = Path(tempfile.mkdtemp(prefix="kuaiqu-test-"))
 os.environ["KUAIQU_VAR_DIR"] = str(_VAR_DIR)
 os.environ.setdefault("KUAIQU_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+# The suite pays through the sandbox provider, which is off unless configured.
+os.environ.setdefault("KUAIQU_SANDBOX_PAYMENTS", "1")
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
@@ -123,6 +125,27 @@ async def redis_url() -> str:
     finally:
         await client.aclose()
     return url
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Set `KUAIQU_*` variables for one test (None removes one); settings are re-read.
+
+    Settings are read once per process, so the cache is cleared now and after the test.
+    """
+    from core.settings import get_settings
+
+    def configure(**variables: str | None) -> None:
+        for name, value in variables.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield configure
+    # Runs before monkeypatch restores the variables; the next read sees the restored ones.
+    get_settings.cache_clear()
 
 
 @pytest.fixture

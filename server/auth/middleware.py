@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from accounts.users import load_user
+from accounts.user_cache import cached_user
 
 SESSION_USER_KEY = "user_id"
 
@@ -18,8 +18,8 @@ class SessionUserMiddleware(AbstractAuthenticationMiddleware):
     """
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
-        """Read the session and load the user it names."""
+        """Read the session and the (cached) user it names."""
         session = connection.scope.get("session") or {}
         user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
-        user = await load_user(int(user_id)) if user_id else None
+        user = await cached_user(int(user_id)) if user_id else None
         return AuthenticationResult(user=user, auth=None)

@@ -10,12 +10,11 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts import users as accounts
 from accounts.access import current_user, logged_in, public
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
-from server.auth.api import log_in
+from server.auth.api import authenticate_limited, log_in, log_out, register_limited
 from server.navigation import home_for
 
 
@@ -59,12 +58,13 @@ class AccountPages(Controller):
     ) -> Template | Redirect:
         """Log in and go on, or show the form again with the reason."""
         try:
-            user = await accounts.authenticate(data.email, data.password)
+            user = await authenticate_limited(request, data.email, data.password)
         except DomainError as error:
             return Template(
                 "server/login.html",
                 context={"form": msgspec.structs.asdict(data), "error": error.localized()},
                 status_code=error.status_code,
+                headers=error.headers,
             )
         await log_in(request, user)
         flash(request, gettext("Welcome back, {name}").format(name=user.name), "success")
@@ -81,15 +81,14 @@ class AccountPages(Controller):
     ) -> Template | Redirect:
         """Create a consumer account, or show the form again with the reason."""
         try:
-            user = await accounts.register_consumer(
-                email=data.email, password=data.password, name=data.name
-            )
+            user = await register_limited(request, data.email, data.password, data.name)
         except DomainError as error:
             form = msgspec.structs.asdict(data) | {"password": ""}
             return Template(
                 "server/register.html",
                 context={"form": form, "error": error.localized()},
                 status_code=error.status_code,
+                headers=error.headers,
             )
         await log_in(request, user)
         flash(request, gettext("Welcome to Kuaiqu, {name}").format(name=user.name), "success")
@@ -98,7 +97,7 @@ class AccountPages(Controller):
     @post("/logout", opt=public())
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the session and return home."""
-        request.set_session({})
+        await log_out(request)
         flash(request, gettext("You have logged out"), "info")
         return Redirect("/")
 

@@ -43,7 +43,7 @@ async def test_register_page_reports_duplicate_and_missing_fields(client: AsyncC
         client, "/register", {"email": user.email, "password": "long-enough-1", "name": "王芳"}
     )
     assert duplicate.status_code == 409
-    assert "已注册" in duplicate.text
+    assert "无法用于注册" in duplicate.text
     missing = await submit_form(client, "/register", {"email": "new@example.cn"})
     assert missing.status_code == 400
     assert "密码至少需要 8 个字符" in missing.text

@@ -9,7 +9,6 @@ from httpx import AsyncClient
 
 from accounts.roles import Role
 from payments import sandbox
-from storefront import payment_pages
 from tests.support.factories import (
     BEIJING,
     login,
@@ -25,13 +24,14 @@ from tests.support.web import csrf_token
 def delivered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, dict[str, str]]]:
     """Every callback the sandbox pay page signs, as sent to the webhook path."""
     sent: list[tuple[bytes, dict[str, str]]] = []
+    sign = sandbox.sign_callback
 
     def spy(event: dict[str, Any], **options: Any) -> tuple[bytes, dict[str, str]]:
-        signed = sandbox.sign_callback(event, **options)
+        signed = sign(event, **options)
         sent.append(signed)
         return signed
 
-    monkeypatch.setattr(payment_pages, "sign_callback", spy)
+    monkeypatch.setattr(sandbox, "sign_callback", spy)
     return sent
 
 

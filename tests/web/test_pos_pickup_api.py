@@ -253,3 +253,22 @@ async def test_partial_pickup_keeps_the_rest_ready_or_cancels_and_refunds_it(
     assert await levels(s["store"], s["variants"][1]) == (5, 0)
     order = await Order.select(Order.status).where(Order.id == s["order"].id).first()
     assert order["status"] == "completed"
+
+
+async def test_sixty_wrong_codes_sent_at_once_are_evaluated_at_most_five_times(
+    client: AsyncClient,
+) -> None:
+    import asyncio
+
+    s = await setup_pickup()
+    await login(client, s["staff"])
+    answers = await asyncio.gather(
+        *(
+            client.post(f"/api/pos/{s['store']}/scan", json={"code": f"{90000000 + i}"})
+            for i in range(60)
+        )
+    )
+    evaluated = [a for a in answers if a.status_code == 200]
+    assert len(evaluated) <= 5
+    assert all(a.status_code in (200, 429) for a in answers)
+    assert await PickupScanAudit.count().where(PickupScanAudit.kind == "short_code") <= 5

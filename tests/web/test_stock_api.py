@@ -142,7 +142,9 @@ async def test_csv_round_trip_and_refusal_through_the_api(client: AsyncClient, d
     )
     assert response.json() == {"rows": 1, "changed": 1}
     bad = f"location,sku,delta,reason\n徐汇店,{s['sku']},6,receive\n火星店,{s['sku']},1,receive\n"
-    refused = await client.post("/api/supplier/stock/import", content=bad.encode())
+    refused = await client.post(
+        "/api/supplier/stock/import", content=bad.encode(), headers={"content-type": "text/csv"}
+    )
     assert refused.status_code == 400
     assert refused.json()["errors"] == [
         {"line": 3, "problem": "location “火星店” is unknown or not yours"}

@@ -182,8 +182,13 @@ async def test_documents_are_checked_by_their_bytes_and_kept_private(client: Asy
     )
     assert disguised.status_code == 400
     assert "licence.png" in disguised.json()["detail"]
-    none = await client.post("/api/suppliers/apply", data=APPLICATION)
+    # Multipart (as a browser sends the form) with a part that is not a file: no documents.
+    none = await client.post(
+        "/api/suppliers/apply", data=APPLICATION, files={"note": (None, b"no documents")}
+    )
     assert none.status_code == 400
+    as_url_encoded = await client.post("/api/suppliers/apply", data=APPLICATION)
+    assert as_url_encoded.status_code == 415
     bad_licence = await apply(client, licence_no="123")
     assert bad_licence.status_code == 400
 

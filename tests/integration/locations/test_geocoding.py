@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from piccolo.engine.base import Engine
 
+from core.settings import Settings, load_settings
 from locations.errors import AddressNotFound, InvalidLocation
 from locations.geocoding import GeopyGeocoder, OfflineGeocoder, make_geocoder
 from locations.locations import CHINA_TZ, LocationInput, get_location, is_open, save_location
@@ -49,17 +50,22 @@ async def test_an_unplaceable_address_is_refused_clearly() -> None:
         await OfflineGeocoder().geocode("   ")
 
 
+def configured(**env: str) -> Settings:
+    """Settings read from exactly these environment variables."""
+    return load_settings({"KUAIQU_SECRET_KEY": "geocoding-test", **env})
+
+
 def test_geopy_geocoders_are_chosen_by_configuration() -> None:
-    assert isinstance(make_geocoder({}), OfflineGeocoder)
-    nominatim = make_geocoder({"KUAIQU_GEOCODER": "nominatim"})
+    assert isinstance(make_geocoder(configured()), OfflineGeocoder)
+    nominatim = make_geocoder(configured(KUAIQU_GEOCODER="nominatim"))
     assert isinstance(nominatim, GeopyGeocoder)
     assert type(nominatim.backend).__name__ == "Nominatim"
-    baidu = make_geocoder({"KUAIQU_GEOCODER": "baidu", "KUAIQU_GEOCODER_API_KEY": "k"})
+    baidu = make_geocoder(configured(KUAIQU_GEOCODER="baidu", KUAIQU_GEOCODER_API_KEY="k"))
     assert isinstance(baidu, GeopyGeocoder) and type(baidu.backend).__name__ == "BaiduV3"
     with pytest.raises(ValueError, match="API_KEY"):
-        make_geocoder({"KUAIQU_GEOCODER": "baidu"})
+        make_geocoder(configured(KUAIQU_GEOCODER="baidu"))
     with pytest.raises(ValueError, match="must be one of"):
-        make_geocoder({"KUAIQU_GEOCODER": "gps"})
+        make_geocoder(configured(KUAIQU_GEOCODER="gps"))
 
 
 async def test_a_saved_location_without_coordinates_is_geocoded(db: Engine) -> None:

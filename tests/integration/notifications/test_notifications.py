@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from aiosmtpd.controller import Controller
 from piccolo.engine.base import Engine
@@ -29,14 +31,14 @@ class Inbox:
 
 
 async def test_email_goes_through_smtp_after_commit(
-    db: Engine, monkeypatch: pytest.MonkeyPatch
+    db: Engine, environment: Callable[..., None]
 ) -> None:
     handler = Inbox()
     port = free_port()
     server = Controller(handler, hostname="127.0.0.1", port=port)
     server.start()
     try:
-        monkeypatch.setenv("KUAIQU_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        environment(KUAIQU_SMTP_URL=f"smtp://127.0.0.1:{port}")
         user = await make_user(name="王芳")
         async with write_transaction():
             await notify(user.id, "test", title="Hello", body="World", email=user.email)
@@ -49,7 +51,7 @@ async def test_email_goes_through_smtp_after_commit(
 
 
 async def test_rolled_back_change_sends_nothing_and_smtp_failures_are_kept(
-    db: Engine, monkeypatch: pytest.MonkeyPatch
+    db: Engine, environment: Callable[..., None]
 ) -> None:
     user = await make_user()
     with pytest.raises(RuntimeError):
@@ -58,7 +60,7 @@ async def test_rolled_back_change_sends_nothing_and_smtp_failures_are_kept(
             raise RuntimeError("rolled back")
     assert await Notification.count() == 0 and await EmailOutbox.count() == 0
 
-    monkeypatch.setenv("KUAIQU_SMTP_URL", "smtp://127.0.0.1:1")
+    environment(KUAIQU_SMTP_URL="smtp://127.0.0.1:1")
     await notify(user.id, "test", title="Unreachable", email=user.email)
     mail = await EmailOutbox.select().first()
     assert mail["status"] == "failed" and mail["error"]

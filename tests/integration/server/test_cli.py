@@ -50,3 +50,9 @@ def test_migrate_demo_and_createuser_from_the_command_line(tmp_path: Path) -> No
     )  # fmt: skip
     assert bad_scope.returncode != 0 and "supplier:ID" in bad_scope.stderr
     assert (tmp_path / "kuaiqu.sqlite3").exists()
+
+
+def test_several_workers_on_sqlite_are_refused_saying_why(tmp_path: Path) -> None:
+    result = kuaiqu("run", "--workers", "2", "--port", "1", var_dir=tmp_path)
+    assert result.returncode != 0
+    assert "needs PostgreSQL" in result.stderr and "one process write at a time" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -82,18 +83,16 @@ def test_a_signed_body_that_is_not_an_event_is_refused() -> None:
         SandboxProvider().verify_callback(body, headers)
 
 
-def test_the_key_can_be_set_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_can_be_set_by_environment(environment: Callable[..., None]) -> None:
     from payments import providers
 
-    monkeypatch.setenv("KUAIQU_SANDBOX_PAY_SECRET", "from-the-environment")
-    providers.sandbox_secret.cache_clear()
-    try:
-        assert providers.sandbox_secret() == b"from-the-environment"
-        body, headers = sign_callback(EVENT)
-        assert SandboxProvider().verify_callback(body, headers).payment_id == 7
-    finally:
-        monkeypatch.delenv("KUAIQU_SANDBOX_PAY_SECRET")
-        providers.sandbox_secret.cache_clear()
+    derived = providers.sandbox_secret()
+    environment(KUAIQU_SANDBOX_PAY_SECRET="from-the-environment")
+    assert providers.sandbox_secret() == b"from-the-environment" != derived
+    body, headers = sign_callback(EVENT)
+    assert SandboxProvider().verify_callback(body, headers).payment_id == 7
+    with pytest.raises(InvalidSignature):
+        SandboxProvider(secret=derived).verify_callback(body, headers)
 
 
 def test_a_callback_dated_far_in_the_future_is_refused() -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.i18n import current_locale
-from fulfilment.pickup import ScanResult, _payment_status, mask_phone
+from fulfilment.pickup import ScanResult, mask_phone
+from fulfilment.pickup.queue import _payment_status
 from store_pos.pos_api import scan_out
 
 

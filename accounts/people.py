@@ -1,0 +1,28 @@
+"""Read-only facts about people for other domains: names and contact details by id.
+
+Other domains never read the account table themselves; they ask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from accounts.tables import User
+
+
+async def contacts_by_ids(user_ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:
+    """User id → {id, name, email, phone}, for the ids that exist (None ids are skipped)."""
+    ids = sorted({u for u in user_ids if u is not None})
+    if not ids:
+        return {}
+    rows = await User.select(User.id, User.name, User.email, User.phone).where(User.id.is_in(ids))
+    return {r["id"]: r for r in rows}
+
+
+async def email_of(user_id: int | None) -> str:
+    """The account e-mail address of a person ('' for no one or an unknown id)."""
+    if user_id is None:
+        return ""
+    row = await User.select(User.email).where(User.id == user_id).first()
+    return row["email"] if row else ""

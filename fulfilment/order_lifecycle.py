@@ -1,0 +1,195 @@
+"""An order after it is placed: paid or payment failed, cancelled, received, completed.
+
+Each move goes through `fulfilment.moves` (one conditional UPDATE per state change, an
+event, a realtime announcement after commit).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from core.database import write_transaction
+from fulfilment.errors import OrderNotFound, OrderNotPayable
+from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
+from fulfilment.placing import AUTO_CONFIRM_DAYS
+from fulfilment.state_machine import FULFILMENT_FINAL
+from fulfilment.tables import Fulfilment, Order, OrderLine
+from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
+from locations.stock import StockLine, release_stock
+from payments.service import PaymentStart, refund_order_payments, start_payment
+
+
+async def _order_row(order_id: int) -> dict[str, Any]:
+    row = await Order.select().where(Order.id == order_id).first()
+    if row is None:
+        raise OrderNotFound("Order {id} was not found", id=order_id)
+    return row
+
+
+#: Order events kept for staff and audits, not shown on the customer's timeline.
+STAFF_ONLY_EVENTS = frozenset({"scan_refused"})
+
+
+async def customer_order(order_id: int, customer_id: int) -> OrderView:
+    """A consumer's own order; someone else's is as not found (404).
+
+    Its timeline leaves out the store's own audit events (refused scans), which say
+    nothing to the customer.
+    """
+    view = await load_order(order_id)
+    if view is None or view.customer_id != customer_id:
+        raise OrderNotFound("Order {id} was not found", id=order_id)
+    view.events = [e for e in view.events if e.kind not in STAFF_ONLY_EVENTS]
+    return view
+
+
+async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | None = None) -> None:
+    """The order's payment succeeded: pending_payment → paid (idempotent).
+
+    Raises:
+        OrderNotPayable: the order was cancelled meanwhile; the caller refunds the payment.
+    """
+    async with write_transaction():
+        order = await _order_row(order_id)
+        if order["status"] in ("paid", "completed"):
+            return
+        if order["status"] != "pending_payment":
+            raise OrderNotPayable(
+                "Order {number} is {status} and can no longer be paid",
+                number=order["number"],
+                status=order["status"],
+            )
+        await move_order(
+            order,
+            "paid",
+            kind="paid",
+            actor_id=actor_id,
+            note=f"#{payment_id}",
+            values={Order.paid_at: now_utc()},
+        )
+
+
+async def mark_payment_failed(order_id: int, *, payment_id: int) -> None:
+    """Record a failed payment; the order stays waiting for payment."""
+    async with write_transaction():
+        order = await _order_row(order_id)
+        await record_event(
+            order_id,
+            "payment_failed",
+            old_state=order["status"],
+            new_state=order["status"],
+            note=f"#{payment_id}",
+        )
+        await announce(
+            order_id, {"type": "order", "status": order["status"], "kind": "payment_failed"}
+        )
+
+
+async def restart_payment(order_id: int, customer_id: int) -> PaymentStart:
+    """Open (or reopen) the online payment of a consumer's unpaid order."""
+    view = await customer_order(order_id, customer_id)
+    if not view.can_pay:
+        raise OrderNotPayable(
+            "Order {number} is {status} and can no longer be paid",
+            number=view.number,
+            status=view.status,
+        )
+    return await start_payment(
+        order_id=view.id,
+        order_number=view.number,
+        amount=view.total,
+        currency=view.currency,
+        provider=view.payment_method,
+        customer_id=customer_id,
+    )
+
+
+async def cancel_order(
+    order_id: int,
+    *,
+    actor_id: int | None,
+    customer_id: int | None = None,
+    reason: str = "cancelled by the customer",
+) -> OrderView:
+    """Cancel an order before anything is ready or shipped: stock back, money back.
+
+    `customer_id` limits it to the consumer's own order (404 otherwise).
+    """
+    async with write_transaction():
+        order = await _order_row(order_id)
+        if customer_id is not None and order["customer_id"] != customer_id:
+            raise OrderNotFound("Order {id} was not found", id=order_id)
+        fulfilments = await Fulfilment.select().where(Fulfilment.order == order_id)
+        late = [f for f in fulfilments if f["status"] not in {*CANCELLABLE_FULFILMENT, "cancelled"}]
+        if late and order["status"] in ("pending_payment", "paid"):
+            raise OrderNotPayable(
+                "Order {number} can no longer be cancelled: part of it is {status}",
+                number=order["number"],
+                status=late[0]["status"],
+            )
+        was_paid = order["status"] == "paid"
+        await move_order(
+            order,
+            "cancelled",
+            kind="cancelled",
+            actor_id=actor_id,
+            note=reason,
+            values={Order.closed_at: now_utc()},
+        )
+        lines = await OrderLine.select().where(OrderLine.order == order_id)
+        for f in fulfilments:
+            if f["status"] == "cancelled":
+                continue
+            await release_stock(
+                [
+                    StockLine(f["location"], line["variant"], line["quantity"])
+                    for line in lines
+                    if line["fulfilment"] == f["id"]
+                ],
+                reference=order["number"],
+                actor_id=actor_id,
+            )
+            await move_fulfilment(f, "cancelled", kind="cancelled", actor_id=actor_id, note=reason)
+        if was_paid:
+            await refund_order_payments(order_id=order_id, reason=reason)
+    view = await load_order(order_id)
+    assert view is not None
+    return view
+
+
+async def confirm_receipt(
+    order_id: int, *, customer_id: int | None, actor_id: int | None
+) -> OrderView:
+    """Everything arrived: paid → completed (by the consumer, or by the auto-confirm sweep)."""
+    async with write_transaction():
+        order = await _order_row(order_id)
+        if customer_id is not None and order["customer_id"] != customer_id:
+            raise OrderNotFound("Order {id} was not found", id=order_id)
+        fulfilments = await Fulfilment.select().where(Fulfilment.order == order_id)
+        waiting = [f for f in fulfilments if f["status"] not in FULFILMENT_FINAL]
+        if waiting and order["status"] == "paid":
+            raise OrderNotPayable(
+                "Order {number} has not fully arrived yet: part of it is {status}",
+                number=order["number"],
+                status=waiting[0]["status"],
+            )
+        await move_order(
+            order,
+            "completed",
+            kind="receipt_confirmed" if customer_id is not None else "auto_confirmed",
+            actor_id=actor_id,
+            values={Order.closed_at: now_utc()},
+        )
+    view = await load_order(order_id)
+    assert view is not None
+    return view
+
+
+async def after_fulfilment_settled(order_id: int) -> None:
+    """Once every delivery parcel has arrived, start the auto-confirm clock."""
+    fulfilments = await Fulfilment.select(Fulfilment.status).where(Fulfilment.order == order_id)
+    if all(f["status"] in FULFILMENT_FINAL for f in fulfilments):
+        await Order.update(
+            {Order.auto_confirm_at: now_utc() + timedelta(days=AUTO_CONFIRM_DAYS)}
+        ).where((Order.id == order_id) & (Order.status == "paid"))

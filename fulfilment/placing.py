@@ -1,0 +1,298 @@
+"""Placing an order, online or at the POS: checked, quoted, written in one transaction.
+
+Placing an order is ONE write transaction: the order, its lines, fulfilments, stock
+reservations, events and the payment it opens (`payments.service.start_payment` joins the
+transaction) commit together or not at all, so an order never exists without its stock held
+and its payment to be made. Realtime events go out after the commit. The same idempotency
+key returns the same order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.database import is_unique_violation, write_transaction
+from core.realtime import publish_after_commit
+from fulfilment.checkout import CheckoutRequest, LineRequest, quote
+from fulfilment.errors import InvalidOrder, OutOfStock
+from fulfilment.hours import STORE_TZ
+from fulfilment.moves import announce, now_utc
+from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
+from fulfilment.views import OrderView, load_order, order_view_of_rows
+from locations.errors import InsufficientStock
+from locations.stock import StockLine, reserve_stock
+from payments.providers import provider_names, registered_providers
+from payments.service import PaymentStart, start_payment
+
+CHANNELS = ("online", "pos")
+#: Days after the last parcel is delivered before the order completes by itself.
+AUTO_CONFIRM_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    """Everything needed to place an order, from the storefront or the POS."""
+
+    channel: str
+    customer_id: int | None
+    lines: Sequence[LineRequest]
+    method: str
+    payment_method: str
+    idempotency_key: str | None = None
+    position: tuple[float, float] | None = None
+    address: dict[str, Any] = field(default_factory=dict)
+    location_id: int | None = None
+    #: The selling store, for POS orders.
+    store_location_id: int | None = None
+    actor_id: int | None = None
+    #: Take the ordered variants out of the customer's cart, in the order's transaction.
+    clear_cart: bool = False
+    coupons: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """The order, whether this call created it (False: an idempotent replay), its payment.
+
+    `payment` is the payment opened by this call; on a replay it is None and
+    `order.payment` holds the order's latest payment instead.
+    """
+
+    order: OrderView
+    created: bool
+    payment: PaymentStart | None
+
+
+def _check(cmd: PlaceOrder) -> None:
+    if cmd.channel not in CHANNELS:
+        raise InvalidOrder("Unknown sales channel {channel}", channel=cmd.channel)
+    provider = registered_providers().get(cmd.payment_method)
+    if provider is None:
+        raise InvalidOrder(
+            "Choose a payment method: {choices}, not {method}",
+            choices=", ".join(provider_names()),
+            method=cmd.payment_method,
+        )
+    if cmd.method not in provider.serves:
+        raise InvalidOrder(
+            "Payment method {payment_method} is not possible for {method} orders",
+            payment_method=cmd.payment_method,
+            method=cmd.method,
+        )
+    if cmd.idempotency_key is not None and not 1 <= len(cmd.idempotency_key) <= 100:
+        raise InvalidOrder("The Idempotency-Key must be 1 to 100 characters")
+    if cmd.channel == "online" and cmd.customer_id is None:
+        raise InvalidOrder("Online orders need a customer account")
+    if cmd.method == "delivery":
+        missing = [k for k in ("name", "phone", "detail") if not str(cmd.address.get(k) or "")]
+        if missing:
+            raise InvalidOrder("Delivery needs the recipient's {fields}", fields=", ".join(missing))
+
+
+async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | None:
+    if customer_id is None or key is None:
+        return None
+    row = (
+        await Order.select(Order.id)
+        .where((Order.customer_id == customer_id) & (Order.idempotency_key == key))
+        .first()
+    )
+    if row is None:
+        return None
+    view = await load_order(row["id"], with_events=False)
+    assert view is not None
+    return PlacedOrder(order=view, created=False, payment=None)
+
+
+def order_number(order_id: int, created_at: Any) -> str:
+    """`KQ` + the local (Asia/Shanghai) date + the zero-padded id: KQ20261125-000123."""
+    return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-{order_id:06d}"
+
+
+async def place_order(cmd: PlaceOrder) -> PlacedOrder:
+    """Place an order and hold its stock; the same idempotency key returns the same order.
+
+    Raises:
+        OutOfStock: some line cannot be had; nothing was written. `extra["lines"]` names
+            each line with how many were asked for and how many are available.
+        InvalidOrder: the request breaks a rule (method, payment method, address…).
+    """
+    _check(cmd)
+    if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
+        return found
+    # The plan is read before the write transaction, so orders plan side by side and only
+    # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
+    # reserve refuses units that are no longer there, and nothing is written.
+    quoted = await quote(
+        CheckoutRequest(
+            lines=cmd.lines,
+            method=cmd.method,
+            position=cmd.position,
+            address=cmd.address,
+            location_id=cmd.location_id,
+            coupons=cmd.coupons,
+        )
+    )
+    if cmd.payment_method == "in_store" and any(
+        f.method != "pickup" for f in quoted.plan.fulfilments
+    ):
+        raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
+    try:
+        view, payment = await _write_order(cmd, quoted)
+    except Exception as error:
+        if not is_unique_violation(error):
+            raise
+        # A concurrent request with the same key won (the unique index on customer and key
+        # refused this one's order row, and its transaction rolled back): answer with its order.
+        found = await _existing(cmd.customer_id, cmd.idempotency_key)
+        if found is None:
+            raise
+        return found
+    return PlacedOrder(order=view, created=True, payment=payment)
+
+
+async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, PaymentStart]:
+    """Write the order in one transaction; returns its view and the payment it opened.
+
+    The view is built from the rows as written (RETURNING every column), not read back:
+    it needs neither the timeline nor the payment row (`payment`).
+    """
+    now = now_utc()
+    goods = quoted.goods
+    async with write_transaction():
+        inserted = await Order.insert(
+            Order(
+                number=f"new-{uuid.uuid4().hex[:28]}",
+                channel=cmd.channel,
+                customer_id=cmd.customer_id,
+                store_location_id=cmd.store_location_id,
+                subtotal=quoted.subtotal,
+                shipping=quoted.shipping,
+                discount=quoted.discount,
+                total=quoted.total,
+                currency=quoted.currency,
+                payment_method=cmd.payment_method,
+                idempotency_key=cmd.idempotency_key,
+                delivery_address=_delivery_address(cmd),
+                position=(
+                    {"lat": quoted.position[0], "lon": quoted.position[1]}
+                    if quoted.position
+                    else {}
+                ),
+                created_at=now,
+            )
+        ).returning(*Order.all_columns())
+        order_row = inserted[0]
+        order_id = order_row["id"]
+        number = order_number(order_id, now)
+        await Order.update({Order.number: number}).where(Order.id == order_id)
+        order_row |= {"number": number, "delivery_address": _delivery_address(cmd)}
+        fulfilment_rows: list[dict[str, Any]] = []
+        line_rows: list[dict[str, Any]] = []
+        events = [
+            OrderEvent(
+                order=order_id, kind="placed", actor_id=cmd.actor_id, new_state="pending_payment"
+            )
+        ]
+        stock_lines: list[StockLine] = []
+        for planned in quoted.plan.fulfilments:
+            created = await Fulfilment.insert(
+                Fulfilment(
+                    order=order_id,
+                    location=planned.location_id,
+                    method=planned.method,
+                    supplier_id=planned.supplier_id,
+                    ready_by=planned.ready_at,
+                )
+            ).returning(*Fulfilment.all_columns())
+            fulfilment_rows += created
+            fulfilment_id = created[0]["id"]
+            line_rows += await OrderLine.insert(
+                *[
+                    OrderLine(
+                        order=order_id,
+                        fulfilment=fulfilment_id,
+                        variant=variant_id,
+                        product_name=goods[variant_id].product_name,
+                        sku=goods[variant_id].sku,
+                        supplier_id=goods[variant_id].supplier_id,
+                        quantity=quantity,
+                        unit_price=goods[variant_id].price,
+                    )
+                    for variant_id, quantity in sorted(planned.lines.items())
+                ]
+            ).returning(*OrderLine.all_columns())
+            stock_lines += [StockLine(planned.location_id, v, q) for v, q in planned.lines.items()]
+            events.append(
+                OrderEvent(
+                    order=order_id,
+                    fulfilment=fulfilment_id,
+                    kind="allocated",
+                    actor_id=cmd.actor_id,
+                    new_state="allocated",
+                    note=planned.location_name[:255],
+                )
+            )
+            if planned.method == "pickup":
+                await publish_after_commit(
+                    f"location:{planned.location_id}",
+                    {
+                        "type": "fulfilment_created",
+                        "order_id": order_id,
+                        "fulfilment_id": fulfilment_id,
+                        "status": "allocated",
+                    },
+                )
+        await OrderEvent.insert(*events)
+        try:
+            await reserve_stock(stock_lines, reference=number, actor_id=cmd.actor_id)
+        except InsufficientStock as short:
+            raise _out_of_stock(short, goods) from short
+        if cmd.clear_cart and cmd.customer_id is not None:
+            await CartItem.delete().where(
+                (CartItem.user_id == cmd.customer_id)
+                & CartItem.variant.is_in(sorted(quoted.wanted))
+            )
+        payment = await start_payment(
+            order_id=order_id,
+            order_number=number,
+            amount=quoted.total,
+            currency=quoted.currency,
+            provider=cmd.payment_method,
+            customer_id=cmd.customer_id,
+            new_order=True,
+        )
+        await announce(order_id, {"type": "order", "status": "pending_payment", "kind": "placed"})
+    places = [
+        {
+            "id": f.location_id,
+            "name": f.location_name,
+            "address": f.location_address,
+            "opening_hours": f.opening_hours,
+        }
+        for f in quoted.plan.fulfilments
+    ]
+    view = await order_view_of_rows(order_row, fulfilment_rows, line_rows, places)
+    return view, payment
+
+
+def _delivery_address(cmd: PlaceOrder) -> dict[str, Any]:
+    """The address an order is delivered to; none for pickup."""
+    return cmd.address if cmd.method == "delivery" else {}
+
+
+def _out_of_stock(short: InsufficientStock, goods: dict[int, Any]) -> OutOfStock:
+    lines = short.extra.get("lines", [])
+    first = lines[0] if lines else {"variant_id": 0, "requested": 0, "available": 0}
+    item = goods.get(first["variant_id"])
+    error = OutOfStock(
+        "Only {available} left of {name} (you asked for {requested})",
+        available=first["available"],
+        name=item.product_name if item else f"#{first['variant_id']}",
+        requested=first["requested"],
+    )
+    error.extra["lines"] = lines
+    return error

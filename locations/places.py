@@ -1,0 +1,40 @@
+"""Read-only facts about locations for other domains: names, hours and pickup rules by id.
+
+Other domains never read the location table themselves; they ask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from locations.tables import Location
+
+#: What other domains may know of a location.
+_FIELDS = (
+    Location.id,
+    Location.name,
+    Location.kind,
+    Location.lat,
+    Location.lon,
+    Location.address,
+    Location.opening_hours,
+    Location.pickup_hold_days,
+    Location.prep_minutes,
+    Location.pickup_enabled,
+    Location.is_active,
+)
+
+
+async def places_by_ids(location_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Location id → its public facts (opening_hours as a list), for the ids that exist."""
+    ids = sorted(set(location_ids))
+    if not ids:
+        return {}
+    rows = await Location.select(*_FIELDS).where(Location.id.is_in(ids)).output(load_json=True)
+    return {r["id"]: r for r in rows}
+
+
+async def place(location_id: int) -> dict[str, Any] | None:
+    """One location's public facts, or None when there is no such location."""
+    return (await places_by_ids([location_id])).get(location_id)
