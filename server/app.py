@@ -19,20 +19,20 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 
-from accounts.access import authorize
+from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
-from backoffice.fulfilment_api import SupplierFulfilmentApi
-from backoffice.fulfilment_pages import SupplierFulfilmentPages
-from backoffice.locations_api import OperatorLocationsApi, SupplierLocationsApi
-from backoffice.locations_pages import OperatorLocationsPages, SupplierLocationsPages
-from backoffice.operator_api import OperatorApi
-from backoffice.operator_pages import OperatorPages
-from backoffice.review_api import SupplierReviewApi
-from backoffice.review_pages import SupplierReviewPages
-from backoffice.stock_api import SupplierStockApi
-from backoffice.stock_pages import SupplierStockPages
-from backoffice.supplier_api import SupplierApi
-from backoffice.supplier_pages import SupplierPages
+from backoffice.operator.console_api import OperatorApi
+from backoffice.operator.console_pages import OperatorPages
+from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
+from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
+from backoffice.shared.stock_api import SupplierStockApi
+from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.supplier.console_api import SupplierApi
+from backoffice.supplier.console_pages import SupplierPages
+from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
+from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
+from backoffice.supplier.review_api import SupplierReviewApi
+from backoffice.supplier.review_pages import SupplierReviewPages
 from core import versions
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
@@ -52,28 +52,22 @@ from server.security.headers import add_security_headers
 from server.security.input_guard import InputGuard
 from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
-from store_pos.api import ATTEMPTS_STORE, PosApi
-from store_pos.pages import PosPages
-from storefront.api import CatalogApi, StorefrontApi
+from store_pos.pos_api import ATTEMPTS_STORE, PosApi
+from store_pos.pos_pages import PosPages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
+from storefront.catalog_api import CatalogApi, StorefrontApi
 from storefront.catalog_pages import CatalogPages
 from storefront.checkout_api import CheckoutApi
 from storefront.checkout_pages import CheckoutPages
+from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
-from storefront.pages import StorefrontPages
 from storefront.payment_pages import PaymentApi, PaymentPages
-from storefront.pickup_qr import (
-    choose_pickup_day_api,
-    pickup_code_fragment,
-    pickup_day_fragment,
-    pickup_day_submit,
-    pickup_days_api,
-    pickup_qr,
-)
+from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
+from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.stores_api import StoresApi
@@ -222,6 +216,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionUserMiddleware, exclude=SESSIONLESS),
         ],
         guards=[authorize],
+        dependencies=DEPENDENCIES,
         stores={
             SESSION_STORE: session_store(settings.redis_url, settings.var_dir),
             ATTEMPTS_STORE: attempts_store(settings),

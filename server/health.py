@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Response, get
 from litestar.datastructures import State
 
-from accounts.access import public
+from accounts.access import ANYONE
 from core.database import current_engine, is_postgres, ping, unapplied_migrations
 from core.settings import Settings
 
@@ -25,7 +25,7 @@ async def _check_redis(url: str) -> dict[str, Any]:
         await client.aclose()
 
 
-@get("/healthz", opt=public(), tags=["operations"])
+@get("/healthz", opt=ANYONE, tags=["operations"])
 async def healthz(state: State) -> Response[dict[str, Any]]:
     """Report each backing service; 503 when any is down, so a load balancer can act."""
     engine = current_engine()

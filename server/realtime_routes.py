@@ -14,8 +14,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
-from accounts.access import current_user, logged_in, public, roles
-from accounts.roles import Role
+from accounts.access import ANYONE, SIGNED_IN, STAFF_HERE, Me
 from core.realtime import location_topic, order_topic, stock_topic
 from fulfilment.orders import customer_order
 from locations.stock import available_quantities
@@ -36,7 +35,7 @@ async def _relay(
                 return
 
 
-@websocket("/ws/stock/{variant_id:int}", opt=public())
+@websocket("/ws/stock/{variant_id:int}", opt=ANYONE)
 async def stock_socket(
     socket: WebSocket[Any, Any, Any],
     channels: NamedDependency[ChannelsPlugin],
@@ -56,22 +55,21 @@ async def stock_socket(
     )
 
 
-@websocket("/ws/orders/{order_id:int}", opt=logged_in())
+@websocket("/ws/orders/{order_id:int}", opt=SIGNED_IN)
 async def order_socket(
     socket: WebSocket[Any, Any, Any],
+    me: Me,
     channels: NamedDependency[ChannelsPlugin],
     order_id: FromPath[int],
 ) -> None:
     """One order's status, for the customer who placed it (others: not found)."""
-    user = current_user(socket)
-    assert user is not None  # the guard admits logged-in people only
-    order = await customer_order(order_id, user.id)
+    order = await customer_order(order_id, me.id)
     await _relay(
         socket, channels, order_topic(order_id), {"order_id": order_id, "status": order.status}
     )
 
 
-@websocket("/ws/pos/{location_id:int}", opt=roles(Role.STAFF, store_scope=True))
+@websocket("/ws/pos/{location_id:int}", opt=STAFF_HERE)
 async def pos_socket(
     socket: WebSocket[Any, Any, Any],
     channels: NamedDependency[ChannelsPlugin],

@@ -12,7 +12,7 @@ from litestar.params import URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, public
+from accounts.access import ANYONE, Viewer
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.cart import add_to_cart, cart_of, check_can_have, remove_from_cart, set_quantity
@@ -47,7 +47,7 @@ class CartPages(Controller):
 
     include_in_schema = False
 
-    @get("/cart", opt=public())
+    @get("/cart", opt=ANYONE)
     async def cart_page(self, request: Request[Any, Any, Any]) -> Template:
         """The cart grouped by supplier, with totals and a checkout button."""
         cart = await cart_of(cart_owner(request))
@@ -56,8 +56,13 @@ class CartPages(Controller):
             groups.setdefault(line.supplier_name, []).append(line)
         return Template("storefront/cart.html", context={"cart": cart, "groups": groups})
 
-    @post("/cart/items", opt=public())
-    async def add(self, request: Request[Any, Any, Any], data: URLEncodedBody[AddForm]) -> Redirect:
+    @post("/cart/items", opt=ANYONE)
+    async def add(
+        self,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        data: URLEncodedBody[AddForm],
+    ) -> Redirect:
         """Add to the cart and go back with a message, or go straight to checkout (buy now)."""
         try:
             if data.buy_now:
@@ -69,13 +74,13 @@ class CartPages(Controller):
             return Redirect(_back(request))
         if data.buy_now:
             target = f"/checkout?buy_now={data.variant_id}:{data.quantity}"
-            if current_user(request) is None:
+            if viewer is None:
                 return Redirect(f"/login?next={urlquote(target, safe='')}")
             return Redirect(target)
         flash(request, gettext("Added to your cart"), "success")
         return Redirect(_back(request))
 
-    @post("/cart/items/update", opt=public())
+    @post("/cart/items/update", opt=ANYONE)
     async def update(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[QuantityForm]
     ) -> Redirect:

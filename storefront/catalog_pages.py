@@ -8,7 +8,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from accounts.access import public
+from accounts.access import ANYONE
 from catalog.categories import category_by_slug, category_tree
 from catalog.listings import listed_product
 from catalog.reviews import list_product_reviews
@@ -88,7 +88,7 @@ class CatalogPages(Controller):
 
     include_in_schema = False
 
-    @get("/search", opt=public())
+    @get("/search", opt=ANYONE)
     async def search(
         self,
         q: FromQuery[str] = "",
@@ -111,7 +111,7 @@ class CatalogPages(Controller):
             page=page,
         )
 
-    @get("/categories/{slug:str}", opt=public())
+    @get("/categories/{slug:str}", opt=ANYONE)
     async def category(
         self,
         slug: FromPath[str],
@@ -134,7 +134,7 @@ class CatalogPages(Controller):
             page=page,
         )
 
-    @get("/products/{product_id:int}", opt=public())
+    @get("/products/{product_id:int}", opt=ANYONE)
     async def product(
         self,
         product_id: FromPath[int],
@@ -155,7 +155,7 @@ class CatalogPages(Controller):
             context={"product": detail, "selected": selected, "reviews": reviews, "tz": STORE_TZ},
         )
 
-    @get("/shops/{supplier_id:int}", opt=public())
+    @get("/shops/{supplier_id:int}", opt=ANYONE)
     async def shop(self, supplier_id: FromPath[int]) -> Template:
         """A supplier's decorated shop with its listed products."""
         return Template("storefront/shop.html", context={"shop": await public_shop(supplier_id)})

@@ -10,7 +10,7 @@ from litestar import Controller, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import public
+from accounts.access import ANYONE
 from core.i18n import gettext
 from core.types import Id, Latitude, Longitude, Quantity, ShortText
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
@@ -149,7 +149,7 @@ class CheckoutApi(Controller):
     path = "/api"
     tags = ["checkout"]
 
-    @post("/checkout/quote", status_code=HTTP_200_OK, opt=public())
+    @post("/checkout/quote", status_code=HTTP_200_OK, opt=ANYONE)
     async def quote(self, data: JSONBody[QuoteIn]) -> QuoteOut:
         """Plan pickup or delivery and price it; nothing is reserved."""
         return quote_out(await quote(checkout_request(data)))

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, logged_in
+from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
 from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
@@ -111,7 +111,7 @@ class CheckoutPages(Controller):
 
     include_in_schema = False
 
-    @get("/checkout", opt=logged_in())
+    @get("/checkout", opt=SIGNED_IN)
     async def checkout(self, request: Request[Any, Any, Any]) -> Template:
         """The checkout form with the current quote (re-quoted on every change)."""
         query = {
@@ -120,13 +120,11 @@ class CheckoutPages(Controller):
         form = msgspec.convert(query, CheckoutForm)
         return await _page(request, form)
 
-    @post("/checkout", opt=logged_in())
+    @post("/checkout", opt=SIGNED_IN)
     async def place(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[CheckoutForm]
+        self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[CheckoutForm]
     ) -> Template | Redirect:
         """Place the order, then pay online or go to the order page."""
-        user = current_user(request)
-        assert user is not None
         try:
             lines = await _lines(request, data)
             if not lines:
@@ -137,7 +135,7 @@ class CheckoutPages(Controller):
             placed = await place_order(
                 PlaceOrder(
                     channel="online",
-                    customer_id=user.id,
+                    customer_id=me.id,
                     lines=lines,
                     method=checkout.method,
                     payment_method=data.payment_method,
@@ -145,7 +143,7 @@ class CheckoutPages(Controller):
                     position=checkout.position,
                     address=_address(data),
                     location_id=checkout.location_id,
-                    actor_id=user.id,
+                    actor_id=me.id,
                     clear_cart=not data.buy_now,
                 )
             )

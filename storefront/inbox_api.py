@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import current_user, logged_in
-from notifications.service import NotificationView, inbox, mark_read, unread_count
+from accounts.access import SIGNED_IN, Me
+from notifications.service import inbox, mark_read, unread_count
 
 
 class NotificationOut(msgspec.Struct):
@@ -33,30 +32,26 @@ class InboxOut(msgspec.Struct):
     unread: int
 
 
-def notification_out(n: NotificationView) -> NotificationOut:
-    """A message as JSON."""
-    return NotificationOut(n.id, n.kind, n.title, n.body, n.link, n.read_at, n.created_at)
-
-
 class InboxApi(Controller):
     """The logged-in person's notifications."""
 
     path = "/api/notifications"
     tags = ["notifications"]
 
-    @get("/", opt=logged_in())
-    async def list_notifications(self, request: Request[Any, Any, Any]) -> InboxOut:
+    @get("/", opt=SIGNED_IN)
+    async def list_notifications(
+        self,
+        me: Me,
+    ) -> InboxOut:
         """The latest messages, newest first, with the unread count."""
-        user = current_user(request)
-        assert user is not None
-        items = await inbox(user.id)
-        return InboxOut([notification_out(n) for n in items], await unread_count(user.id))
+        items = await inbox(me.id)
+        return InboxOut(
+            msgspec.convert(items, list[NotificationOut], from_attributes=True),
+            await unread_count(me.id),
+        )
 
-    @post("/{notification_id:int}/read", opt=logged_in(), status_code=HTTP_200_OK)
-    async def read(
-        self, request: Request[Any, Any, Any], notification_id: FromPath[int]
-    ) -> NotificationOut:
+    @post("/{notification_id:int}/read", opt=SIGNED_IN, status_code=HTTP_200_OK)
+    async def read(self, me: Me, notification_id: FromPath[int]) -> NotificationOut:
         """Mark one message read."""
-        user = current_user(request)
-        assert user is not None
-        return notification_out(await mark_read(user.id, notification_id))
+        read = await mark_read(me.id, notification_id)
+        return msgspec.convert(read, NotificationOut, from_attributes=True)

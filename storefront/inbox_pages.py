@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, logged_in
+from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
 from fulfilment.hours import STORE_TZ
 from notifications.service import inbox, mark_read, unread_count
@@ -26,34 +24,32 @@ class InboxPages(Controller):
 
     include_in_schema = False
 
-    @get("/inbox", opt=logged_in())
-    async def inbox_page(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/inbox", opt=SIGNED_IN)
+    async def inbox_page(
+        self,
+        me: Me,
+    ) -> Template:
         """The latest messages, unread first in bold."""
-        user = current_user(request)
-        assert user is not None
         return Template(
-            "storefront/inbox.html", context={"items": await inbox(user.id), "tz": STORE_TZ}
+            "storefront/inbox.html", context={"items": await inbox(me.id), "tz": STORE_TZ}
         )
 
-    @get("/inbox/badge", opt=logged_in())
-    async def badge(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/inbox/badge", opt=SIGNED_IN)
+    async def badge(
+        self,
+        me: Me,
+    ) -> Template:
         """The unread count for the header link (empty when none)."""
-        user = current_user(request)
-        assert user is not None
         return Template(
             template_str=BADGE,
-            context={"n": await unread_count(user.id)},
+            context={"n": await unread_count(me.id)},
         )
 
-    @post("/inbox/{notification_id:int}/open", opt=logged_in())
-    async def open_message(
-        self, request: Request[Any, Any, Any], notification_id: FromPath[int]
-    ) -> Redirect:
+    @post("/inbox/{notification_id:int}/open", opt=SIGNED_IN)
+    async def open_message(self, me: Me, notification_id: FromPath[int]) -> Redirect:
         """Mark a message read and go to the page it is about."""
-        user = current_user(request)
-        assert user is not None
         try:
-            message = await mark_read(user.id, notification_id)
+            message = await mark_read(me.id, notification_id)
         except DomainError:
             return Redirect("/inbox")
         return Redirect(message.link or "/inbox")

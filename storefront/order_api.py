@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import current_user, logged_in
-from accounts.roles import CurrentUser, Role
+from accounts.access import SIGNED_IN, Me
+from accounts.roles import Role
 from fulfilment.errors import InvalidOrder
 from fulfilment.orders import (
     PlaceOrder,
@@ -192,68 +192,61 @@ def order_out(
     )
 
 
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the guard let only logged-in people through
-    return user
-
-
 class OrderApi(Controller):
     """`/api/orders…` of the logged-in consumer; others' orders answer 404."""
 
     path = "/api/orders"
     tags = ["orders"]
 
-    @get("/", opt=logged_in())
-    async def list_orders(self, request: Request[Any, Any, Any]) -> list[OrderOut]:
+    @get("/", opt=SIGNED_IN)
+    async def list_orders(
+        self,
+        me: Me,
+    ) -> list[OrderOut]:
         """My orders, newest first."""
-        return [order_out(o) for o in await orders_of_customer(_me(request).id)]
+        return [order_out(o) for o in await orders_of_customer(me.id)]
 
-    @get("/{order_id:int}", opt=logged_in())
-    async def detail(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
+    @get("/{order_id:int}", opt=SIGNED_IN)
+    async def detail(self, me: Me, order_id: FromPath[int]) -> OrderOut:
         """One of my orders with its fulfilments, timeline and which lines I may review."""
-        order = await customer_order(order_id, _me(request).id)
+        order = await customer_order(order_id, me.id)
         return order_out(order, reviews=await review_states(order))
 
-    @post("/{order_id:int}/pay", status_code=HTTP_200_OK, opt=logged_in())
-    async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> PayOut:
+    @post("/{order_id:int}/pay", status_code=HTTP_200_OK, opt=SIGNED_IN)
+    async def pay(self, me: Me, order_id: FromPath[int]) -> PayOut:
         """Open (or reopen) the online payment of an unpaid order: where to pay."""
-        started = await restart_payment(order_id, _me(request).id)
+        started = await restart_payment(order_id, me.id)
         return PayOut(started.payment_id, started.provider, started.status, started.pay_url)
 
-    @post("/{order_id:int}/cancel", status_code=HTTP_200_OK, opt=logged_in())
-    async def cancel(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
+    @post("/{order_id:int}/cancel", status_code=HTTP_200_OK, opt=SIGNED_IN)
+    async def cancel(self, me: Me, order_id: FromPath[int]) -> OrderOut:
         """Cancel before anything is ready or shipped: stock released, payment refunded."""
-        me = _me(request)
         return order_out(await cancel_order(order_id, actor_id=me.id, customer_id=me.id))
 
-    @post("/{order_id:int}/confirm-receipt", status_code=HTTP_200_OK, opt=logged_in())
-    async def confirm(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> OrderOut:
+    @post("/{order_id:int}/confirm-receipt", status_code=HTTP_200_OK, opt=SIGNED_IN)
+    async def confirm(self, me: Me, order_id: FromPath[int]) -> OrderOut:
         """Everything arrived: the order is completed."""
-        me = _me(request)
         return order_out(await confirm_receipt(order_id, customer_id=me.id, actor_id=me.id))
 
-    @post("/", opt=logged_in())
+    @post("/", opt=SIGNED_IN)
     async def place(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         data: JSONBody[OrderIn],
         idempotency_key: Annotated[
             str | None, HeaderParameter(name="Idempotency-Key", required=False)
         ] = None,
     ) -> Response[OrderOut]:
         """Place the order and hold its stock: 201, or 200 with the same order on a replay."""
-        user = current_user(request)
-        assert user is not None
         if not idempotency_key:
             raise InvalidOrder("The Idempotency-Key header is required to place an order")
-        if user.role is not Role.CONSUMER:
+        if me.role is not Role.CONSUMER:
             raise InvalidOrder("Only consumer accounts place online orders")
         request_body = checkout_request(data)
         placed = await place_order(
             PlaceOrder(
                 channel="online",
-                customer_id=user.id,
+                customer_id=me.id,
                 lines=request_body.lines,
                 method=request_body.method,
                 payment_method=data.payment_method,
@@ -261,7 +254,7 @@ class OrderApi(Controller):
                 position=request_body.position,
                 address=request_body.address,
                 location_id=data.location_id,
-                actor_id=user.id,
+                actor_id=me.id,
                 clear_cart=True,
                 coupons=request_body.coupons,
             )

@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, logged_in
+from accounts.access import SIGNED_IN, Me
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
@@ -17,12 +17,6 @@ from fulfilment.hours import STORE_TZ
 from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
 from fulfilment.reviewing import review_states
 from fulfilment.views import orders_of_customer
-
-
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the guard let only logged-in people through
-    return user
 
 
 async def order_page(
@@ -51,33 +45,39 @@ class OrderPages(Controller):
 
     include_in_schema = False
 
-    @get("/orders", opt=logged_in())
-    async def orders(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/orders", opt=SIGNED_IN)
+    async def orders(
+        self,
+        me: Me,
+    ) -> Template:
         """My orders, newest first."""
         return Template(
             "storefront/orders.html",
-            context={"orders": await orders_of_customer(_me(request).id), "tz": STORE_TZ},
+            context={"orders": await orders_of_customer(me.id), "tz": STORE_TZ},
         )
 
-    @get("/orders/{order_id:int}", opt=logged_in())
-    async def order(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Template:
+    @get("/orders/{order_id:int}", opt=SIGNED_IN)
+    async def order(self, me: Me, order_id: FromPath[int]) -> Template:
         """One order: status timeline, each fulfilment, store or parcel details, actions."""
-        return await order_page(_me(request), order_id)
+        return await order_page(me, order_id)
 
-    @post("/orders/{order_id:int}/pay", opt=logged_in())
-    async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:
+    @post("/orders/{order_id:int}/pay", opt=SIGNED_IN)
+    async def pay(
+        self, me: Me, request: Request[Any, Any, Any], order_id: FromPath[int]
+    ) -> Redirect:
         """Go to the pay page of an unpaid order."""
         try:
-            started = await restart_payment(order_id, _me(request).id)
+            started = await restart_payment(order_id, me.id)
         except DomainError as error:
             flash(request, error.localized(), "error")
             return Redirect(f"/orders/{order_id}")
         return Redirect(started.pay_url or f"/orders/{order_id}")
 
-    @post("/orders/{order_id:int}/cancel", opt=logged_in())
-    async def cancel(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:
+    @post("/orders/{order_id:int}/cancel", opt=SIGNED_IN)
+    async def cancel(
+        self, me: Me, request: Request[Any, Any, Any], order_id: FromPath[int]
+    ) -> Redirect:
         """Cancel the order (stock released, payment refunded)."""
-        me = _me(request)
         try:
             await cancel_order(order_id, actor_id=me.id, customer_id=me.id)
             flash(request, gettext("The order is cancelled"), "success")
@@ -85,10 +85,11 @@ class OrderPages(Controller):
             flash(request, error.localized(), "error")
         return Redirect(f"/orders/{order_id}")
 
-    @post("/orders/{order_id:int}/confirm-receipt", opt=logged_in())
-    async def confirm(self, request: Request[Any, Any, Any], order_id: FromPath[int]) -> Redirect:
+    @post("/orders/{order_id:int}/confirm-receipt", opt=SIGNED_IN)
+    async def confirm(
+        self, me: Me, request: Request[Any, Any, Any], order_id: FromPath[int]
+    ) -> Redirect:
         """Confirm that everything arrived."""
-        me = _me(request)
         try:
             await confirm_receipt(order_id, customer_id=me.id, actor_id=me.id)
             flash(request, gettext("Thank you: the order is completed"), "success")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import current_user, public, roles
-from accounts.roles import CurrentUser, Role
+from accounts.access import ANYONE, CONSUMERS, Me
 from catalog.errors import InvalidReview
 from catalog.reviews import ReviewView, list_product_reviews
 from core.types import Count32, LongText
@@ -75,12 +73,6 @@ def review_out(review: ReviewView) -> ReviewOut:
     )
 
 
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the guard let only consumers through
-    return user
-
-
 class ReviewApi(Controller):
     """`/api/orders/{id}/lines/{line_id}/review…` and `/api/products/{id}/reviews`."""
 
@@ -90,11 +82,11 @@ class ReviewApi(Controller):
     @post(
         "/orders/{order_id:int}/lines/{line_id:int}/review",
         status_code=HTTP_201_CREATED,
-        opt=roles(Role.CONSUMER),
+        opt=CONSUMERS,
     )
     async def review_line(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         order_id: FromPath[int],
         line_id: FromPath[int],
         data: JSONBody[ReviewIn],
@@ -104,17 +96,17 @@ class ReviewApi(Controller):
         400 for a rating outside 1..5 or a text over 1000 characters, 404 for someone else's
         order, 409 before the goods are received or when the line is already reviewed.
         """
-        review = await review_order_line(_me(request), order_id, line_id, data.rating, data.text)
+        review = await review_order_line(me, order_id, line_id, data.rating, data.text)
         return review_out(review)
 
     @post(
         "/orders/{order_id:int}/lines/{line_id:int}/review/photo",
         status_code=HTTP_200_OK,
-        opt=roles(Role.CONSUMER),
+        opt=CONSUMERS,
     )
     async def review_photo(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         order_id: FromPath[int],
         line_id: FromPath[int],
         data: MultipartBody[ReviewPhotoIn],
@@ -123,9 +115,9 @@ class ReviewApi(Controller):
         if data.photo is None:
             raise InvalidReview("Choose a photo to upload")
         photo = await data.photo.read()
-        return review_out(await add_line_review_photo(_me(request), order_id, line_id, photo))
+        return review_out(await add_line_review_photo(me, order_id, line_id, photo))
 
-    @get("/products/{product_id:int}/reviews", opt=public())
+    @get("/products/{product_id:int}/reviews", opt=ANYONE)
     async def product_reviews(
         self, product_id: FromPath[int], page: FromQuery[int] = 1
     ) -> ProductReviewsOut:

@@ -11,7 +11,7 @@ from litestar.params import FromPath, MultipartBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, logged_in
+from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.reviewing import review_order_line
@@ -37,17 +37,16 @@ class ReviewPages(Controller):
 
     include_in_schema = False
 
-    @post("/orders/{order_id:int}/lines/{line_id:int}/review", opt=logged_in())
+    @post("/orders/{order_id:int}/lines/{line_id:int}/review", opt=SIGNED_IN)
     async def review(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         order_id: FromPath[int],
         line_id: FromPath[int],
         data: MultipartBody[ReviewForm],
     ) -> Redirect | Template:
         """Store the review and show it; a refused one comes back with its reason and input."""
-        me = current_user(request)
-        assert me is not None  # the guard let only logged-in people through
         photo = await data.photo.read() if data.photo is not None and data.photo.filename else None
         try:
             await review_order_line(me, order_id, line_id, _rating(data.rating), data.text, photo)

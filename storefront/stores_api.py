@@ -6,7 +6,7 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
-from accounts.access import public
+from accounts.access import ANYONE
 from locations.finder import DEFAULT_POINT, check_point, find_stores, variant_availability
 
 
@@ -64,7 +64,7 @@ class StoresApi(Controller):
     path = "/api"
     tags = ["stores"]
 
-    @get("/locations", opt=public())
+    @get("/locations", opt=ANYONE)
     async def stores(
         self,
         lat: FromQuery[float | None] = None,
@@ -84,7 +84,7 @@ class StoresApi(Controller):
             ]
         )
 
-    @get("/variants/{variant_id:int}/availability", opt=public())
+    @get("/variants/{variant_id:int}/availability", opt=ANYONE)
     async def availability(
         self,
         variant_id: FromPath[int],

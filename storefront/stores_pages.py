@@ -8,7 +8,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from accounts.access import public
+from accounts.access import ANYONE
 from locations.finder import (
     DEFAULT_CITY,
     DEFAULT_POINT,
@@ -27,7 +27,7 @@ class StoresPages(Controller):
 
     include_in_schema = False
 
-    @get("/stores", opt=public())
+    @get("/stores", opt=ANYONE)
     async def stores(
         self,
         lat: FromQuery[float | None] = None,
@@ -61,7 +61,7 @@ class StoresPages(Controller):
             },
         )
 
-    @get("/fragments/variants/{variant_id:int}/nearby", opt=public())
+    @get("/fragments/variants/{variant_id:int}/nearby", opt=ANYONE)
     async def nearby(
         self,
         variant_id: FromPath[int],

@@ -212,7 +212,7 @@ async def test_the_ledger_shows_each_change_with_reason_and_actor(
 
 
 def test_every_stock_and_location_label_has_a_chinese_translation() -> None:
-    from backoffice.stock_labels import LABELS
+    from backoffice.shared.stock_labels import LABELS
     from core.i18n import zh_catalogue
 
     english = {text for group in LABELS.values() for text in group.values()}

@@ -8,8 +8,8 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
-from accounts.access import public
-from catalog.categories import CategoryNode, category_tree
+from accounts.access import ANYONE
+from catalog.categories import category_tree
 from catalog.listings import listed_product
 from catalog.reviews import summary_of
 from catalog.search import PAGE_SIZE, SearchQuery, search_products
@@ -27,28 +27,16 @@ class CategoryOut(msgspec.Struct):
     children: list[CategoryOut]
 
 
-def category_out(node: CategoryNode) -> CategoryOut:
-    """A category tree node as JSON."""
-    return CategoryOut(
-        id=node.id,
-        slug=node.slug,
-        name_zh=node.name_zh,
-        name_en=node.name_en,
-        parent_id=node.parent_id,
-        children=[category_out(child) for child in node.children],
-    )
-
-
 class StorefrontApi(Controller):
     """`/api/categories` and, with later issues, products and availability."""
 
     path = "/api"
     tags = ["storefront"]
 
-    @get("/categories", opt=public())
+    @get("/categories", opt=ANYONE)
     async def categories(self) -> list[CategoryOut]:
         """The category tree, top-level categories first."""
-        return [category_out(node) for node in await category_tree()]
+        return msgspec.convert(await category_tree(), list[CategoryOut], from_attributes=True)
 
 
 class VariantBrief(msgspec.Struct):
@@ -204,7 +192,7 @@ class CatalogApi(Controller):
     path = "/api"
     tags = ["storefront"]
 
-    @get("/products", opt=public())
+    @get("/products", opt=ANYONE)
     async def products(
         self,
         q: FromQuery[str] = "",
@@ -239,12 +227,12 @@ class CatalogApi(Controller):
             total=result.total,
         )
 
-    @get("/products/{product_id:int}", opt=public())
+    @get("/products/{product_id:int}", opt=ANYONE)
     async def product(self, product_id: FromPath[int]) -> ProductOut:
         """A listed product with its variants; 404 for anything not listed."""
         return product_out(await listed_product(product_id))
 
-    @get("/shops/{supplier_id:int}", opt=public())
+    @get("/shops/{supplier_id:int}", opt=ANYONE)
     async def shop(self, supplier_id: FromPath[int]) -> ShopOut:
         """An active supplier's decorated shop and its listed products."""
         shop = await public_shop(supplier_id)

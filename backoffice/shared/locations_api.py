@@ -9,8 +9,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from accounts.access import current_user, roles
-from accounts.roles import CurrentUser, Role
+from accounts.access import OPERATORS, SUPPLIERS, Me
 from core.errors import InvalidInput
 from core.types import Count32, Id, Latitude, Longitude, ShortText
 from locations.geocoding import geocode
@@ -24,9 +23,6 @@ from locations.locations import (
     save_supplier_location,
     supplier_locations,
 )
-
-OPERATOR = roles(Role.OPERATOR)
-SUPPLIER = roles(Role.SUPPLIER)
 
 
 class LocationIn(msgspec.Struct):
@@ -116,35 +112,35 @@ class OperatorLocationsApi(Controller):
     path = "/api/operator/locations"
     tags = ["operator locations"]
 
-    @get("/", opt=OPERATOR)
+    @get("/", opt=OPERATORS)
     async def list_all(self) -> list[LocationOut]:
         """Every store and warehouse, active or not, by city."""
         return [location_out(r) for r in await all_locations()]
 
-    @post("/", opt=OPERATOR, status_code=HTTP_201_CREATED)
+    @post("/", opt=OPERATORS, status_code=HTTP_201_CREATED)
     async def create(self, data: JSONBody[LocationIn]) -> LocationOut:
         """Open a store or warehouse; the address is geocoded when no coordinates are given."""
         location_id = await save_location(location_input(data))
         return location_out(await get_location(location_id))
 
-    @get("/{location_id:int}", opt=OPERATOR)
+    @get("/{location_id:int}", opt=OPERATORS)
     async def read(self, location_id: FromPath[int]) -> LocationOut:
         """One location."""
         return location_out(await get_location(location_id))
 
-    @put("/{location_id:int}", opt=OPERATOR)
+    @put("/{location_id:int}", opt=OPERATORS)
     async def update(self, location_id: FromPath[int], data: JSONBody[LocationIn]) -> LocationOut:
         """Replace a location's details (re-geocoded when no coordinates are given)."""
         await save_location(location_input(data), location_id)
         return location_out(await get_location(location_id))
 
-    @post("/geocode", opt=OPERATOR, status_code=200)
+    @post("/geocode", opt=OPERATORS, status_code=200)
     async def geocode_preview(self, data: JSONBody[GeocodeIn]) -> PlaceOut:
         """Where an address would be placed, before saving it."""
         place = await geocode(data.address)
         return PlaceOut(**{k: getattr(place, k) for k in PlaceOut.__struct_fields__})
 
-    @post("/{location_id:int}/photo", opt=OPERATOR, status_code=200)
+    @post("/{location_id:int}/photo", opt=OPERATORS, status_code=200)
     async def photo(self, request: Request[Any, Any, Any], location_id: FromPath[int]) -> PhotoOut:
         """Upload the shop photo (the image file as the request body)."""
         body = await request.body()
@@ -153,47 +149,43 @@ class OperatorLocationsApi(Controller):
         return PhotoOut(photo=await save_location_photo(location_id, body))
 
 
-def supplier_user(request: Request[Any, Any, Any]) -> CurrentUser:
-    """The logged-in supplier staff (the route guard has checked the role)."""
-    user = current_user(request)
-    assert user is not None
-    return user
-
-
 class SupplierLocationsApi(Controller):
     """`/api/supplier/locations…`: a supplier's own warehouses and stores."""
 
     path = "/api/supplier/locations"
     tags = ["supplier locations"]
 
-    @get("/", opt=SUPPLIER)
-    async def list_own(self, request: Request[Any, Any, Any]) -> list[LocationOut]:
+    @get("/", opt=SUPPLIERS)
+    async def list_own(
+        self,
+        me: Me,
+    ) -> list[LocationOut]:
         """The supplier's own locations."""
-        return [location_out(r) for r in await supplier_locations(supplier_user(request))]
+        return [location_out(r) for r in await supplier_locations(me)]
 
-    @post("/", opt=SUPPLIER, status_code=HTTP_201_CREATED)
-    async def create(
-        self, request: Request[Any, Any, Any], data: JSONBody[LocationIn]
-    ) -> LocationOut:
+    @post("/", opt=SUPPLIERS, status_code=HTTP_201_CREATED)
+    async def create(self, me: Me, data: JSONBody[LocationIn]) -> LocationOut:
         """Add an own warehouse or store (owned by the supplier whatever the body says)."""
-        location_id = await save_supplier_location(supplier_user(request), location_input(data))
+        location_id = await save_supplier_location(me, location_input(data))
         return location_out(await get_location(location_id))
 
-    @put("/{location_id:int}", opt=SUPPLIER)
+    @put("/{location_id:int}", opt=SUPPLIERS)
     async def update(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromPath[int],
         data: JSONBody[LocationIn],
     ) -> LocationOut:
         """Edit an own location; another's is refused with 403."""
-        await save_supplier_location(supplier_user(request), location_input(data), location_id)
+        await save_supplier_location(me, location_input(data), location_id)
         return location_out(await get_location(location_id))
 
-    @post("/{location_id:int}/photo", opt=SUPPLIER, status_code=200)
-    async def photo(self, request: Request[Any, Any, Any], location_id: FromPath[int]) -> PhotoOut:
+    @post("/{location_id:int}/photo", opt=SUPPLIERS, status_code=200)
+    async def photo(
+        self, me: Me, request: Request[Any, Any, Any], location_id: FromPath[int]
+    ) -> PhotoOut:
         """Upload an own location's photo (the image file as the request body)."""
-        await own_location(supplier_user(request), location_id)
+        await own_location(me, location_id)
         body = await request.body()
         if not body:
             raise InvalidInput("Send the image as the request body")

@@ -10,9 +10,8 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, roles
-from accounts.roles import Role
-from backoffice.fulfilment_api import supplier_of
+from accounts.access import SUPPLIERS, Me
+from backoffice.supplier.fulfilment_api import supplier_of
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
@@ -30,48 +29,43 @@ class SupplierFulfilmentPages(Controller):
 
     include_in_schema = False
 
-    @get("/supplier/fulfilments", opt=roles(Role.SUPPLIER))
-    async def list_page(
-        self, request: Request[Any, Any, Any], status: FromQuery[str | None] = None
-    ) -> Template:
+    @get("/supplier/fulfilments", opt=SUPPLIERS)
+    async def list_page(self, me: Me, status: FromQuery[str | None] = None) -> Template:
         """Parcels to ship first, then shipped and delivered ones."""
-        shipments = await supplier_fulfilments(supplier_of(request), status=status or None)
+        shipments = await supplier_fulfilments(supplier_of(me), status=status or None)
         return Template(
             "backoffice/fulfilments.html", context={"shipments": shipments, "status": status}
         )
 
-    @post("/supplier/fulfilments/{fulfilment_id:int}/ship", opt=roles(Role.SUPPLIER))
+    @post("/supplier/fulfilments/{fulfilment_id:int}/ship", opt=SUPPLIERS)
     async def ship(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         fulfilment_id: FromPath[int],
         data: URLEncodedBody[ShipForm],
     ) -> Redirect:
         """Ship a parcel with its tracking number."""
-        user = current_user(request)
         try:
             await ship_fulfilment(
-                supplier_of(request),
+                supplier_of(me),
                 fulfilment_id,
                 carrier=data.carrier,
                 tracking_number=data.tracking_number,
-                actor_id=user.id if user else None,
+                actor_id=me.id,
             )
             flash(request, gettext("Shipped: the customer can track the parcel now"), "success")
         except DomainError as error:
             flash(request, error.localized(), "error")
         return Redirect("/supplier/fulfilments")
 
-    @post("/supplier/fulfilments/{fulfilment_id:int}/deliver", opt=roles(Role.SUPPLIER))
+    @post("/supplier/fulfilments/{fulfilment_id:int}/deliver", opt=SUPPLIERS)
     async def deliver(
-        self, request: Request[Any, Any, Any], fulfilment_id: FromPath[int]
+        self, me: Me, request: Request[Any, Any, Any], fulfilment_id: FromPath[int]
     ) -> Redirect:
         """Mark a parcel delivered."""
-        user = current_user(request)
         try:
-            await mark_delivered(
-                supplier_of(request), fulfilment_id, actor_id=user.id if user else None
-            )
+            await mark_delivered(supplier_of(me), fulfilment_id, actor_id=me.id)
             flash(request, gettext("Marked as delivered"), "success")
         except DomainError as error:
             flash(request, error.localized(), "error")

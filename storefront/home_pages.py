@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.response import Template
 
-from accounts.access import public
+from accounts.access import ANYONE
 from catalog.categories import category_tree
 from catalog.products import listed_products
 
@@ -15,7 +15,7 @@ class StorefrontPages(Controller):
 
     include_in_schema = False
 
-    @get("/", opt=public())
+    @get("/", opt=ANYONE)
     async def home(self) -> Template:
         """Categories and the newest listed products."""
         return Template(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import current_user, roles
-from accounts.roles import CurrentUser, Role
+from accounts.access import SUPPLIERS, Me
 from catalog.reviews import ReviewView, reply_to_review, supplier_reviews
 from core.types import LongText
 
@@ -66,27 +64,21 @@ def supplier_review_out(review: ReviewView) -> SupplierReviewOut:
     )
 
 
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the guard let only supplier staff through
-    return user
-
-
 class SupplierReviewApi(Controller):
     """`/api/supplier/reviews…`: reviews of the supplier's own products."""
 
     path = "/api/supplier/reviews"
     tags = ["supplier"]
 
-    @get("/", opt=roles(Role.SUPPLIER))
+    @get("/", opt=SUPPLIERS)
     async def list_reviews(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         unreplied: FromQuery[bool] = False,
         page: FromQuery[int] = 1,
     ) -> SupplierReviewsOut:
         """My products' reviews, newest first, 20 a page (`?unreplied=true`: still to answer)."""
-        found = await supplier_reviews(_me(request), unreplied=unreplied, page=page)
+        found = await supplier_reviews(me, unreplied=unreplied, page=page)
         return SupplierReviewsOut(
             average=found.summary.average,
             count=found.summary.count,
@@ -96,9 +88,9 @@ class SupplierReviewApi(Controller):
             total=found.total,
         )
 
-    @post("/{review_id:int}/reply", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
+    @post("/{review_id:int}/reply", status_code=HTTP_200_OK, opt=SUPPLIERS)
     async def reply(
-        self, request: Request[Any, Any, Any], review_id: FromPath[int], data: JSONBody[ReplyIn]
+        self, me: Me, review_id: FromPath[int], data: JSONBody[ReplyIn]
     ) -> SupplierReviewOut:
         """Answer a review of my product, once: 409 when it has a reply, 403 for others'."""
-        return supplier_review_out(await reply_to_review(_me(request), review_id, data.text))
+        return supplier_review_out(await reply_to_review(me, review_id, data.text))

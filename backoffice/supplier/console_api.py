@@ -9,9 +9,9 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import current_user, logged_in, roles
-from accounts.roles import CurrentUser, Role
-from backoffice.supplier_forms import application_from, one_upload, uploads_from
+from accounts.access import SIGNED_IN, SUPPLIERS, Me, supplier_id_of
+from accounts.roles import CurrentUser
+from backoffice.supplier.forms import application_from, one_upload, uploads_from
 from catalog import listings, onboarding, shops
 from catalog.listings import ProductInput
 from catalog.products import VariantInput
@@ -153,15 +153,8 @@ def staff_product_out(detail: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the route's guard admits only logged-in people
-    return user
-
-
 async def _shop_out(user: CurrentUser) -> dict[str, Any]:
-    assert user.supplier_id is not None  # supplier role: the account acts for a supplier
-    row = await shops.shop_settings(user.supplier_id)
+    row = await shops.shop_settings(supplier_id_of(user))
     keys = ("id", "name", "intro", "logo", "banner", "layout", "featured_product_ids")
     return {key: row[key] for key in keys}
 
@@ -172,52 +165,50 @@ class SupplierApi(Controller):
     path = "/api"
     tags = ["supplier"]
 
-    @post("/suppliers/apply", status_code=HTTP_201_CREATED, opt=logged_in())
-    async def apply(self, request: Request[Any, Any, Any]) -> ApplicationOut:
+    @post("/suppliers/apply", status_code=HTTP_201_CREATED, opt=SIGNED_IN)
+    async def apply(self, me: Me, request: Request[Any, Any, Any]) -> ApplicationOut:
         """Apply to join (multipart: the application fields and `documents` files)."""
         form = await request.form()
         supplier_id = await onboarding.apply(
-            _me(request), application_from(form), await uploads_from(form, "documents")
+            me, application_from(form), await uploads_from(form, "documents")
         )
         return application_out(await onboarding.supplier_detail(supplier_id))
 
-    @get("/supplier/application", opt=logged_in())
-    async def application(self, request: Request[Any, Any, Any]) -> ApplicationOut:
+    @get("/supplier/application", opt=SIGNED_IN)
+    async def application(
+        self,
+        me: Me,
+    ) -> ApplicationOut:
         """My application (or my supplier): status and the operator's reason if rejected."""
-        row = await onboarding.application_of(_me(request))
+        row = await onboarding.application_of(me)
         if row is None:
             raise InvalidInput("You have not applied yet")
         return application_out(await onboarding.supplier_detail(row["id"]))
 
-    @post("/supplier/application/resubmit", status_code=HTTP_200_OK, opt=logged_in())
-    async def resubmit(self, request: Request[Any, Any, Any]) -> ApplicationOut:
+    @post("/supplier/application/resubmit", status_code=HTTP_200_OK, opt=SIGNED_IN)
+    async def resubmit(self, me: Me, request: Request[Any, Any, Any]) -> ApplicationOut:
         """Answer a rejection with corrected fields and any further `documents`."""
-        user = _me(request)
-        row = await onboarding.application_of(user)
+        row = await onboarding.application_of(me)
         if row is None:
             raise InvalidInput("You have not applied yet")
         form = await request.form()
         await onboarding.resubmit(
-            user, row["id"], application_from(form), await uploads_from(form, "documents")
+            me, row["id"], application_from(form), await uploads_from(form, "documents")
         )
         return application_out(await onboarding.supplier_detail(row["id"]))
 
-    @get("/supplier/agreement", opt=logged_in())
+    @get("/supplier/agreement", opt=SIGNED_IN)
     async def agreement(self) -> dict[str, Any]:
         """The platform agreement in force, in Chinese and English."""
         return {"version": onboarding.AGREEMENT_VERSION, "text": onboarding.AGREEMENT_TEXT}
 
-    @post("/supplier/agreement", status_code=HTTP_200_OK, opt=roles(Role.SUPPLIER))
-    async def accept_agreement(
-        self, request: Request[Any, Any, Any], data: JSONBody[AgreementBody]
-    ) -> ApplicationOut:
+    @post("/supplier/agreement", status_code=HTTP_200_OK, opt=SUPPLIERS)
+    async def accept_agreement(self, me: Me, data: JSONBody[AgreementBody]) -> ApplicationOut:
         """Accept the agreement: an approved supplier becomes active."""
-        user = _me(request)
-        await onboarding.accept_agreement(user, data.version)
-        assert user.supplier_id is not None
-        return application_out(await onboarding.supplier_detail(user.supplier_id))
+        await onboarding.accept_agreement(me, data.version)
+        return application_out(await onboarding.supplier_detail(supplier_id_of(me)))
 
-    @post("/supplier/images", status_code=HTTP_201_CREATED, opt=roles(Role.SUPPLIER))
+    @post("/supplier/images", status_code=HTTP_201_CREATED, opt=SUPPLIERS)
     async def upload_image(self, request: Request[Any, Any, Any]) -> dict[str, str]:
         """Upload one image (multipart field `file`); returns its URL for products or shop."""
         data = await one_upload(await request.form(), "file")
@@ -225,8 +216,11 @@ class SupplierApi(Controller):
             raise InvalidInput("Please choose an image file")
         return {"url": save_public_image(data, "uploads", label="Image")}
 
-    @get("/supplier/products", opt=roles(Role.SUPPLIER))
-    async def products(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    @get("/supplier/products", opt=SUPPLIERS)
+    async def products(
+        self,
+        me: Me,
+    ) -> list[dict[str, Any]]:
         """My supplier's products with status, reason of any rejection and pending edit."""
         return [
             {
@@ -237,82 +231,69 @@ class SupplierApi(Controller):
                 "edit_pending": bool(r["pending_edit"]),
                 "price_from": r["price_from"],
             }
-            for r in await listings.supplier_products(_me(request))
+            for r in await listings.supplier_products(me)
         ]
 
-    @post("/supplier/products", status_code=HTTP_201_CREATED, opt=roles(Role.SUPPLIER))
-    async def create_product(
-        self, request: Request[Any, Any, Any], data: JSONBody[ProductBody]
-    ) -> dict[str, Any]:
+    @post("/supplier/products", status_code=HTTP_201_CREATED, opt=SUPPLIERS)
+    async def create_product(self, me: Me, data: JSONBody[ProductBody]) -> dict[str, Any]:
         """Submit a new product; it waits for the operator's review."""
-        user = _me(request)
-        product_id = await listings.submit_product(user, product_input(data))
-        return staff_product_out(await listings.product_for_staff(user, product_id))
+        product_id = await listings.submit_product(me, product_input(data))
+        return staff_product_out(await listings.product_for_staff(me, product_id))
 
-    @get("/supplier/products/{product_id:int}", opt=roles(Role.SUPPLIER))
-    async def product(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    @get("/supplier/products/{product_id:int}", opt=SUPPLIERS)
+    async def product(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """One of my supplier's products (403 for another supplier's)."""
-        return staff_product_out(await listings.product_for_staff(_me(request), product_id))
+        return staff_product_out(await listings.product_for_staff(me, product_id))
 
-    @patch("/supplier/products/{product_id:int}", opt=roles(Role.SUPPLIER))
+    @patch("/supplier/products/{product_id:int}", opt=SUPPLIERS)
     async def edit_product(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         product_id: FromPath[int],
         data: JSONBody[ProductBody],
     ) -> dict[str, Any]:
         """Edit a product; a listed one stays on sale unchanged until the edit is approved."""
-        user = _me(request)
-        await listings.edit_product(user, product_id, product_input(data))
-        return staff_product_out(await listings.product_for_staff(user, product_id))
+        await listings.edit_product(me, product_id, product_input(data))
+        return staff_product_out(await listings.product_for_staff(me, product_id))
 
     @post(
         "/supplier/products/{product_id:int}/delist",
         status_code=HTTP_200_OK,
-        opt=roles(Role.SUPPLIER),
+        opt=SUPPLIERS,
     )
-    async def delist(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    async def delist(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """Take a listed product off the shelf."""
-        user = _me(request)
-        await listings.set_listed(user, product_id, listed=False)
-        return staff_product_out(await listings.product_for_staff(user, product_id))
+        await listings.set_listed(me, product_id, listed=False)
+        return staff_product_out(await listings.product_for_staff(me, product_id))
 
     @post(
         "/supplier/products/{product_id:int}/relist",
         status_code=HTTP_200_OK,
-        opt=roles(Role.SUPPLIER),
+        opt=SUPPLIERS,
     )
-    async def relist(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    async def relist(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """Put a delisted (already reviewed) product back on the shelf."""
-        user = _me(request)
-        await listings.set_listed(user, product_id, listed=True)
-        return staff_product_out(await listings.product_for_staff(user, product_id))
+        await listings.set_listed(me, product_id, listed=True)
+        return staff_product_out(await listings.product_for_staff(me, product_id))
 
-    @get("/supplier/shop", opt=roles(Role.SUPPLIER))
-    async def shop(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
-        """My shop's decoration."""
-        return await _shop_out(_me(request))
-
-    @patch("/supplier/shop", opt=roles(Role.SUPPLIER))
-    async def update_shop(
-        self, request: Request[Any, Any, Any], data: JSONBody[ShopBody]
+    @get("/supplier/shop", opt=SUPPLIERS)
+    async def shop(
+        self,
+        me: Me,
     ) -> dict[str, Any]:
-        """Change name, intro, layout (grid | list | showcase), featured products, images."""
-        await shops.update_shop(_me(request), shops.ShopInput(**msgspec.structs.asdict(data)))
-        return await _shop_out(_me(request))
+        """My shop's decoration."""
+        return await _shop_out(me)
 
-    @get("/documents/{document_id:int}", opt=logged_in())
-    async def document(
-        self, request: Request[Any, Any, Any], document_id: FromPath[int]
-    ) -> Response[bytes]:
+    @patch("/supplier/shop", opt=SUPPLIERS)
+    async def update_shop(self, me: Me, data: JSONBody[ShopBody]) -> dict[str, Any]:
+        """Change name, intro, layout (grid | list | showcase), featured products, images."""
+        await shops.update_shop(me, shops.ShopInput(**msgspec.structs.asdict(data)))
+        return await _shop_out(me)
+
+    @get("/documents/{document_id:int}", opt=SIGNED_IN)
+    async def document(self, me: Me, document_id: FromPath[int]) -> Response[bytes]:
         """A qualification document, for the operator and the supplier's own people only."""
-        row = await onboarding.document_for(_me(request), document_id)
+        row = await onboarding.document_for(me, document_id)
         return Response(
             read_private_document(row["stored_name"]),
             media_type=row["content_type"],

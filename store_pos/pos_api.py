@@ -1,6 +1,6 @@
 """Store POS JSON API: pickup queue, ready, scan, handover, walk-in sales and stock counts.
 
-Every route is for staff of the store in the path (`roles(Role.STAFF, store_scope=True)`):
+Every route is for staff of the store in the path (`STAFF_HERE`):
 staff of another store get 403 before any handler runs.
 """
 
@@ -14,8 +14,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import current_user, roles
-from accounts.roles import CurrentUser, Role
+from accounts.access import STAFF, STAFF_HERE, Me
+from accounts.roles import CurrentUser
 from core.i18n import gettext
 from core.types import Id, LongText, Quantity, ShortText, StockCount, StockDelta
 from fulfilment.checkout import LineRequest
@@ -30,20 +30,12 @@ from fulfilment.pickup import (
     scan,
 )
 from fulfilment.pickup_attempts import PickupAttemptLimiter
-from fulfilment.pos_sales import StoreItem, count_stock, sell_walk_in, store_goods, store_sale
+from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
 from fulfilment.views import OrderView
 from locations.locations import locations_by_ids
 
-STAFF_HERE = roles(Role.STAFF, store_scope=True)
 #: Name of the Litestar store that counts wrong pickup codes (see server/app.py).
 ATTEMPTS_STORE = "pickup_attempts"
-
-
-def staff_of(request: Request[Any, Any, Any]) -> CurrentUser:
-    """The staff member making the request (the guard let only staff through)."""
-    user = current_user(request)
-    assert user is not None
-    return user
 
 
 def limiter_of(request: Request[Any, Any, Any]) -> PickupAttemptLimiter:
@@ -271,13 +263,6 @@ class ItemOut(msgspec.Struct):
     available: int
 
 
-def item_out(i: StoreItem) -> ItemOut:
-    """A store item as JSON."""
-    return ItemOut(
-        i.variant_id, i.sku, i.barcode, i.name, i.price, i.on_hand, i.reserved, i.available
-    )
-
-
 class CountIn(msgspec.Struct):
     """A stock count (`on_hand`) or change (`delta`) with its reason."""
 
@@ -308,10 +293,13 @@ class PosApi(Controller):
     path = "/api/pos"
     tags = ["pos"]
 
-    @get("/stores", opt=roles(Role.STAFF))
-    async def stores(self, request: Request[Any, Any, Any]) -> list[StoreOut]:
+    @get("/stores", opt=STAFF)
+    async def stores(
+        self,
+        me: Me,
+    ) -> list[StoreOut]:
         """The stores the logged-in staff member works at."""
-        return await staff_stores(staff_of(request))
+        return await staff_stores(me)
 
     @get("/{location_id:int}/queue", opt=STAFF_HERE)
     async def queue(self, location_id: FromPath[int]) -> QueueOut:
@@ -323,26 +311,26 @@ class PosApi(Controller):
         opt=STAFF_HERE,
         status_code=HTTP_200_OK,
     )
-    async def preparing(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
-    ) -> TicketOut:
+    async def preparing(self, me: Me, location_id: FromPath[int], fid: FromPath[int]) -> TicketOut:
         """Start picking a new pickup."""
-        return ticket_out(await mark_preparing(location_id, fid, staff_of(request)))
+        return ticket_out(await mark_preparing(location_id, fid, me))
 
     @post("/{location_id:int}/fulfilments/{fid:int}/ready", opt=STAFF_HERE, status_code=HTTP_200_OK)
-    async def ready(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
-    ) -> ReadyOut:
+    async def ready(self, me: Me, location_id: FromPath[int], fid: FromPath[int]) -> ReadyOut:
         """Packed: issue the pickup code and tell the consumer."""
-        done = await mark_ready(location_id, fid, staff_of(request))
+        done = await mark_ready(location_id, fid, me)
         return ReadyOut(done.id, done.status, done.short_code, done.pickup_deadline)
 
     @post("/{location_id:int}/scan", opt=STAFF_HERE, status_code=HTTP_200_OK)
     async def scan(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], data: JSONBody[ScanIn]
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        data: JSONBody[ScanIn],
     ) -> ScanOut:
         """Read a QR token or a typed short code: who and what, or why not."""
-        result = await scan(location_id, data.code, staff_of(request), limiter_of(request))
+        result = await scan(location_id, data.code, me, limiter_of(request))
         return scan_out(result)
 
     @post(
@@ -350,7 +338,7 @@ class PosApi(Controller):
     )
     async def handover(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromPath[int],
         fid: FromPath[int],
         data: JSONBody[HandoverIn],
@@ -359,7 +347,7 @@ class PosApi(Controller):
         done = await hand_over(
             location_id,
             fid,
-            staff_of(request),
+            me,
             line_ids=data.lines,
             payment_method=data.payment_method,
             rest=data.rest,
@@ -373,25 +361,21 @@ class PosApi(Controller):
     )
     async def cancel_lines(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromPath[int],
         fid: FromPath[int],
         data: JSONBody[CancelLinesIn],
     ) -> HandoverOut:
         """Cancel lines of a pickup not yet ready: stock back, money back."""
-        done = await cancel_pickup_lines(
-            location_id, fid, staff_of(request), data.lines, reason=data.reason[:200]
-        )
+        done = await cancel_pickup_lines(location_id, fid, me, data.lines, reason=data.reason[:200])
         return HandoverOut(done.id, done.status, done.rest_id, done.refunded)
 
     @post("/{location_id:int}/sales", opt=STAFF_HERE, status_code=HTTP_201_CREATED)
-    async def sell(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], data: JSONBody[SaleIn]
-    ) -> SaleOut:
+    async def sell(self, me: Me, location_id: FromPath[int], data: JSONBody[SaleIn]) -> SaleOut:
         """Sell to a walk-in customer from this store's stock."""
         view = await sell_walk_in(
             location_id,
-            staff_of(request),
+            me,
             [LineRequest(line.variant_id, line.quantity) for line in data.lines],
             data.payment_method,
         )
@@ -405,21 +389,19 @@ class PosApi(Controller):
     @get("/{location_id:int}/items", opt=STAFF_HERE)
     async def items(self, location_id: FromPath[int], q: FromQuery[str] = "") -> list[ItemOut]:
         """Goods held at this store, by name, SKU or barcode."""
-        return [item_out(i) for i in await store_goods(location_id, q[:100])]
+        goods = await store_goods(location_id, q[:100])
+        return msgspec.convert(goods, list[ItemOut], from_attributes=True)
 
     @post("/{location_id:int}/stock", opt=STAFF_HERE, status_code=HTTP_200_OK)
-    async def stock(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], data: JSONBody[CountIn]
-    ) -> ItemOut:
+    async def stock(self, me: Me, location_id: FromPath[int], data: JSONBody[CountIn]) -> ItemOut:
         """Count or adjust a variant's stock at this store, with a reason."""
-        return item_out(
-            await count_stock(
-                location_id,
-                staff_of(request),
-                variant_id=data.variant_id,
-                reason=data.reason,
-                on_hand=data.on_hand,
-                delta=data.delta,
-                note=data.note[:80],
-            )
+        counted = await count_stock(
+            location_id,
+            me,
+            variant_id=data.variant_id,
+            reason=data.reason,
+            on_hand=data.on_hand,
+            delta=data.delta,
+            note=data.note[:80],
         )
+        return msgspec.convert(counted, ItemOut, from_attributes=True)

@@ -9,9 +9,9 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, logged_in, roles
-from accounts.roles import CurrentUser, Role
-from backoffice.supplier_forms import (
+from accounts.access import SIGNED_IN, SUPPLIERS, Me, supplier_id_of
+from accounts.roles import CurrentUser
+from backoffice.supplier.forms import (
     APPLICATION_FIELDS,
     application_from,
     one_upload,
@@ -26,15 +26,8 @@ from catalog.uploads import save_public_image
 from core.errors import DomainError
 from core.i18n import current_locale, gettext
 
-SUPPLIER = roles(Role.SUPPLIER)
 #: Empty variant rows offered below the existing ones on the product form.
 BLANK_ROWS = 3
-
-
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the route's guard admits only logged-in people
-    return user
 
 
 def _agreement_text() -> str:
@@ -128,22 +121,25 @@ class SupplierPages(Controller):
 
     include_in_schema = False
 
-    @get("/supplier/apply", opt=logged_in())
-    async def apply_page(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @get("/supplier/apply", opt=SIGNED_IN)
+    async def apply_page(
+        self,
+        me: Me,
+    ) -> Template | Redirect:
         """The application form (or my application, once filed)."""
-        if await onboarding.application_of(_me(request)) is not None:
+        if await onboarding.application_of(me) is not None:
             return Redirect("/supplier/application")
         return Template(
             "backoffice/supplier_apply.html", context={"form": {}, "error": None, "resubmit": False}
         )
 
-    @post("/supplier/apply", opt=logged_in())
-    async def apply_submit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @post("/supplier/apply", opt=SIGNED_IN)
+    async def apply_submit(self, me: Me, request: Request[Any, Any, Any]) -> Template | Redirect:
         """File the application with its documents."""
         form = await request.form()
         try:
             await onboarding.apply(
-                _me(request), application_from(form), await uploads_from(form, "documents")
+                me, application_from(form), await uploads_from(form, "documents")
             )
         except DomainError as error:
             return Template(
@@ -158,10 +154,13 @@ class SupplierPages(Controller):
         flash(request, gettext("Application sent: the platform will review it"), "success")
         return Redirect("/supplier/application")
 
-    @get("/supplier/application", opt=logged_in())
-    async def application(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @get("/supplier/application", opt=SIGNED_IN)
+    async def application(
+        self,
+        me: Me,
+    ) -> Template | Redirect:
         """Where my application stands, with the reason when it was rejected."""
-        row = await onboarding.application_of(_me(request))
+        row = await onboarding.application_of(me)
         if row is None:
             return Redirect("/supplier/apply")
         return Template(
@@ -169,17 +168,16 @@ class SupplierPages(Controller):
             context={"supplier": await onboarding.supplier_detail(row["id"]), "error": None},
         )
 
-    @post("/supplier/application", opt=logged_in())
-    async def resubmit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @post("/supplier/application", opt=SIGNED_IN)
+    async def resubmit(self, me: Me, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Answer a rejection with corrected details and documents."""
-        user = _me(request)
-        row = await onboarding.application_of(user)
+        row = await onboarding.application_of(me)
         if row is None:
             return Redirect("/supplier/apply")
         form = await request.form()
         try:
             await onboarding.resubmit(
-                user, row["id"], application_from(form), await uploads_from(form, "documents")
+                me, row["id"], application_from(form), await uploads_from(form, "documents")
             )
         except DomainError as error:
             return Template(
@@ -193,19 +191,21 @@ class SupplierPages(Controller):
         flash(request, gettext("Application sent: the platform will review it"), "success")
         return Redirect("/supplier/application")
 
-    @get("/supplier", opt=SUPPLIER)
-    async def dashboard(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/supplier", opt=SUPPLIERS)
+    async def dashboard(
+        self,
+        me: Me,
+    ) -> Template:
         """The supplier console: agreement to sign, or products, shop, stock, fulfilments."""
-        user = _me(request)
-        assert user.supplier_id is not None
-        products = await listings.supplier_products(user)
+        supplier_id = supplier_id_of(me)
+        products = await listings.supplier_products(me)
         counts: dict[str, int] = {}
         for p in products:
             counts[p["status"]] = counts.get(p["status"], 0) + 1
         return Template(
             "backoffice/supplier_dashboard.html",
             context={
-                "supplier": await onboarding.supplier_detail(user.supplier_id),
+                "supplier": await onboarding.supplier_detail(supplier_id),
                 "counts": counts,
                 "total": len(products),
                 "agreement_version": onboarding.AGREEMENT_VERSION,
@@ -213,41 +213,42 @@ class SupplierPages(Controller):
             },
         )
 
-    @post("/supplier/agreement", opt=SUPPLIER)
-    async def accept_agreement(self, request: Request[Any, Any, Any]) -> Redirect:
+    @post("/supplier/agreement", opt=SUPPLIERS)
+    async def accept_agreement(self, me: Me, request: Request[Any, Any, Any]) -> Redirect:
         """Sign the platform agreement: the shop becomes active."""
         form = await request.form()
         if text(form, "accept") != "yes":
             flash(request, gettext("Tick the box to accept the agreement"), "error")
             return Redirect("/supplier")
-        await onboarding.accept_agreement(_me(request), text(form, "version"))
+        await onboarding.accept_agreement(me, text(form, "version"))
         flash(request, gettext("Agreement signed: your shop is open"), "success")
         return Redirect("/supplier")
 
-    @get("/supplier/products", opt=SUPPLIER)
-    async def products(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/supplier/products", opt=SUPPLIERS)
+    async def products(
+        self,
+        me: Me,
+    ) -> Template:
         """My products with their review state."""
         return Template(
             "backoffice/supplier_products.html",
-            context={"products": await listings.supplier_products(_me(request))},
+            context={"products": await listings.supplier_products(me)},
         )
 
-    @get("/supplier/products/new", opt=SUPPLIER)
+    @get("/supplier/products/new", opt=SUPPLIERS)
     async def new_product(self) -> Template:
         """The form for a new product."""
         return await _product_form(product=None, view=None, error=None)
 
-    @post("/supplier/products", opt=SUPPLIER)
-    async def create_product(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @post("/supplier/products", opt=SUPPLIERS)
+    async def create_product(self, me: Me, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Submit a new product for review."""
         form = await request.form()
         try:
             image, images = await _images_of(
                 form, keep_image=text(form, "current_image"), keep_images=[]
             )
-            await listings.submit_product(
-                _me(request), product_input_from(form, image=image, images=images)
-            )
+            await listings.submit_product(me, product_input_from(form, image=image, images=images))
         except DomainError as error:
             return await _product_form(
                 product=None,
@@ -258,23 +259,20 @@ class SupplierPages(Controller):
         flash(request, gettext("Product sent for review"), "success")
         return Redirect("/supplier/products")
 
-    @get("/supplier/products/{product_id:int}", opt=SUPPLIER)
-    async def edit_page(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> Template:
+    @get("/supplier/products/{product_id:int}", opt=SUPPLIERS)
+    async def edit_page(self, me: Me, product_id: FromPath[int]) -> Template:
         """The edit form of one of my products, with its review state."""
-        detail = await listings.product_for_staff(_me(request), product_id)
+        detail = await listings.product_for_staff(me, product_id)
         return await _product_form(
             product=detail, view=_view_of(listings.input_of(detail)), error=None
         )
 
-    @post("/supplier/products/{product_id:int}", opt=SUPPLIER)
+    @post("/supplier/products/{product_id:int}", opt=SUPPLIERS)
     async def edit_submit(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
+        self, me: Me, request: Request[Any, Any, Any], product_id: FromPath[int]
     ) -> Template | Redirect:
         """Save an edit: back to review, or (for a listed product) a pending edit."""
-        user = _me(request)
-        detail = await listings.product_for_staff(user, product_id)
+        detail = await listings.product_for_staff(me, product_id)
         form = await request.form()
         try:
             image, images = await _images_of(
@@ -283,7 +281,7 @@ class SupplierPages(Controller):
                 keep_images=list(form.getall("current_images", [])),
             )
             status = await listings.edit_product(
-                user, product_id, product_input_from(form, image=image, images=images)
+                me, product_id, product_input_from(form, image=image, images=images)
             )
         except DomainError as error:
             return await _product_form(
@@ -300,36 +298,42 @@ class SupplierPages(Controller):
         flash(request, gettext(message), "success")
         return Redirect("/supplier/products")
 
-    @post("/supplier/products/{product_id:int}/delist", opt=SUPPLIER)
-    async def delist(self, request: Request[Any, Any, Any], product_id: FromPath[int]) -> Redirect:
+    @post("/supplier/products/{product_id:int}/delist", opt=SUPPLIERS)
+    async def delist(
+        self, me: Me, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> Redirect:
         """Take a product off the shelf."""
-        await listings.set_listed(_me(request), product_id, listed=False)
+        await listings.set_listed(me, product_id, listed=False)
         flash(request, gettext("Product delisted"), "success")
         return Redirect("/supplier/products")
 
-    @post("/supplier/products/{product_id:int}/relist", opt=SUPPLIER)
-    async def relist(self, request: Request[Any, Any, Any], product_id: FromPath[int]) -> Redirect:
+    @post("/supplier/products/{product_id:int}/relist", opt=SUPPLIERS)
+    async def relist(
+        self, me: Me, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> Redirect:
         """Put a product back on the shelf."""
-        await listings.set_listed(_me(request), product_id, listed=True)
+        await listings.set_listed(me, product_id, listed=True)
         flash(request, gettext("Product listed again"), "success")
         return Redirect("/supplier/products")
 
-    @get("/supplier/shop", opt=SUPPLIER)
-    async def shop_page(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/supplier/shop", opt=SUPPLIERS)
+    async def shop_page(
+        self,
+        me: Me,
+    ) -> Template:
         """The shop decoration form."""
-        return await _shop_form(_me(request), error=None)
+        return await _shop_form(me, error=None)
 
-    @post("/supplier/shop", opt=SUPPLIER)
-    async def shop_submit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @post("/supplier/shop", opt=SUPPLIERS)
+    async def shop_submit(self, me: Me, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Save the shop decoration (new logo or banner replace the old ones)."""
-        user = _me(request)
         form = await request.form()
         try:
             logo = await one_upload(form, "logo_file")
             banner = await one_upload(form, "banner_file")
             featured = [int(v) for v in form.getall("featured", []) if str(v).isdigit()]
             await shops.update_shop(
-                user,
+                me,
                 shops.ShopInput(
                     name=text(form, "name"),
                     intro=text(form, "intro"),
@@ -340,17 +344,16 @@ class SupplierPages(Controller):
                 ),
             )
         except DomainError as error:
-            return await _shop_form(user, error=error.localized(), status=error.status_code)
+            return await _shop_form(me, error=error.localized(), status=error.status_code)
         flash(request, gettext("Shop saved"), "success")
         return Redirect("/supplier/shop")
 
 
 async def _shop_form(user: CurrentUser, *, error: str | None, status: int = 200) -> Template:
-    assert user.supplier_id is not None
     return Template(
         "backoffice/supplier_shop.html",
         context={
-            "shop": await shops.shop_settings(user.supplier_id),
+            "shop": await shops.shop_settings(supplier_id_of(user)),
             "products": await listings.supplier_products(user),
             "layouts": shops.LAYOUTS,
             "error": error,

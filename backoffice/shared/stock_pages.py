@@ -11,8 +11,9 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backoffice.stock_api import STOCK_MANAGERS, acting
-from backoffice.stock_labels import LABELS
+from accounts.access import STOCK_MANAGERS, Me
+from accounts.roles import CurrentUser
+from backoffice.shared.stock_labels import LABELS
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from locations import inventory, stock_csv
@@ -86,7 +87,7 @@ class SupplierStockPages(Controller):
 
     async def _page(
         self,
-        request: Request[Any, Any, Any],
+        me: CurrentUser,
         *,
         location_id: int | None = None,
         low: bool = False,
@@ -94,20 +95,17 @@ class SupplierStockPages(Controller):
         status_code: int = 200,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        user = acting(request)
         try:
-            levels = await inventory.stock_levels(user, location_id=location_id, low_only=low)
+            levels = await inventory.stock_levels(me, location_id=location_id, low_only=low)
         except DomainError as problem:
             levels, error, status_code = [], error or problem.localized(), problem.status_code
         return Template(
             "backoffice/stock.html",
             context={
                 "levels": levels,
-                "locations": await inventory.usable_locations(user),
-                "transfers": await inventory.list_transfers(user),
-                "movements": await inventory.stock_movements(
-                    user, location_id=location_id, limit=20
-                )
+                "locations": await inventory.usable_locations(me),
+                "transfers": await inventory.list_transfers(me),
+                "movements": await inventory.stock_movements(me, location_id=location_id, limit=20)
                 if error is None
                 else [],
                 "reasons": inventory.ADJUST_REASONS,
@@ -116,7 +114,7 @@ class SupplierStockPages(Controller):
                 "low": low,
                 "error": error,
                 "form": form or {},
-                "low_count": sum(1 for r in await inventory.stock_levels(user, low_only=True)),
+                "low_count": sum(1 for r in await inventory.stock_levels(me, low_only=True)),
             },
             status_code=status_code,
         )
@@ -124,12 +122,12 @@ class SupplierStockPages(Controller):
     @get(PAGE, opt=STOCK_MANAGERS)
     async def stock_page(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromQuery[int | None] = None,
         low: FromQuery[bool] = False,
     ) -> Template:
         """Own stock at each location, with the forms to change it."""
-        return await self._page(request, location_id=location_id, low=low)
+        return await self._page(me, location_id=location_id, low=low)
 
     async def _done(
         self, request: Request[Any, Any, Any], message: str, target: str = PAGE
@@ -139,13 +137,13 @@ class SupplierStockPages(Controller):
 
     @post(f"{PAGE}/adjust", opt=STOCK_MANAGERS)
     async def adjust(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[AdjustForm]
+        self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[AdjustForm]
     ) -> Template | Redirect:
         """Correct a row: a new count, or units added or removed, with a reason."""
         try:
             amount = whole(data.amount, "Quantity")
             level = await inventory.adjust_stock(
-                acting(request),
+                me,
                 location_id=whole(data.location_id, "Location"),
                 variant_id=whole(data.variant_id, "Variant"),
                 reason=data.reason,
@@ -155,7 +153,7 @@ class SupplierStockPages(Controller):
             )
         except DomainError as error:
             return await self._page(
-                request,
+                me,
                 error=error.localized(),
                 status_code=error.status_code,
                 form=msgspec.structs.asdict(data),
@@ -165,17 +163,16 @@ class SupplierStockPages(Controller):
 
     @post(f"{PAGE}/receive", opt=STOCK_MANAGERS)
     async def receive(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[ReceiveForm]
+        self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[ReceiveForm]
     ) -> Template | Redirect:
         """Book in goods that arrived at a location."""
-        user = acting(request)
         try:
-            variant = await inventory.variant_for_sku(user, data.sku)
+            variant = await inventory.variant_for_sku(me, data.sku)
             quantity = whole(data.quantity, "Quantity")
             if quantity <= 0:
                 raise InvalidInput("Quantities must be above zero")
             level = await inventory.adjust_stock(
-                user,
+                me,
                 location_id=whole(data.location_id, "Location"),
                 variant_id=variant.id,
                 reason="receive",
@@ -184,7 +181,7 @@ class SupplierStockPages(Controller):
             )
         except DomainError as error:
             return await self._page(
-                request,
+                me,
                 error=error.localized(),
                 status_code=error.status_code,
                 form=msgspec.structs.asdict(data),
@@ -194,30 +191,29 @@ class SupplierStockPages(Controller):
 
     @post(f"{PAGE}/threshold", opt=STOCK_MANAGERS)
     async def threshold(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[ThresholdForm]
+        self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[ThresholdForm]
     ) -> Template | Redirect:
         """Set the low-stock warning level of a row."""
         try:
             await inventory.set_low_stock_threshold(
-                acting(request),
+                me,
                 location_id=whole(data.location_id, "Location"),
                 variant_id=whole(data.variant_id, "Variant"),
                 threshold=whole(data.threshold, "Low-stock threshold"),
             )
         except DomainError as error:
-            return await self._page(request, error=error.localized(), status_code=error.status_code)
+            return await self._page(me, error=error.localized(), status_code=error.status_code)
         return await self._done(request, gettext("Low-stock threshold saved"), data.back)
 
     @post(f"{PAGE}/transfers", opt=STOCK_MANAGERS)
     async def transfer(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[TransferForm]
+        self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[TransferForm]
     ) -> Template | Redirect:
         """Send units to another location (they leave the source now)."""
-        user = acting(request)
         try:
-            variant = await inventory.variant_for_sku(user, data.sku)
+            variant = await inventory.variant_for_sku(me, data.sku)
             transfer_id = await inventory.start_transfer(
-                user,
+                me,
                 source_id=whole(data.source_id, "From"),
                 destination_id=whole(data.destination_id, "To"),
                 variant_id=variant.id,
@@ -226,7 +222,7 @@ class SupplierStockPages(Controller):
             )
         except DomainError as error:
             return await self._page(
-                request,
+                me,
                 error=error.localized(),
                 status_code=error.status_code,
                 form=msgspec.structs.asdict(data),
@@ -236,15 +232,19 @@ class SupplierStockPages(Controller):
 
     @post(f"{PAGE}/transfers/{{transfer_id:int}}/{{action:str}}", opt=STOCK_MANAGERS)
     async def close_transfer(
-        self, request: Request[Any, Any, Any], transfer_id: FromPath[int], action: FromPath[str]
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        transfer_id: FromPath[int],
+        action: FromPath[str],
     ) -> Template | Redirect:
         """Receive a transfer at its destination, or cancel it back to its source."""
         try:
             if action not in ("receive", "cancel"):
                 raise InvalidInput("Unknown transfer action {action}", action=action)
-            await inventory.close_transfer(acting(request), transfer_id, cancel=action == "cancel")
+            await inventory.close_transfer(me, transfer_id, cancel=action == "cancel")
         except DomainError as error:
-            return await self._page(request, error=error.localized(), status_code=error.status_code)
+            return await self._page(me, error=error.localized(), status_code=error.status_code)
         message = (
             gettext("Transfer {transfer} received")
             if action == "receive"
@@ -254,7 +254,7 @@ class SupplierStockPages(Controller):
 
     @post(f"{PAGE}/import", opt=STOCK_MANAGERS)
     async def import_csv(
-        self, request: Request[Any, Any, Any], data: MultipartBody[UploadForm]
+        self, me: Me, request: Request[Any, Any, Any], data: MultipartBody[UploadForm]
     ) -> Template | Redirect:
         """Apply an uploaded CSV all-or-nothing, or show which lines are wrong."""
         try:
@@ -263,8 +263,8 @@ class SupplierStockPages(Controller):
             content = await data.file.read()
             if not content.strip():
                 raise InvalidInput("The file is empty")
-            result = await stock_csv.import_stock_csv(acting(request), content)
+            result = await stock_csv.import_stock_csv(me, content)
         except DomainError as error:
-            return await self._page(request, error=error.localized(), status_code=error.status_code)
+            return await self._page(me, error=error.localized(), status_code=error.status_code)
         message = gettext("Imported {rows} rows; {changed} changed stock")
         return await self._done(request, message.format(rows=result.rows, changed=result.changed))

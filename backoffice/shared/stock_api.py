@@ -10,20 +10,11 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from accounts.access import current_user, roles
-from accounts.roles import CurrentUser, Role
+from accounts.access import STOCK_MANAGERS, Me
+from accounts.roles import CurrentUser
 from core.errors import InvalidInput
 from core.types import Id, LongText, Quantity, ShortText, StockCount, StockDelta
 from locations import inventory, stock_csv
-
-STOCK_MANAGERS = roles(Role.SUPPLIER, Role.OPERATOR)
-
-
-def acting(request: Request[Any, Any, Any]) -> CurrentUser:
-    """The logged-in supplier staff or operator (the route guard has checked the role)."""
-    user = current_user(request)
-    assert user is not None
-    return user
 
 
 class StockChange(msgspec.Struct):
@@ -144,48 +135,50 @@ class SupplierStockApi(Controller):
     @get("/", opt=STOCK_MANAGERS)
     async def levels(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromQuery[int | None] = None,
         low: FromQuery[bool] = False,
     ) -> StockListOut:
         """Own stock rows, optionally at one location or only those at or below threshold."""
-        rows = await inventory.stock_levels(acting(request), location_id=location_id, low_only=low)
+        rows = await inventory.stock_levels(me, location_id=location_id, low_only=low)
         return StockListOut(
             items=[StockRowOut(**{k: r[k] for k in StockRowOut.__struct_fields__}) for r in rows]
         )
 
     @get("/locations", opt=STOCK_MANAGERS)
-    async def locations(self, request: Request[Any, Any, Any]) -> list[LocationChoice]:
+    async def locations(
+        self,
+        me: Me,
+    ) -> list[LocationChoice]:
         """Locations where the person may keep stock (the operator's and the supplier's own)."""
         return [
             LocationChoice(**{k: r[k] for k in LocationChoice.__struct_fields__})
-            for r in await inventory.usable_locations(acting(request))
+            for r in await inventory.usable_locations(me)
         ]
 
     @put("/{location_id:int}/{variant_id:int}", opt=STOCK_MANAGERS)
     async def change(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromPath[int],
         variant_id: FromPath[int],
         data: JSONBody[StockChange],
     ) -> LevelOut:
         """Set on_hand (a count) or adjust it by a delta, with a reason; never below reserved."""
-        user = acting(request)
         if data.low_stock_threshold is not None:
             await inventory.set_low_stock_threshold(
-                user,
+                me,
                 location_id=location_id,
                 variant_id=variant_id,
                 threshold=data.low_stock_threshold,
             )
             if data.on_hand is None and data.delta is None:
                 level = await inventory.current_level(
-                    user, location_id=location_id, variant_id=variant_id
+                    me, location_id=location_id, variant_id=variant_id
                 )
                 return LevelOut(location_id=location_id, variant_id=variant_id, **level)
         level = await inventory.adjust_stock(
-            user,
+            me,
             location_id=location_id,
             variant_id=variant_id,
             reason=data.reason,
@@ -198,70 +191,56 @@ class SupplierStockApi(Controller):
     @get("/movements", opt=STOCK_MANAGERS)
     async def movements(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         location_id: FromQuery[int | None] = None,
         variant_id: FromQuery[int | None] = None,
         limit: FromQuery[int] = 50,
     ) -> list[MovementOut]:
         """The stock ledger of own variants, newest first."""
         rows = await inventory.stock_movements(
-            acting(request), location_id=location_id, variant_id=variant_id, limit=limit
+            me, location_id=location_id, variant_id=variant_id, limit=limit
         )
         return [MovementOut(**{k: r[k] for k in MovementOut.__struct_fields__}) for r in rows]
 
     @get("/transfers", opt=STOCK_MANAGERS)
-    async def transfers(
-        self, request: Request[Any, Any, Any], open: FromQuery[bool] = False
-    ) -> list[TransferOut]:
+    async def transfers(self, me: Me, open: FromQuery[bool] = False) -> list[TransferOut]:
         """Transfers of own variants, newest first; `open=1` for those still in transit."""
-        rows = await inventory.list_transfers(acting(request), open_only=open)
+        rows = await inventory.list_transfers(me, open_only=open)
         return [transfer_out(r) for r in rows]
 
     @post("/transfers", opt=STOCK_MANAGERS, status_code=HTTP_201_CREATED)
-    async def start_transfer(
-        self, request: Request[Any, Any, Any], data: JSONBody[TransferIn]
-    ) -> TransferOut:
+    async def start_transfer(self, me: Me, data: JSONBody[TransferIn]) -> TransferOut:
         """Send available units to another location: they leave the source now."""
-        user = acting(request)
         transfer_id = await inventory.start_transfer(
-            user,
+            me,
             source_id=data.source_id,
             destination_id=data.destination_id,
             variant_id=data.variant_id,
             quantity=data.quantity,
             note=data.note,
         )
-        rows = await inventory.list_transfers(user)
+        rows = await inventory.list_transfers(me)
         return transfer_out(next(r for r in rows if r["id"] == transfer_id))
 
     @post("/transfers/{transfer_id:int}/receive", opt=STOCK_MANAGERS, status_code=200)
-    async def receive_transfer(
-        self, request: Request[Any, Any, Any], transfer_id: FromPath[int]
-    ) -> TransferOut:
+    async def receive_transfer(self, me: Me, transfer_id: FromPath[int]) -> TransferOut:
         """Book a transfer's units in at its destination (once)."""
-        return await self._close(request, transfer_id, cancel=False)
+        return await self._close(me, transfer_id, cancel=False)
 
     @post("/transfers/{transfer_id:int}/cancel", opt=STOCK_MANAGERS, status_code=200)
-    async def cancel_transfer(
-        self, request: Request[Any, Any, Any], transfer_id: FromPath[int]
-    ) -> TransferOut:
+    async def cancel_transfer(self, me: Me, transfer_id: FromPath[int]) -> TransferOut:
         """Call a transfer back: its units return to the source (once)."""
-        return await self._close(request, transfer_id, cancel=True)
+        return await self._close(me, transfer_id, cancel=True)
 
-    async def _close(
-        self, request: Request[Any, Any, Any], transfer_id: int, *, cancel: bool
-    ) -> TransferOut:
-        user = acting(request)
-        await inventory.close_transfer(user, transfer_id, cancel=cancel)
-        rows = await inventory.list_transfers(user)
+    async def _close(self, me: CurrentUser, transfer_id: int, *, cancel: bool) -> TransferOut:
+        await inventory.close_transfer(me, transfer_id, cancel=cancel)
+        rows = await inventory.list_transfers(me)
         return transfer_out(next(r for r in rows if r["id"] == transfer_id))
 
     @get("/export.csv", opt=STOCK_MANAGERS, media_type="text/csv")
-    async def export(
-        self, request: Request[Any, Any, Any], location_id: FromQuery[int | None] = None
-    ) -> Response[str]:
+    async def export(self, me: Me, location_id: FromQuery[int | None] = None) -> Response[str]:
         """Own stock as CSV (UTF-8 with BOM); the file can be edited and imported back."""
-        text = await stock_csv.export_stock_csv(acting(request), location_id=location_id)
+        text = await stock_csv.export_stock_csv(me, location_id=location_id)
         return Response(
             text,
             media_type="text/csv; charset=utf-8",
@@ -269,10 +248,10 @@ class SupplierStockApi(Controller):
         )
 
     @post("/import", opt=STOCK_MANAGERS, status_code=200)
-    async def import_csv(self, request: Request[Any, Any, Any]) -> ImportOut:
+    async def import_csv(self, me: Me, request: Request[Any, Any, Any]) -> ImportOut:
         """Apply a CSV (request body, `text/csv`) all-or-nothing; bad lines are named."""
         body = await request.body()
         if not body.strip():
             raise InvalidInput("Send the CSV file as the request body")
-        result = await stock_csv.import_stock_csv(acting(request), body)
+        result = await stock_csv.import_stock_csv(me, body)
         return ImportOut(rows=result.rows, changed=result.changed)

@@ -10,8 +10,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, roles
-from accounts.roles import CurrentUser, Role
+from accounts.access import SUPPLIERS, Me
 from catalog.reviews import reply_to_review, supplier_reviews
 from core.errors import DomainError
 from core.i18n import gettext
@@ -24,41 +23,36 @@ class ReplyForm(msgspec.Struct):
     text: str = ""
 
 
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the guard let only supplier staff through
-    return user
-
-
 class SupplierReviewPages(Controller):
     """`/supplier/reviews`: what buyers said, and the shop's answers."""
 
     include_in_schema = False
 
-    @get("/supplier/reviews", opt=roles(Role.SUPPLIER))
+    @get("/supplier/reviews", opt=SUPPLIERS)
     async def list_page(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         unreplied: FromQuery[bool] = False,
         page: FromQuery[int] = 1,
     ) -> Template:
         """Newest reviews first; `?unreplied=true` shows those still waiting for a reply."""
-        found = await supplier_reviews(_me(request), unreplied=unreplied, page=page)
+        found = await supplier_reviews(me, unreplied=unreplied, page=page)
         return Template(
             "backoffice/supplier_reviews.html",
             context={"reviews": found, "unreplied": unreplied, "tz": STORE_TZ},
         )
 
-    @post("/supplier/reviews/{review_id:int}/reply", opt=roles(Role.SUPPLIER))
+    @post("/supplier/reviews/{review_id:int}/reply", opt=SUPPLIERS)
     async def reply(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         review_id: FromPath[int],
         data: URLEncodedBody[ReplyForm],
     ) -> Redirect:
         """Publish the reply under the review."""
         try:
-            await reply_to_review(_me(request), review_id, data.text)
+            await reply_to_review(me, review_id, data.text)
             flash(request, gettext("Reply published"), "success")
         except DomainError as error:
             flash(request, error.localized(), "error")

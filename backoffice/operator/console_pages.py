@@ -9,14 +9,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.access import current_user, roles
-from accounts.roles import Role
-from backoffice.supplier_forms import parse_int, parse_yuan, text
+from accounts.access import OPERATORS, Me
+from accounts.roles import CurrentUser
+from backoffice.supplier.forms import parse_int, parse_yuan, text
 from catalog import categories, listings, onboarding
 from core.errors import DomainError
 from core.i18n import gettext
 
-OPERATOR = roles(Role.OPERATOR)
 SUPPLIER_TABS = ("applied", "approved", "active", "rejected", "suspended")
 
 
@@ -40,14 +39,12 @@ async def _supplier_page(
 
 
 async def _product_page(
-    request: Request[Any, Any, Any], product_id: int, *, error: str | None = None, status: int = 200
+    me: CurrentUser, product_id: int, *, error: str | None = None, status: int = 200
 ) -> Template:
-    user = current_user(request)
-    assert user is not None
     return Template(
         "backoffice/operator_product.html",
         context={
-            "product": await listings.product_for_staff(user, product_id),
+            "product": await listings.product_for_staff(me, product_id),
             "category_names": {
                 node.id: node.name_zh for _, node in _flat(await categories.category_tree())
             },
@@ -71,7 +68,7 @@ class OperatorPages(Controller):
 
     include_in_schema = False
 
-    @get("/operator", opt=OPERATOR)
+    @get("/operator", opt=OPERATORS)
     async def dashboard(self) -> Template:
         """Work queues at a glance and links to every operator page."""
         return Template(
@@ -84,7 +81,7 @@ class OperatorPages(Controller):
             },
         )
 
-    @get("/operator/suppliers", opt=OPERATOR)
+    @get("/operator/suppliers", opt=OPERATORS)
     async def suppliers(self, status: FromQuery[str] = "applied") -> Template:
         """Suppliers by status; `applied` is the review queue."""
         return Template(
@@ -96,12 +93,12 @@ class OperatorPages(Controller):
             },
         )
 
-    @get("/operator/suppliers/{supplier_id:int}", opt=OPERATOR)
+    @get("/operator/suppliers/{supplier_id:int}", opt=OPERATORS)
     async def supplier(self, supplier_id: FromPath[int]) -> Template:
         """One application or supplier with its documents and the next steps."""
         return await _supplier_page(supplier_id)
 
-    @post("/operator/suppliers/{supplier_id:int}/{action:str}", opt=OPERATOR)
+    @post("/operator/suppliers/{supplier_id:int}/{action:str}", opt=OPERATORS)
     async def supplier_action(
         self, request: Request[Any, Any, Any], supplier_id: FromPath[int], action: FromPath[str]
     ) -> Template | Redirect:
@@ -133,25 +130,27 @@ class OperatorPages(Controller):
         flash(request, gettext("Saved"), "success")
         return Redirect(f"/operator/suppliers/{supplier_id}")
 
-    @get("/operator/products", opt=OPERATOR)
+    @get("/operator/products", opt=OPERATORS)
     async def products(self) -> Template:
         """New products and edits waiting for review."""
         return Template(
             "backoffice/operator_products.html", context={"products": await listings.review_queue()}
         )
 
-    @get("/operator/products/{product_id:int}", opt=OPERATOR)
-    async def product(self, request: Request[Any, Any, Any], product_id: FromPath[int]) -> Template:
+    @get("/operator/products/{product_id:int}", opt=OPERATORS)
+    async def product(self, me: Me, product_id: FromPath[int]) -> Template:
         """A product (and any pending edit) with the review buttons."""
-        return await _product_page(request, product_id)
+        return await _product_page(me, product_id)
 
-    @post("/operator/products/{product_id:int}/{action:str}", opt=OPERATOR)
+    @post("/operator/products/{product_id:int}/{action:str}", opt=OPERATORS)
     async def product_action(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int], action: FromPath[str]
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        product_id: FromPath[int],
+        action: FromPath[str],
     ) -> Template | Redirect:
         """Approve, reject, delist or relist a product."""
-        user = current_user(request)
-        assert user is not None
         form = await request.form()
         try:
             if action == "approve":
@@ -159,26 +158,26 @@ class OperatorPages(Controller):
             elif action == "reject":
                 await listings.reject_product(product_id, text(form, "reason"))
             elif action in ("delist", "relist"):
-                await listings.set_listed(user, product_id, listed=action == "relist")
+                await listings.set_listed(me, product_id, listed=action == "relist")
             else:
                 return await _product_page(
-                    request, product_id, error=gettext("Unknown action"), status=404
+                    me, product_id, error=gettext("Unknown action"), status=404
                 )
         except DomainError as error:
             return await _product_page(
-                request, product_id, error=error.localized(), status=error.status_code
+                me, product_id, error=error.localized(), status=error.status_code
             )
         flash(request, gettext("Saved"), "success")
         if action in ("approve", "reject"):
             return Redirect("/operator/products")
         return Redirect(f"/operator/products/{product_id}")
 
-    @get("/operator/categories", opt=OPERATOR)
+    @get("/operator/categories", opt=OPERATORS)
     async def category_tree_page(self) -> Template:
         """The category tree with forms to add, rename, move, reorder and delete."""
         return await _categories_page()
 
-    @post("/operator/categories", opt=OPERATOR)
+    @post("/operator/categories", opt=OPERATORS)
     async def create_category(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Add a category."""
         form = await request.form()
@@ -196,7 +195,7 @@ class OperatorPages(Controller):
         flash(request, gettext("Saved"), "success")
         return Redirect("/operator/categories")
 
-    @post("/operator/categories/{category_id:int}", opt=OPERATOR)
+    @post("/operator/categories/{category_id:int}", opt=OPERATORS)
     async def update_category(
         self, request: Request[Any, Any, Any], category_id: FromPath[int]
     ) -> Template | Redirect:
@@ -217,7 +216,7 @@ class OperatorPages(Controller):
         flash(request, gettext("Saved"), "success")
         return Redirect("/operator/categories")
 
-    @post("/operator/categories/{category_id:int}/delete", opt=OPERATOR)
+    @post("/operator/categories/{category_id:int}/delete", opt=OPERATORS)
     async def delete_category(
         self, request: Request[Any, Any, Any], category_id: FromPath[int]
     ) -> Template | Redirect:

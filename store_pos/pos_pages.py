@@ -1,7 +1,7 @@
 """Store POS pages: choose a store, live pickup queue, scan and hand over, sale, stock.
 
 Tablet-first pages for the counter. Every page of a store is for its staff only
-(`roles(Role.STAFF, store_scope=True)`); the rules live in `fulfilment.pickup` and
+(`STAFF_HERE`); the rules live in `fulfilment.pickup` and
 `fulfilment.pos_sales`, the same functions the JSON API calls.
 """
 
@@ -17,8 +17,8 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import roles
-from accounts.roles import Role
+from accounts.access import STAFF, STAFF_HERE, Me
+from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.checkout import LineRequest
@@ -34,15 +34,15 @@ from fulfilment.pickup import (
 )
 from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
 from locations.inventory import ADJUST_REASONS
-from store_pos.api import STAFF_HERE, limiter_of, staff_of, staff_stores
+from store_pos.pos_api import limiter_of, staff_stores
 
 
 def _store(stores: list[Any], location_id: int) -> Any:
     return next((s for s in stores if s.id == location_id), None)
 
 
-async def _context(request: Request[Any, Any, Any], location_id: int, **extra: Any) -> dict:
-    stores = await staff_stores(staff_of(request))
+async def _context(me: CurrentUser, location_id: int, **extra: Any) -> dict:
+    stores = await staff_stores(me)
     return {"stores": stores, "store": _store(stores, location_id), "tz": STORE_TZ, **extra}
 
 
@@ -89,25 +89,24 @@ class PosPages(Controller):
 
     include_in_schema = False
 
-    @get("/pos", opt=roles(Role.STAFF))
-    async def choose(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @get("/pos", opt=STAFF)
+    async def choose(
+        self,
+        me: Me,
+    ) -> Template | Redirect:
         """The stores this staff member works at (straight to the queue when only one)."""
-        stores = await staff_stores(staff_of(request))
+        stores = await staff_stores(me)
         if len(stores) == 1:
             return Redirect(f"/pos/{stores[0].id}")
         return Template("store_pos/choose.html", context={"stores": stores})
 
     @get("/pos/{location_id:int}", opt=STAFF_HERE)
-    async def queue_page(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int]
-    ) -> Template:
+    async def queue_page(self, me: Me, location_id: FromPath[int]) -> Template:
         """The live pickup queue of a store."""
-        return Template("store_pos/queue.html", context=await _context(request, location_id))
+        return Template("store_pos/queue.html", context=await _context(me, location_id))
 
     @get("/pos/{location_id:int}/queue-fragment", opt=STAFF_HERE)
-    async def queue_fragment(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int]
-    ) -> Template:
+    async def queue_fragment(self, location_id: FromPath[int]) -> Template:
         """The queue's tickets (refetched on every live event)."""
         tickets = await pickup_queue(location_id)
         return Template(
@@ -117,22 +116,30 @@ class PosPages(Controller):
 
     @post("/pos/{location_id:int}/fulfilments/{fid:int}/preparing", opt=STAFF_HERE)
     async def preparing(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        fid: FromPath[int],
     ) -> Redirect:
         """Start picking an order."""
         try:
-            await mark_preparing(location_id, fid, staff_of(request))
+            await mark_preparing(location_id, fid, me)
         except DomainError as error:
             flash(request, error.localized(), "error")
         return Redirect(f"/pos/{location_id}")
 
     @post("/pos/{location_id:int}/fulfilments/{fid:int}/ready", opt=STAFF_HERE)
     async def ready(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        fid: FromPath[int],
     ) -> Redirect:
         """Packed: issue the code and tell the customer."""
         try:
-            done = await mark_ready(location_id, fid, staff_of(request))
+            done = await mark_ready(location_id, fid, me)
             flash(
                 request,
                 gettext("Ready for pickup: code {code}").format(code=done.short_code),
@@ -143,18 +150,17 @@ class PosPages(Controller):
         return Redirect(f"/pos/{location_id}")
 
     @get("/pos/{location_id:int}/scan", opt=STAFF_HERE)
-    async def scan_page(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int]
-    ) -> Template:
+    async def scan_page(self, me: Me, location_id: FromPath[int]) -> Template:
         """The scan field a keyboard-wedge scanner types into."""
         return Template(
             "store_pos/scan.html",
-            context=await _context(request, location_id, result=None, methods=COUNTER_METHODS),
+            context=await _context(me, location_id, result=None, methods=COUNTER_METHODS),
         )
 
     @post("/pos/{location_id:int}/scan", opt=STAFF_HERE, status_code=HTTP_200_OK)
     async def scan_submit(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         location_id: FromPath[int],
         data: URLEncodedBody[ScanForm],
@@ -162,14 +168,14 @@ class PosPages(Controller):
         """Read a scanned or typed code: who and what, or why not."""
         result, error = None, None
         try:
-            result = await scan(location_id, data.code, staff_of(request), limiter_of(request))
+            result = await scan(location_id, data.code, me, limiter_of(request))
         except DomainError as failure:
             error = failure.localized()
         message = gettext(result.message).format(**result.params) if result else error
         return Template(
             "store_pos/scan.html",
             context=await _context(
-                request,
+                me,
                 location_id,
                 result=result,
                 message=message,
@@ -179,7 +185,11 @@ class PosPages(Controller):
 
     @post("/pos/{location_id:int}/fulfilments/{fid:int}/handover", opt=STAFF_HERE)
     async def handover(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], fid: FromPath[int]
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        fid: FromPath[int],
     ) -> Redirect:
         """Hand over all lines, or the ticked ones (the rest kept or cancelled)."""
         form = await request.form()
@@ -190,7 +200,7 @@ class PosPages(Controller):
             await hand_over(
                 location_id,
                 fid,
-                staff_of(request),
+                me,
                 line_ids=ticked if partial else None,
                 payment_method=str(form.get("payment_method") or "") or None,
                 rest=str(form.get("rest") or "keep"),
@@ -206,7 +216,11 @@ class PosPages(Controller):
 
     @get("/pos/{location_id:int}/sale", opt=STAFF_HERE)
     async def sale_page(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], q: FromQuery[str] = ""
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        q: FromQuery[str] = "",
     ) -> Template:
         """Walk-in sale: scan or search goods held here, the cart, pay."""
         cart = _cart(request, location_id)
@@ -220,7 +234,7 @@ class PosPages(Controller):
         return Template(
             "store_pos/sale.html",
             context=await _context(
-                request,
+                me,
                 location_id,
                 lines=lines,
                 total=sum(line["total"] for line in lines),
@@ -274,6 +288,7 @@ class PosPages(Controller):
     @post("/pos/{location_id:int}/sale/pay", opt=STAFF_HERE)
     async def sale_pay(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         location_id: FromPath[int],
         data: URLEncodedBody[PayForm],
@@ -283,7 +298,7 @@ class PosPages(Controller):
         try:
             sale = await sell_walk_in(
                 location_id,
-                staff_of(request),
+                me,
                 [LineRequest(int(v), q) for v, q in sorted(cart.items())],
                 data.payment_method,
             )
@@ -295,23 +310,23 @@ class PosPages(Controller):
 
     @get("/pos/{location_id:int}/receipts/{order_id:int}", opt=STAFF_HERE)
     async def receipt(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], order_id: FromPath[int]
+        self, me: Me, location_id: FromPath[int], order_id: FromPath[int]
     ) -> Template:
         """A print-friendly receipt of a walk-in sale."""
         sale = await store_sale(location_id, order_id)
         return Template(
-            "store_pos/receipt.html", context=await _context(request, location_id, sale=sale)
+            "store_pos/receipt.html", context=await _context(me, location_id, sale=sale)
         )
 
     @get("/pos/{location_id:int}/stock", opt=STAFF_HERE)
     async def stock_page(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int], q: FromQuery[str] = ""
+        self, me: Me, location_id: FromPath[int], q: FromQuery[str] = ""
     ) -> Template:
         """Goods held at this store, with a count form each."""
         return Template(
             "store_pos/stock.html",
             context=await _context(
-                request,
+                me,
                 location_id,
                 items=await store_goods(location_id, q[:100], limit=200),
                 q=q,
@@ -322,6 +337,7 @@ class PosPages(Controller):
     @post("/pos/{location_id:int}/stock", opt=STAFF_HERE)
     async def stock_submit(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         location_id: FromPath[int],
         data: URLEncodedBody[CountForm],
@@ -336,7 +352,7 @@ class PosPages(Controller):
         try:
             item = await count_stock(
                 location_id,
-                staff_of(request),
+                me,
                 variant_id=data.variant_id,
                 reason=data.reason,
                 on_hand=on_hand,

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from accounts.access import current_user, roles
-from accounts.roles import Role
-from backoffice.supplier_api import ApplicationOut, application_out, staff_product_out
+from accounts.access import OPERATORS, Me
+from accounts.roles import CurrentUser
+from backoffice.supplier.console_api import ApplicationOut, application_out, staff_product_out
 from catalog import categories, listings, onboarding
 from core.types import BasisPoints, Id, Money, Position, ShortText
-
-OPERATOR = roles(Role.OPERATOR)
 
 
 class ApproveSupplierBody(msgspec.Struct):
@@ -66,12 +64,8 @@ def tree_out(nodes: list[categories.CategoryNode]) -> list[dict[str, Any]]:
     ]
 
 
-async def _product_json(
-    request: Request[Any, Any, Any], product_id: FromPath[int]
-) -> dict[str, Any]:
-    user = current_user(request)
-    assert user is not None  # operator-only routes
-    return staff_product_out(await listings.product_for_staff(user, product_id))
+async def _product_json(me: CurrentUser, product_id: int) -> dict[str, Any]:
+    return staff_product_out(await listings.product_for_staff(me, product_id))
 
 
 class OperatorApi(Controller):
@@ -80,17 +74,17 @@ class OperatorApi(Controller):
     path = "/api/operator"
     tags = ["operator"]
 
-    @get("/suppliers", opt=OPERATOR)
+    @get("/suppliers", opt=OPERATORS)
     async def suppliers(self, status: FromQuery[str | None] = None) -> list[ApplicationOut]:
         """Suppliers, optionally of one status (applied is the review queue)."""
         return [application_out(r) for r in await onboarding.suppliers(status)]
 
-    @get("/suppliers/{supplier_id:int}", opt=OPERATOR)
+    @get("/suppliers/{supplier_id:int}", opt=OPERATORS)
     async def supplier(self, supplier_id: FromPath[int]) -> ApplicationOut:
         """One supplier with its qualification documents."""
         return application_out(await onboarding.supplier_detail(supplier_id))
 
-    @post("/suppliers/{supplier_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATOR)
+    @post("/suppliers/{supplier_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATORS)
     async def approve_supplier(
         self, supplier_id: FromPath[int], data: JSONBody[ApproveSupplierBody]
     ) -> ApplicationOut:
@@ -100,7 +94,7 @@ class OperatorApi(Controller):
         )
         return application_out(await onboarding.supplier_detail(supplier_id))
 
-    @post("/suppliers/{supplier_id:int}/reject", status_code=HTTP_200_OK, opt=OPERATOR)
+    @post("/suppliers/{supplier_id:int}/reject", status_code=HTTP_200_OK, opt=OPERATORS)
     async def reject_supplier(
         self, supplier_id: FromPath[int], data: JSONBody[ReasonBody]
     ) -> ApplicationOut:
@@ -108,7 +102,7 @@ class OperatorApi(Controller):
         await onboarding.reject(supplier_id, data.reason)
         return application_out(await onboarding.supplier_detail(supplier_id))
 
-    @post("/suppliers/{supplier_id:int}/suspend", status_code=HTTP_200_OK, opt=OPERATOR)
+    @post("/suppliers/{supplier_id:int}/suspend", status_code=HTTP_200_OK, opt=OPERATORS)
     async def suspend_supplier(
         self, supplier_id: FromPath[int], data: JSONBody[ReasonBody]
     ) -> ApplicationOut:
@@ -116,13 +110,13 @@ class OperatorApi(Controller):
         await onboarding.suspend(supplier_id, data.reason)
         return application_out(await onboarding.supplier_detail(supplier_id))
 
-    @post("/suppliers/{supplier_id:int}/reinstate", status_code=HTTP_200_OK, opt=OPERATOR)
+    @post("/suppliers/{supplier_id:int}/reinstate", status_code=HTTP_200_OK, opt=OPERATORS)
     async def reinstate_supplier(self, supplier_id: FromPath[int]) -> ApplicationOut:
         """Reinstate a suspended supplier."""
         await onboarding.reinstate(supplier_id)
         return application_out(await onboarding.supplier_detail(supplier_id))
 
-    @get("/products/review", opt=OPERATOR)
+    @get("/products/review", opt=OPERATORS)
     async def product_queue(self) -> list[dict[str, Any]]:
         """New products and edits of listed products waiting for review."""
         return [
@@ -138,55 +132,43 @@ class OperatorApi(Controller):
             for r in await listings.review_queue()
         ]
 
-    @get("/products/{product_id:int}", opt=OPERATOR)
-    async def product(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    @get("/products/{product_id:int}", opt=OPERATORS)
+    async def product(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """A product in any state, with a pending edit if there is one."""
-        return await _product_json(request, product_id)
+        return await _product_json(me, product_id)
 
-    @post("/products/{product_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATOR)
-    async def approve_product(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    @post("/products/{product_id:int}/approve", status_code=HTTP_200_OK, opt=OPERATORS)
+    async def approve_product(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """List a new product, or publish a listed product's pending edit."""
         await listings.approve_product(product_id)
-        return await _product_json(request, product_id)
+        return await _product_json(me, product_id)
 
-    @post("/products/{product_id:int}/reject", status_code=HTTP_200_OK, opt=OPERATOR)
+    @post("/products/{product_id:int}/reject", status_code=HTTP_200_OK, opt=OPERATORS)
     async def reject_product(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int], data: JSONBody[ReasonBody]
+        self, me: Me, product_id: FromPath[int], data: JSONBody[ReasonBody]
     ) -> dict[str, Any]:
         """Reject a new product or an edit, with a reason the supplier sees."""
         await listings.reject_product(product_id, data.reason)
-        return await _product_json(request, product_id)
+        return await _product_json(me, product_id)
 
-    @post("/products/{product_id:int}/delist", status_code=HTTP_200_OK, opt=OPERATOR)
-    async def delist_product(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    @post("/products/{product_id:int}/delist", status_code=HTTP_200_OK, opt=OPERATORS)
+    async def delist_product(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """Take a listed product off the shelf."""
-        user = current_user(request)
-        assert user is not None
-        await listings.set_listed(user, product_id, listed=False)
-        return await _product_json(request, product_id)
+        await listings.set_listed(me, product_id, listed=False)
+        return await _product_json(me, product_id)
 
-    @post("/products/{product_id:int}/relist", status_code=HTTP_200_OK, opt=OPERATOR)
-    async def relist_product(
-        self, request: Request[Any, Any, Any], product_id: FromPath[int]
-    ) -> dict[str, Any]:
+    @post("/products/{product_id:int}/relist", status_code=HTTP_200_OK, opt=OPERATORS)
+    async def relist_product(self, me: Me, product_id: FromPath[int]) -> dict[str, Any]:
         """Put a delisted product back on the shelf."""
-        user = current_user(request)
-        assert user is not None
-        await listings.set_listed(user, product_id, listed=True)
-        return await _product_json(request, product_id)
+        await listings.set_listed(me, product_id, listed=True)
+        return await _product_json(me, product_id)
 
-    @get("/categories", opt=OPERATOR)
+    @get("/categories", opt=OPERATORS)
     async def category_list(self) -> list[dict[str, Any]]:
         """The whole category tree."""
         return tree_out(await categories.category_tree())
 
-    @post("/categories", status_code=HTTP_201_CREATED, opt=OPERATOR)
+    @post("/categories", status_code=HTTP_201_CREATED, opt=OPERATORS)
     async def create_category(self, data: JSONBody[CategoryBody]) -> dict[str, int]:
         """Add a category at the top or under a parent."""
         category_id = await categories.create_category(
@@ -198,7 +180,7 @@ class OperatorApi(Controller):
         )
         return {"id": category_id}
 
-    @patch("/categories/{category_id:int}", opt=OPERATOR)
+    @patch("/categories/{category_id:int}", opt=OPERATORS)
     async def update_category(
         self, category_id: FromPath[int], data: JSONBody[CategoryPatch]
     ) -> list[dict[str, Any]]:
@@ -213,7 +195,7 @@ class OperatorApi(Controller):
         )
         return tree_out(await categories.category_tree())
 
-    @delete("/categories/{category_id:int}", status_code=HTTP_204_NO_CONTENT, opt=OPERATOR)
+    @delete("/categories/{category_id:int}", status_code=HTTP_204_NO_CONTENT, opt=OPERATORS)
     async def delete_category(self, category_id: FromPath[int]) -> None:
         """Delete an empty category (409 while it has products or sub-categories)."""
         await categories.delete_category(category_id)

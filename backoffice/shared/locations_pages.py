@@ -11,8 +11,8 @@ from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backoffice.locations_api import OPERATOR, SUPPLIER, supplier_user
-from backoffice.stock_labels import LABELS
+from accounts.access import OPERATORS, SUPPLIERS, Me
+from backoffice.shared.stock_labels import LABELS
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from locations.geocoding import geocode
@@ -185,7 +185,7 @@ class OperatorLocationsPages(Controller):
     include_in_schema = False
     base = OPERATOR_BASE
 
-    @get("/operator/locations", opt=OPERATOR)
+    @get("/operator/locations", opt=OPERATORS)
     async def list_page(self) -> Template:
         """Every store and warehouse."""
         return Template(
@@ -196,12 +196,12 @@ class OperatorLocationsPages(Controller):
     def _form(self, form: dict[str, Any], **kwargs: Any) -> Template:
         return form_page(self.base, form, **kwargs)
 
-    @get("/operator/locations/new", opt=OPERATOR)
+    @get("/operator/locations/new", opt=OPERATORS)
     async def new_page(self) -> Template:
         """An empty form for a new location."""
         return self._form(dict(NEW_FORM))
 
-    @post("/operator/locations/new", opt=OPERATOR)
+    @post("/operator/locations/new", opt=OPERATORS)
     async def create(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[LocationForm]
     ) -> Template | Redirect:
@@ -217,12 +217,12 @@ class OperatorLocationsPages(Controller):
         flash(request, gettext("Location saved"), "success")
         return Redirect(f"/operator/locations/{location_id}")
 
-    @get("/operator/locations/{location_id:int}", opt=OPERATOR)
+    @get("/operator/locations/{location_id:int}", opt=OPERATORS)
     async def edit_page(self, location_id: FromPath[int]) -> Template:
         """The form of an existing location."""
         return self._form(form_from_row(await get_location(location_id)), location_id=location_id)
 
-    @post("/operator/locations/{location_id:int}", opt=OPERATOR)
+    @post("/operator/locations/{location_id:int}", opt=OPERATORS)
     async def update(
         self,
         request: Request[Any, Any, Any],
@@ -244,7 +244,7 @@ class OperatorLocationsPages(Controller):
         flash(request, gettext("Location saved"), "success")
         return Redirect(f"/operator/locations/{location_id}")
 
-    @post("/operator/locations/{location_id:int}/photo", opt=OPERATOR)
+    @post("/operator/locations/{location_id:int}/photo", opt=OPERATORS)
     async def photo(
         self,
         request: Request[Any, Any, Any],
@@ -266,7 +266,7 @@ class OperatorLocationsPages(Controller):
         flash(request, gettext("Photo saved"), "success")
         return Redirect(f"/operator/locations/{location_id}")
 
-    @post("/operator/locations/geocode", opt=OPERATOR)
+    @post("/operator/locations/geocode", opt=OPERATORS)
     async def geocode_preview(self, data: URLEncodedBody[GeocodeForm]) -> Template:
         """Htmx fragment: where the typed address would be placed."""
         return await geocode_fragment(data)
@@ -281,27 +281,30 @@ class SupplierLocationsPages(Controller):
     def _form(self, form: dict[str, Any], **kwargs: Any) -> Template:
         return form_page(self.base, form, **kwargs)
 
-    @get(SUPPLIER_BASE, opt=SUPPLIER)
-    async def list_page(self, request: Request[Any, Any, Any]) -> Template:
+    @get(SUPPLIER_BASE, opt=SUPPLIERS)
+    async def list_page(
+        self,
+        me: Me,
+    ) -> Template:
         """The supplier's own locations."""
-        rows = await supplier_locations(supplier_user(request))
+        rows = await supplier_locations(me)
         return Template(
             "backoffice/locations.html",
             context={"locations": rows, "labels": LABELS, "base": SUPPLIER_BASE},
         )
 
-    @get(f"{SUPPLIER_BASE}/new", opt=SUPPLIER)
+    @get(f"{SUPPLIER_BASE}/new", opt=SUPPLIERS)
     async def new_page(self) -> Template:
         """An empty form for a new own location."""
         return self._form(dict(NEW_FORM))
 
-    @post(f"{SUPPLIER_BASE}/new", opt=SUPPLIER)
+    @post(f"{SUPPLIER_BASE}/new", opt=SUPPLIERS)
     async def create(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[LocationForm]
+        self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[LocationForm]
     ) -> Template | Redirect:
         """Save a new own location, or show the form again with the reason."""
         try:
-            location_id = await save_supplier_location(supplier_user(request), location_input(data))
+            location_id = await save_supplier_location(me, location_input(data))
         except DomainError as error:
             return self._form(
                 msgspec.structs.asdict(data),
@@ -311,28 +314,26 @@ class SupplierLocationsPages(Controller):
         flash(request, gettext("Location saved"), "success")
         return Redirect(f"{SUPPLIER_BASE}/{location_id}")
 
-    @get(f"{SUPPLIER_BASE}/{{location_id:int}}", opt=SUPPLIER)
-    async def edit_page(
-        self, request: Request[Any, Any, Any], location_id: FromPath[int]
-    ) -> Template:
+    @get(f"{SUPPLIER_BASE}/{{location_id:int}}", opt=SUPPLIERS)
+    async def edit_page(self, me: Me, location_id: FromPath[int]) -> Template:
         """The form of an own location."""
-        row = await own_location(supplier_user(request), location_id)
+        row = await own_location(me, location_id)
         return self._form(form_from_row(row), location_id=location_id)
 
-    @post(f"{SUPPLIER_BASE}/{{location_id:int}}", opt=SUPPLIER)
+    @post(f"{SUPPLIER_BASE}/{{location_id:int}}", opt=SUPPLIERS)
     async def update(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         location_id: FromPath[int],
         data: URLEncodedBody[LocationForm],
     ) -> Template | Redirect:
         """Save changes to an own location, or show the form again with the reason."""
-        user = supplier_user(request)
         try:
-            await save_supplier_location(user, location_input(data), location_id)
+            await save_supplier_location(me, location_input(data), location_id)
         except DomainError as error:
             form = msgspec.structs.asdict(data)
-            form["photo"] = (await own_location(user, location_id))["photo"]
+            form["photo"] = (await own_location(me, location_id))["photo"]
             return self._form(
                 form,
                 location_id=location_id,
@@ -342,15 +343,16 @@ class SupplierLocationsPages(Controller):
         flash(request, gettext("Location saved"), "success")
         return Redirect(f"{SUPPLIER_BASE}/{location_id}")
 
-    @post(f"{SUPPLIER_BASE}/{{location_id:int}}/photo", opt=SUPPLIER)
+    @post(f"{SUPPLIER_BASE}/{{location_id:int}}/photo", opt=SUPPLIERS)
     async def photo(
         self,
+        me: Me,
         request: Request[Any, Any, Any],
         location_id: FromPath[int],
         data: MultipartBody[PhotoForm],
     ) -> Template | Redirect:
         """Store an own location's photo."""
-        row = await own_location(supplier_user(request), location_id)
+        row = await own_location(me, location_id)
         try:
             if data.photo is None:
                 raise InvalidInput("Choose a photo to upload")
@@ -365,7 +367,7 @@ class SupplierLocationsPages(Controller):
         flash(request, gettext("Photo saved"), "success")
         return Redirect(f"{SUPPLIER_BASE}/{location_id}")
 
-    @post(f"{SUPPLIER_BASE}/geocode", opt=SUPPLIER)
+    @post(f"{SUPPLIER_BASE}/geocode", opt=SUPPLIERS)
     async def geocode_preview(self, data: URLEncodedBody[GeocodeForm]) -> Template:
         """Htmx fragment: where the typed address would be placed."""
         return await geocode_fragment(data)

@@ -1,0 +1,1 @@
+"""Operator console: supplier approval, product review, categories."""

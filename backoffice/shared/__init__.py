@@ -1,0 +1,1 @@
+"""Pages both operators and suppliers use: locations and stock."""

@@ -1,0 +1,1 @@
+"""Supplier console: onboarding, products, shop, shipments, reviews."""
