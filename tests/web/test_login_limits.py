@@ -93,25 +93,33 @@ threads = [threading.Thread(target=guess, args=(e,)) for e in sys.argv[3:]]
 """
 
 
+async def _healthz_median(url: str) -> float:
+    timings = []
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(20):
+            started = time.perf_counter()
+            response = await client.get("/healthz")
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200
+            await asyncio.sleep(0.05)
+    return statistics.median(timings)
+
+
 async def test_healthz_stays_fast_while_eight_clients_guess(db, monkeypatch) -> None:
     # Production-strength Argon2 (the suite otherwise uses cheap parameters).
     monkeypatch.setattr(passwords, "_hasher", passwords.PasswordHasher())
     users = [await make_user() for _ in range(8)]
     async with serving(create_app()) as url:
+        quiet = await _healthz_median(url)
         guessers = await asyncio.create_subprocess_exec(
             sys.executable, "-c", GUESSERS, url, "3", *(u.email for u in users)
         )
         await asyncio.sleep(0.5)
-        timings = []
-        async with httpx.AsyncClient(base_url=url) as client:
-            for _ in range(20):
-                started = time.perf_counter()
-                response = await client.get("/healthz")
-                timings.append(time.perf_counter() - started)
-                assert response.status_code == 200
-                await asyncio.sleep(0.05)
+        busy = await _healthz_median(url)
         await guessers.wait()
-    assert statistics.median(timings) < 0.020
+    # Under 20 ms on an idle machine; on a machine loaded by other work the quiet figure
+    # rises too, and guessing may at most triple it (Argon2 on the loop made it 100x).
+    assert busy < max(0.020, 3 * quiet), (quiet, busy)
 
 
 async def test_unknown_email_costs_a_password_check_too(client: AsyncClient, monkeypatch) -> None:
