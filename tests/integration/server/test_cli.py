@@ -56,3 +56,18 @@ def test_several_workers_on_sqlite_are_refused_saying_why(tmp_path: Path) -> Non
     result = kuaiqu("run", "--workers", "2", "--port", "1", var_dir=tmp_path)
     assert result.returncode != 0
     assert "needs PostgreSQL" in result.stderr and "one process write at a time" in result.stderr
+
+
+def test_several_workers_without_redis_are_refused_saying_why(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "KUAIQU_VAR_DIR": str(tmp_path),
+        "KUAIQU_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+    }
+    env.pop("KUAIQU_REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", "run", "--workers", "2", "--port", "1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "needs KUAIQU_REDIS_URL" in result.stderr
