@@ -65,11 +65,12 @@ from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
-from storefront.payment_pages import PaymentApi, PaymentPages
+from storefront.payment_api import PaymentApi
 from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
+from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
 

@@ -12,8 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_PACKAGES = ("storefront", "store_pos", "backoffice")
-#: Being rewritten elsewhere; it joins the convention then.
-NOT_YET = {"storefront/payment_pages.py"}
 #: Reads the account or the guest session to pick a cart; not a route handler.
 READS_USER_FOR_SESSION = {"storefront/cart_session.py"}
 ROUTE = re.compile(r"^\s*@(get|post|put|patch|delete|websocket)\(|\(Controller\):", re.M)
@@ -24,7 +22,6 @@ def page_modules() -> list[tuple[str, str]]:
         (str(p.relative_to(ROOT)), p.read_text(encoding="utf-8"))
         for package in PAGE_PACKAGES
         for p in sorted((ROOT / package).rglob("*.py"))
-        if str(p.relative_to(ROOT)) not in NOT_YET
     ]
 
 

@@ -1,4 +1,4 @@
-"""Payment pages and API: provider webhooks and the sandbox provider's hosted pay page.
+"""Payment API: provider webhooks, an order's payments, and the sandbox pay page's JSON twin.
 
 HTTP only: `fulfilment.payment_events` decides what a payment does to its order, and
 `payments.sandbox` is the sandbox's cashier (switched off unless configured).
@@ -11,13 +11,11 @@ from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, URLEncodedBody
-from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import current_user, logged_in, public
-from accounts.roles import CurrentUser, Role
-from core.types import ShortText
+from accounts.access import ANYONE, SIGNED_IN, Me
+from accounts.roles import Role
 from fulfilment.errors import OrderNotFound
 from fulfilment.orders import customer_order
 from fulfilment.payment_events import pay_in_sandbox, receive_callback
@@ -68,12 +66,6 @@ class SandboxResult(msgspec.Struct):
     status: Literal["succeeded", "failed"]
 
 
-class SandboxForm(msgspec.Struct):
-    """The pay page form: which button was pressed."""
-
-    outcome: ShortText = ""
-
-
 def payment_out(payment: PaymentView) -> PaymentOut:
     """A payment as JSON."""
     return PaymentOut(
@@ -110,19 +102,13 @@ async def process_callback(provider: str, body: bytes, headers: Any) -> WebhookR
     )
 
 
-def _user(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    assert user is not None  # the route is logged_in()
-    return user
-
-
 class PaymentApi(Controller):
     """Provider webhooks and the JSON twin of the sandbox pay page."""
 
     path = "/api"
     tags = ["payments"]
 
-    @post("/payments/{provider:str}/webhook", opt=public(), status_code=HTTP_200_OK)
+    @post("/payments/{provider:str}/webhook", opt=ANYONE, status_code=HTTP_200_OK)
     async def webhook(
         self, request: Request[Any, Any, Any], provider: FromPath[str]
     ) -> WebhookReply:
@@ -134,33 +120,28 @@ class PaymentApi(Controller):
         """
         return await process_callback(provider, await request.body(), request.headers)
 
-    @get("/orders/{order_id:int}/payments", opt=logged_in())
-    async def order_payments(
-        self, request: Request[Any, Any, Any], order_id: FromPath[int]
-    ) -> list[PaymentOut]:
+    @get("/orders/{order_id:int}/payments", opt=SIGNED_IN)
+    async def order_payments(self, me: Me, order_id: FromPath[int]) -> list[PaymentOut]:
         """Every payment of an order with its refunds (the consumer's own; operators any)."""
-        user = _user(request)
-        if user.role is Role.OPERATOR:
+        if me.role is Role.OPERATOR:
             if await load_order(order_id, with_events=False) is None:
                 raise OrderNotFound("Order {id} was not found", id=order_id)
         else:
-            await customer_order(order_id, user.id)
+            await customer_order(order_id, me.id)
         return [payment_out(payment) for payment in await payments_for_order(order_id)]
 
-    @get("/pay/sandbox/{payment_id:int}", opt=logged_in())
-    async def sandbox_payment(
-        self, request: Request[Any, Any, Any], payment_id: FromPath[int]
-    ) -> PaymentOut:
+    @get("/pay/sandbox/{payment_id:int}", opt=SIGNED_IN)
+    async def sandbox_payment(self, me: Me, payment_id: FromPath[int]) -> PaymentOut:
         """A sandbox payment of the consumer's own order (403 for anyone else's).
 
         404 where the sandbox is not enabled (it is for development only).
         """
-        return payment_out(await sandbox_payment(payment_id, _user(request).id))
+        return payment_out(await sandbox_payment(payment_id, me.id))
 
-    @post("/pay/sandbox/{payment_id:int}", opt=logged_in(), status_code=HTTP_200_OK)
+    @post("/pay/sandbox/{payment_id:int}", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def sandbox_pay(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         payment_id: FromPath[int],
         data: JSONBody[SandboxResult],
     ) -> PaymentOut:
@@ -168,29 +149,4 @@ class PaymentApi(Controller):
 
         404 where the sandbox is not enabled (it is for development only).
         """
-        return payment_out(await pay_in_sandbox(payment_id, _user(request).id, data.status))
-
-
-class PaymentPages(Controller):
-    """The sandbox provider's hosted pay page."""
-
-    include_in_schema = False
-
-    @get("/pay/sandbox/{payment_id:int}", opt=logged_in())
-    async def sandbox_page(
-        self, request: Request[Any, Any, Any], payment_id: FromPath[int]
-    ) -> Template:
-        """The amount, the order number, and the buttons to pay or fail."""
-        payment = await sandbox_payment(payment_id, _user(request).id)
-        return Template("storefront/pay_sandbox.html", context={"payment": payment})
-
-    @post("/pay/sandbox/{payment_id:int}", opt=logged_in())
-    async def sandbox_submit(
-        self,
-        request: Request[Any, Any, Any],
-        payment_id: FromPath[int],
-        data: URLEncodedBody[SandboxForm],
-    ) -> Redirect:
-        """Deliver the chosen result and go back to the order page."""
-        payment = await pay_in_sandbox(payment_id, _user(request).id, data.outcome)
-        return Redirect(f"/orders/{payment.order_id}", status_code=HTTP_303_SEE_OTHER)
+        return payment_out(await pay_in_sandbox(payment_id, me.id, data.status))
