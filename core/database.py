@@ -8,13 +8,11 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import asyncpg
-from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.columns.combination import Where
 from piccolo.columns.operators.comparison import ComparisonOperator
@@ -377,39 +375,3 @@ async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
         await callback()
     else:
         pending.append(callback)
-
-
-@lru_cache(maxsize=1)
-def known_migrations() -> tuple[tuple[str, str], ...]:
-    """Every (app, migration id) the code ships, in each app's order."""
-    manager = BaseMigrationManager()
-    found: list[tuple[str, str]] = []
-    for module in manager.get_app_modules():
-        config = module.APP_CONFIG
-        modules = manager.get_migration_modules(config.resolved_migrations_folder_path)
-        found += [(config.app_name, migration_id) for migration_id in sorted(modules)]
-    return tuple(found)
-
-
-#: Engines known to be fully migrated (by id, held so the id stays theirs): checked once,
-#: as a running app cannot lose its migrations.
-_migrated: dict[int, Engine] = {}
-
-
-async def unapplied_migrations(engine: Engine | None = None) -> list[str]:
-    """`app:id` of every shipped migration the database has not run.
-
-    All of them when the database was never migrated.
-    """
-    engine = engine or current_engine()
-    if id(engine) in _migrated:
-        return []
-    try:
-        rows = await Migration.select(Migration.app_name, Migration.name).run()
-    except Exception:  # no migration table yet: a database that was never migrated
-        rows = []
-    ran = {(row["app_name"], row["name"]) for row in rows}
-    pending = [f"{app}:{name}" for app, name in known_migrations() if (app, name) not in ran]
-    if not pending:
-        _migrated[id(engine)] = engine
-    return pending

@@ -1,4 +1,4 @@
-"""Migration steps Piccolo's auto-migrations cannot write portably.
+"""Migrations: which ones a database still lacks, and steps Piccolo cannot write portably.
 
 Widening integer columns to 64 bits: PostgreSQL needs `ALTER COLUMN … TYPE BIGINT`, SQLite
 has no ALTER COLUMN at all (and its INTEGER is 64-bit already). A widening migration records
@@ -9,9 +9,13 @@ columns are `BigInt`, but carries it out with raw SQL on PostgreSQL only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
+from piccolo.apps.migrations.tables import Migration
 from piccolo.columns import BigInt, Integer
+from piccolo.engine.base import Engine
 
 from core.database import current_engine, is_postgres
 
@@ -69,3 +73,39 @@ def widening_migration(
     manager.add_raw(widen)
     manager.add_raw_backwards(narrow)
     return manager
+
+
+@lru_cache(maxsize=1)
+def known_migrations() -> tuple[tuple[str, str], ...]:
+    """Every (app, migration id) the code ships, in each app's order."""
+    manager = BaseMigrationManager()
+    found: list[tuple[str, str]] = []
+    for module in manager.get_app_modules():
+        config = module.APP_CONFIG
+        modules = manager.get_migration_modules(config.resolved_migrations_folder_path)
+        found += [(config.app_name, migration_id) for migration_id in sorted(modules)]
+    return tuple(found)
+
+
+#: Engines known to be fully migrated (by id, held so the id stays theirs): checked once,
+#: as a running app cannot lose its migrations.
+_migrated: dict[int, Engine] = {}
+
+
+async def unapplied_migrations(engine: Engine | None = None) -> list[str]:
+    """`app:id` of every shipped migration the database has not run.
+
+    All of them when the database was never migrated.
+    """
+    engine = engine or current_engine()
+    if id(engine) in _migrated:
+        return []
+    try:
+        rows = await Migration.select(Migration.app_name, Migration.name).run()
+    except Exception:  # no migration table yet: a database that was never migrated
+        rows = []
+    ran = {(row["app_name"], row["name"]) for row in rows}
+    pending = [f"{app}:{name}" for app, name in known_migrations() if (app, name) not in ran]
+    if not pending:
+        _migrated[id(engine)] = engine
+    return pending

@@ -143,6 +143,7 @@ def createuser(email: str, password: str, name: str, role: str, scope: str) -> N
 )
 def run(host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
     """Serve the platform over HTTP (migrating the embedded SQLite database first)."""
+    check_workers(workers)
     _ready_to_serve()
     _serve(host, port, workers, reload, access_log=access_log)
 
@@ -176,7 +177,7 @@ def _ready_to_serve() -> None:
     own file, so bringing it up to date is safe; a PostgreSQL database is shared and
     migrated deliberately (`kuaiqu migrate`), so it is only checked.
     """
-    from core.database import unapplied_migrations
+    from core.migrations import unapplied_migrations
 
     if not get_settings().is_postgres:
         _migrate()

@@ -8,7 +8,8 @@ from litestar import Response, get
 from litestar.datastructures import State
 
 from accounts.access import ANYONE
-from core.database import current_engine, is_postgres, ping, unapplied_migrations
+from core.database import current_engine, is_postgres, ping
+from core.migrations import unapplied_migrations
 from core.settings import Settings
 
 

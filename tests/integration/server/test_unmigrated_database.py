@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.database import make_engine, release_engine, unapplied_migrations, use_engine
+from core.database import make_engine, release_engine, use_engine
+from core.migrations import unapplied_migrations
 from tests.support import databases
 from tests.support.live import free_port
 
