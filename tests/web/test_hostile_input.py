@@ -129,6 +129,10 @@ async def test_multipart_part_without_a_filename_is_not_a_file(client: AsyncClie
         files={"documents": (None, b"not a file")},
     )
     assert response.status_code == 400
+    png_without_name = await client.post(
+        "/api/orders/1/lines/1/review/photo", files={"photo": (None, b"\x89PNG\r\n\x1a\n")}
+    )
+    assert png_without_name.status_code == 400
 
 
 async def test_pos_item_search_takes_percent_and_underscore_literally(
