@@ -190,7 +190,24 @@ def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     )
 
 
+def undecodable_text_handler(
+    request: Request[Any, Any, Any], exc: UnicodeDecodeError
+) -> Response[Any]:
+    """A form part that is not UTF-8 text.
+
+    Typically a file sent without a filename, which the multipart parser reads as text.
+    """
+    return http_error_handler(
+        request,
+        HTTPException(
+            status_code=400,
+            detail="A form field is not valid text; send files with a filename",
+        ),
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    UnicodeDecodeError: undecodable_text_handler,
     RecursionError: too_deep_handler,
     OverflowError: out_of_range_handler,
     asyncpg.exceptions.DataError: out_of_range_handler,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, get
@@ -14,7 +15,8 @@ from catalog.listings import listed_product
 from catalog.reviews import list_product_reviews
 from catalog.search import SORTS, SearchQuery, search_products
 from catalog.shops import public_shop
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
+from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
 
 SORT_LABELS = {
@@ -28,16 +30,11 @@ SORT_LABELS = {
 
 def yuan_to_fen(value: str, label: str) -> int | None:
     """A price typed in yuan (`59.9`) as fen, None when empty."""
-    value = value.strip()
-    if not value:
+    if not value.strip():
         return None
-    try:
-        amount = float(value)
-    except ValueError:
-        raise InvalidInput("{field} is not a price: {value}", field=label, value=value) from None
-    if amount < 0 or amount > 10_000_000:
-        raise InvalidInput("{field} is not a price: {value}", field=label, value=value)
-    return round(amount * 100)
+    # Decimal, not float: `NaN` and `Infinity` are refused instead of failing the search.
+    amount = parse_decimal(value, label, places=2, high=Decimal(10_000_000))
+    return int(amount * 100)
 
 
 async def _results_page(

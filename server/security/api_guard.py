@@ -6,7 +6,8 @@ cookies, without asking first; so
 - an `/api/*` request with a body must say it is JSON (or one of the few upload types an
   API route reads: multipart files, CSV), else 415;
 - any state-changing request whose `Sec-Fetch-Site` says `cross-site`, or whose `Origin`
-  is another site (or `null`), is refused with 403 — pages and API alike (login CSRF).
+  is another site (or `null`), is refused with 403 — pages and API alike (login CSRF);
+- a websocket opened from another site's page is refused before it is accepted.
 
 Payment-provider callbacks are server-to-server (no Origin, provider-specific bodies) and
 are checked by their signatures instead, so they pass.
@@ -25,6 +26,7 @@ from litestar.types import (
     Receive,
     Scope,
     Send,
+    WebSocketCloseEvent,
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,6 +71,15 @@ class CrossSiteGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, or answer 403 / 415 without reaching a route."""
+        if scope["type"] == "websocket":
+            # A page of another site may open a socket with the visitor's cookies (and read
+            # it: sockets have no same-origin rule), so only this site's pages may.
+            if cross_site_reason(_headers(scope)):
+                close: WebSocketCloseEvent = {"type": "websocket.close", "code": 1008, "reason": ""}
+                await send(close)
+                return
+            await self.app(scope, receive, send)
+            return
         if scope["type"] != "http" or scope.get("method", "GET") in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
@@ -76,7 +87,7 @@ class CrossSiteGuard:
         if _CALLBACKS.match(path):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = _headers(scope)
         if reason := cross_site_reason(headers):
             await refuse_with_json(send, 403, f"Cross-site request refused ({reason})")
             return
@@ -87,6 +98,10 @@ class CrossSiteGuard:
                 await refuse_with_json(send, 415, "Send the request body as application/json")
                 return
         await self.app(scope, receive, send)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
 async def refuse_with_json(send: Send, status: int, detail: str) -> None:

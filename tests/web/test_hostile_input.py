@@ -129,6 +129,10 @@ async def test_multipart_part_without_a_filename_is_not_a_file(client: AsyncClie
         files={"documents": (None, b"not a file")},
     )
     assert response.status_code == 400
+    png_without_name = await client.post(
+        "/api/orders/1/lines/1/review/photo", files={"photo": (None, b"\x89PNG\r\n\x1a\n")}
+    )
+    assert png_without_name.status_code == 400
 
 
 async def test_pos_item_search_takes_percent_and_underscore_literally(
@@ -180,3 +184,11 @@ async def test_stock_count_above_the_bound_is_refused(client: AsyncClient) -> No
     )
     assert response.status_code == 400
     assert "on_hand" in response.json()["detail"]
+
+
+async def test_nan_price_filters_in_search_answer_400(client: AsyncClient) -> None:
+    for name in ("min_price", "max_price"):
+        for value in ("NaN", "Infinity", "-1", "0.001"):
+            response = await client.get("/search", params={"q": "茶", name: value})
+            assert response.status_code == 400, (name, value)
+    assert (await client.get("/search", params={"min_price": "9.90"})).status_code == 200

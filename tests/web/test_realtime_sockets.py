@@ -114,3 +114,14 @@ async def test_order_socket_is_for_the_orders_customer_and_relays_its_moves(live
         while events[-1].get("status") != "cancelled" and len(events) < 5:
             events.append(await next_event(socket))
     assert events[-1]["status"] == "cancelled"
+
+
+async def test_a_socket_opened_from_another_site_is_refused(live: str) -> None:
+    (variant,) = (await make_product())["variant_ids"]
+    with pytest.raises(websockets.exceptions.InvalidStatus):
+        async with websockets.connect(
+            ws_url(live, f"/ws/stock/{variant}"), origin="https://evil.example"
+        ):
+            pass
+    async with websockets.connect(ws_url(live, f"/ws/stock/{variant}"), origin=live) as ok:
+        assert (await next_event(ok))["type"] == "hello"
