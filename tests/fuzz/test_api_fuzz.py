@@ -49,7 +49,10 @@ def _schemathesis(target: FuzzTarget, cookie: str) -> subprocess.CompletedProces
     ]
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
-    return subprocess.run(command, capture_output=True, text=True, timeout=900)
+    # Run where schemathesis may keep its cache: the server's own scratch directory.
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=900, cwd=target.log.parent
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
