@@ -39,6 +39,36 @@ def check_point(lat: float | None, lon: float | None) -> tuple[float, float] | N
     return lat, lon
 
 
+def point_from_query(lat: str, lon: str) -> tuple[float, float] | None:
+    """A position typed into a query string: empty values mean "no position", not an error.
+
+    A page that has not (yet) got the browser's position sends `?lat=&lon=`; that falls
+    back to a city, while a value that is not a number is refused naming its field.
+    """
+    values: dict[str, float | None] = {}
+    for name, text in (("lat", lat), ("lon", lon)):
+        text = text.strip()
+        try:
+            values[name] = float(text) if text else None
+        except ValueError:
+            raise InvalidInput(
+                "{field} is not a coordinate: {value}", field=name, value=text[:30]
+            ) from None
+    return check_point(values["lat"], values["lon"])
+
+
+async def city_point(city: str) -> tuple[float, float] | None:
+    """The middle of a city's active stores, to rank stores when the shopper picked a city."""
+    rows = await Location.raw(
+        "SELECT AVG(lat) AS lat, AVG(lon) AS lon FROM location "
+        "WHERE is_active AND kind = 'store' AND city = {}",
+        city,
+    )
+    if not rows or rows[0]["lat"] is None:
+        return None
+    return float(rows[0]["lat"]), float(rows[0]["lon"])
+
+
 @dataclass(frozen=True, slots=True)
 class StoreCard:
     """A store as the finder lists it."""
