@@ -17,6 +17,7 @@ from typing import Any
 from core.database import is_unique_violation, write_transaction
 from core.realtime import publish_after_commit
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
+from fulfilment.contacts import check_mobile
 from fulfilment.errors import IdempotencyKeyReused, InvalidOrder, OutOfStock
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, now_utc
@@ -91,6 +92,7 @@ def _check(cmd: PlaceOrder) -> None:
         missing = [k for k in ("name", "phone", "detail") if not str(cmd.address.get(k) or "")]
         if missing:
             raise InvalidOrder("Delivery needs the recipient's {fields}", fields=", ".join(missing))
+        check_mobile(cmd.address["phone"])
 
 
 async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | None:

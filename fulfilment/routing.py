@@ -20,6 +20,9 @@ from locations.stock import available_quantities
 
 #: How many pickup stores the consumer is offered.
 CANDIDATE_LIMIT = 8
+#: Pickup stores farther than this from the consumer are not offered (nobody drives 1,000 km
+#: to collect a parcel); a store the consumer picks by id is still honoured.
+PICKUP_RADIUS_M = 50_000
 #: How many nearby locations are searched when one supplier's lines must be split.
 SPLIT_SEARCH_LIMIT = 20
 
@@ -157,6 +160,7 @@ class DefaultRouting:
                     position[0], position[1], quantities=wanted, require="all", limit=1
                 )
                 candidates = sorted([*candidates, *nearest_full], key=lambda c: c.distance_m)
+            candidates = [c for c in candidates if c.distance_m <= PICKUP_RADIUS_M]
         chosen: NearbyLocation | None = None
         if location_id is not None:
             chosen = next((c for c in candidates if c.location_id == location_id), None)
@@ -221,6 +225,16 @@ class DefaultRouting:
                             "the rest is delivered. Choose delivery to have it all delivered."
                         ),
                         {"store": fulfilments[0].location_name},
+                    )
+                )
+            elif not candidates:
+                notes.append(
+                    Note(
+                        _(
+                            "No pickup store within {km} km of you has these goods: they are "
+                            "delivered instead."
+                        ),
+                        {"km": PICKUP_RADIUS_M // 1000},
                     )
                 )
             else:

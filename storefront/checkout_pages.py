@@ -21,10 +21,15 @@ from payments.providers import providers_serving
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 
+#: Checkout fields a link may carry in its query string; the recipient's name, phone and
+#: address are POSTed only, so they never land in URLs, logs or the browser history.
+QUERY_FIELDS = ("buy_now", "method", "lat", "lon", "location_id", "city", "payment_method")
+
 
 class CheckoutForm(msgspec.Struct):
-    """The checkout form (GET to re-quote, POST to place the order)."""
+    """The checkout form (POSTed both to re-quote, `intent=update`, and to place the order)."""
 
+    intent: str = ""
     buy_now: str = ""
     method: str = "pickup"
     lat: str = ""
@@ -114,9 +119,7 @@ class CheckoutPages(Controller):
     @get("/checkout", opt=SIGNED_IN)
     async def checkout(self, request: Request[Any, Any, Any]) -> Template:
         """The checkout form with the current quote (re-quoted on every change)."""
-        query = {
-            k: v for k, v in request.query_params.items() if k in CheckoutForm.__struct_fields__
-        }
+        query = {k: v for k, v in request.query_params.items() if k in QUERY_FIELDS}
         form = msgspec.convert(query, CheckoutForm)
         return await _page(request, form)
 
@@ -124,7 +127,9 @@ class CheckoutPages(Controller):
     async def place(
         self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[CheckoutForm]
     ) -> Template | Redirect:
-        """Place the order, then pay online or go to the order page."""
+        """Re-quote (`intent=update`), or place the order, then pay online or see the order."""
+        if data.intent == "update":
+            return await _page(request, data)
         try:
             lines = await _lines(request, data)
             if not lines:

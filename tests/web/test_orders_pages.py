@@ -93,3 +93,58 @@ async def test_order_pages_show_the_timeline_and_cancel(client: AsyncClient) -> 
     other = await make_user()
     await login(client, other)
     assert (await client.get(f"/orders/{order.id}")).status_code == 404
+
+
+async def test_delivery_form_is_posted_and_refuses_an_invalid_mobile_number(
+    client: AsyncClient,
+) -> None:
+    variant = (await make_product(name="故宫文创"))["variant_ids"][0]
+    await stock(await make_store(BEIJING, kind="warehouse"), variant, 3)
+    await login(client, await make_user())
+    fields = {
+        "buy_now": f"{variant}:1",
+        "method": "delivery",
+        "lat": str(BEIJING[0]),
+        "lon": str(BEIJING[1]),
+        "name": "王芳",
+        "phone": "123",
+        "detail": "朝阳路 1 号",
+        "payment_method": "cod",
+    }
+    form = await client.get(f"/checkout?buy_now={variant}:1&method=delivery")
+    assert 'method="post" action="/checkout"' in form.text
+    assert 'formmethod="get"' not in form.text and 'name="intent" value="update"' in form.text
+
+    updated = await submit_form(client, "/checkout", {**fields, "intent": "update"}, page="/login")
+    assert updated.status_code == 200 and 'value="王芳"' in updated.text  # re-quoted, kept
+    refused = await submit_form(client, "/checkout", fields, page="/login")
+    assert refused.status_code == 400
+    assert "手机号 123 无效" in refused.text
+    # Personal data given in a link is not taken into the form.
+    linked = await client.get(f"/checkout?buy_now={variant}:1&method=delivery&phone=13900000000")
+    assert "13900000000" not in linked.text
+
+
+async def test_pickup_choices_are_near_the_buyer_with_todays_hours(client: AsyncClient) -> None:
+    from datetime import UTC, datetime
+
+    from fulfilment.hours import STORE_TZ
+    from locations.tables import Location
+    from tests.support.factories import SHANGHAI
+
+    near = await make_store(BEIJING, name="王府井店")
+    far = await make_store(SHANGHAI, name="南京路店")
+    week = [f"{9 + day:02d}:00-21:00" for day in range(7)]  # Monday 09:00 … Sunday 15:00
+    await Location.update({Location.opening_hours: week}).where(Location.id == near)
+    variant = (await make_product())["variant_ids"][0]
+    await stock(near, variant, 1)
+    await stock(far, variant, 5)
+    await login(client, await make_user())
+
+    page = await client.get(f"/checkout?buy_now={variant}:2&lat={BEIJING[0]}&lon={BEIJING[1]}")
+    assert "南京路店" not in page.text  # 1,000 km away: not a pickup choice
+    assert "王府井店" in page.text
+    today = datetime.now(UTC).astimezone(STORE_TZ).weekday()
+    assert f"今日营业时间: {week[today]}" in page.text
+    alone = await client.get(f"/checkout?buy_now={variant}:1&lat=23.13&lon=113.32")  # Guangzhou
+    assert "50 公里内没有可自提" in alone.text
