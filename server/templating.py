@@ -13,7 +13,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from core.i18n import ROOT, current_locale, gettext, ngettext
-from fulfilment.hours import STORE_TZ
+from fulfilment.hours import SHOWN_TIME, shown_time
 from locations.locations import hours_today
 from server.navigation import role_links
 
@@ -38,22 +38,9 @@ def format_distance(metres: float | int | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
 
 
-def local_time(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A moment as people read it: China time (Asia/Shanghai), no `T`, no `+00:00`.
-
-    Takes a datetime (naive ones are UTC, as the database stores them) or an ISO string
-    (event payloads keep times as text); anything unreadable is shown as it is.
-    """
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(STORE_TZ).strftime(fmt)
+def local_time(value: datetime | str | None, fmt: str = SHOWN_TIME) -> str:
+    """The `local_time` filter: a moment in China time (see `fulfilment.hours.shown_time`)."""
+    return shown_time(value, fmt)
 
 
 def today_hours(opening_hours: list[str] | None) -> str:

@@ -66,6 +66,9 @@ async def test_staff_mark_ready_type_code_and_hand_over_on_the_pages(client: Asy
         client, f"/pos/{store}/scan", f"/pos/{store}/scan", {"code": row["short_code"]}
     )
     assert 'data-reason="collected"' in again.text and "张店员" in again.text
+    # The moment in China time as people write it, not ISO/UTC ("2026-11-28T02:18+00:00").
+    assert re.search(r"已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 取走", again.text)
+    assert "+00:00" not in again.text
 
 
 async def test_walk_in_sale_page_scan_pay_and_print_receipt(client: AsyncClient) -> None:
