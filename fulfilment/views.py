@@ -9,6 +9,7 @@ from typing import Any
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
+from fulfilment.timeline import TimelineEntry, order_timeline, pay_deadline
 from locations.places import places_by_ids
 from payments.providers import pays_online
 from payments.service import PaymentView, payments_for_order
@@ -106,6 +107,27 @@ class OrderView:
             self.status == OrderStatus.PAID
             and any(f.status == FulfilmentStatus.DELIVERED for f in self.fulfilments)
             and all(f.status in FULFILMENT_FINAL for f in self.fulfilments)
+        )
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        """The history without repeats or internal references (see `order_timeline`)."""
+        return order_timeline(self.events)
+
+    @property
+    def pay_by(self) -> datetime | None:
+        """When this order, unpaid online, is cancelled automatically; None otherwise."""
+        if self.status != OrderStatus.PENDING_PAYMENT or not pays_online(self.payment_method):
+            return None
+        return pay_deadline(self.created_at)
+
+    @property
+    def payment_failed(self) -> bool:
+        """Whether the latest online payment attempt failed and the order still waits."""
+        return (
+            self.status == OrderStatus.PENDING_PAYMENT
+            and self.payment is not None
+            and self.payment.status == "failed"
         )
 
     @property

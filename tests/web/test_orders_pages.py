@@ -148,3 +148,34 @@ async def test_pickup_choices_are_near_the_buyer_with_todays_hours(client: Async
     assert f"今日营业时间: {week[today]}" in page.text
     alone = await client.get(f"/checkout?buy_now={variant}:1&lat=23.13&lon=113.32")  # Guangzhou
     assert "50 公里内没有可自提" in alone.text
+
+
+async def test_the_timeline_speaks_plainly_in_both_languages(client: AsyncClient) -> None:
+    from accounts.roles import Role
+    from fulfilment.pickup.handover import hand_over
+    from fulfilment.pickup.staff_moves import mark_ready
+
+    store = await make_store(BEIJING, name="国贸店")
+    variant = (await make_product(name="绿茶"))["variant_ids"][0]
+    await stock(store, variant, 3)
+    buyer = await make_user()
+    staff = await make_user(Role.STAFF, store_ids=[store])
+    order = await make_order(buyer.id, [(variant, 1)], location_id=store, payment_method="in_store")
+    fid = order.fulfilments[0].id
+    await mark_ready(store, fid, staff)
+    await login(client, buyer)
+    ready = await client.get(f"/orders/{order.id}")
+    assert "请在此时间前取货" in ready.text
+    await hand_over(store, fid, staff, payment_method="cash")
+
+    page = await client.get(f"/orders/{order.id}")
+    timeline = page.text[page.text.index('class="timeline"') :]
+    assert "已分配" not in page.text and "已接单" in timeline
+    assert '已付款</strong> <span class="muted">→ 已付款' not in timeline
+    assert "请在此时间前取货" not in page.text  # collected: no deadline any more
+    client.cookies.set("kuaiqu_lang", "en")
+    english = await client.get(f"/orders/{order.id}")
+    words = re.findall(r"<strong>([^<]+)</strong>|→ ([^<]+)</span>", english.text)
+    shown = {w.strip() for pair in words for w in pair if w}
+    assert not shown & {"paid", "allocated", "pending_payment", "collected", "placed", "completed"}
+    assert "Accepted" in english.text and "Collected" in english.text
