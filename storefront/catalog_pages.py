@@ -18,6 +18,7 @@ from catalog.shops import public_shop
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from fulfilment.hours import STORE_TZ
+from locations.stock_reads import total_available
 
 SORT_LABELS = {
     "relevance": "Best match",
@@ -102,10 +103,15 @@ async def _results_page(
         "selected_category": int(category) if category.strip().isdigit() else None,
         "error": None,
         "result": None,
+        "sold_out": set(),
     }
     try:
         wanted = _filters(category, supplier, min_price, max_price, sort, page)
-        context["result"] = await search_products(replace(wanted, q=q))
+        context["result"] = result = await search_products(replace(wanted, q=q))
+        stock = await total_available(v["id"] for p in result.items for v in p["variants"])
+        context["sold_out"] = {
+            p["id"] for p in result.items if all(stock.get(v["id"], 0) <= 0 for v in p["variants"])
+        }
     except DomainError as error:
         context["error"] = error.localized()
         return Template("storefront/search.html", context=context, status_code=error.status_code)
@@ -183,9 +189,19 @@ class CatalogPages(Controller):
             (v for v in detail["variants"] if v["id"] == variant), detail["variants"][0]
         )
         reviews = await list_product_reviews(product_id, reviews_page)
+        # Units available anywhere, per variant: a variant held nowhere cannot be bought,
+        # so its buttons are disabled instead of failing at checkout.
+        stock = await total_available(v["id"] for v in detail["variants"])
         return Template(
             "storefront/product.html",
-            context={"product": detail, "selected": selected, "reviews": reviews, "tz": STORE_TZ},
+            context={
+                "product": detail,
+                "selected": selected,
+                "reviews": reviews,
+                "tz": STORE_TZ,
+                "stock": stock,
+                "sold_out": stock.get(selected["id"], 0) <= 0,
+            },
         )
 
     @get("/shops/{supplier_id:int}", opt=ANYONE)

@@ -115,3 +115,28 @@ async def test_a_wrong_type_in_a_query_is_explained_not_quoted_from_msgspec(
     assert response.status_code == 400
     assert "page" in response.json()["detail"] and "应为整数" in response.json()["detail"]
     assert "Expected" not in response.json()["detail"]
+
+
+async def test_out_of_stock_goods_are_shown_as_such_and_cannot_be_bought(
+    client: AsyncClient,
+) -> None:
+    from tests.support.factories import make_store, stock
+
+    product = await make_product(name="无货 保温杯", prices=(7900, 9900))
+    held, empty = product["variant_ids"]
+    await stock(await make_store(), held, 4)
+
+    sold_out = await client.get(f"/products/{product['id']}", params={"variant": empty})
+    buttons = re.findall(r"<button type=\"submit\"[^>]*>", sold_out.text)
+    assert buttons and all("disabled" in b for b in buttons)
+    assert "已售罄" in sold_out.text
+    buyable = await client.get(f"/products/{product['id']}", params={"variant": held})
+    buttons = re.findall(r"<button type=\"submit\"[^>]*>", buyable.text)
+    assert buttons and not any("disabled" in b for b in buttons)
+
+    nothing = await make_product(name="无货 茶杯")
+    found = await client.get("/search", params={"q": "无货"})
+    card = found.text[found.text.index(f'href="/products/{nothing["id"]}"') :]
+    assert "已售罄" in card[: card.index("</li>")]
+    other = found.text[found.text.index(f'href="/products/{product["id"]}"') :]
+    assert "已售罄" not in other[: other.index("</li>")]

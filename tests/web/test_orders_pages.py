@@ -179,3 +179,16 @@ async def test_the_timeline_speaks_plainly_in_both_languages(client: AsyncClient
     shown = {w.strip() for pair in words for w in pair if w}
     assert not shown & {"paid", "allocated", "pending_payment", "collected", "placed", "completed"}
     assert "Accepted" in english.text and "Collected" in english.text
+
+
+async def test_checkout_lines_show_the_variants_options_not_the_sku(client: AsyncClient) -> None:
+    from fulfilment.goods import goods_by_id
+
+    store = await make_store(BEIJING)
+    variant = (await make_product(name="双色 T恤", prices=(7900, 9900)))["variant_ids"][1]
+    await stock(store, variant, 3)
+    await login(client, await make_user())
+    sku = (await goods_by_id([variant]))[variant].sku
+    page = await client.get(f"/checkout?buy_now={variant}:1&lat={BEIJING[0]}&lon={BEIJING[1]}")
+    items = page.text[page.text.index("双色 T恤") :][:300]
+    assert "v1" in items and sku not in page.text
