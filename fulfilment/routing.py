@@ -14,15 +14,12 @@ from fulfilment.goods import Goods
 from fulfilment.hours import ready_time
 from fulfilment.statuses import FulfilmentMethod
 from locations.kinds import LocationKind
-from locations.nearest import NearbyLocation, distance_m, nearest_locations
+from locations.nearest import PICKUP_RADIUS_M, NearbyLocation, distance_m, nearest_locations
 from locations.places import place
 from locations.stock import available_quantities
 
 #: How many pickup stores the consumer is offered.
 CANDIDATE_LIMIT = 8
-#: Pickup stores farther than this from the consumer are not offered (nobody drives 1,000 km
-#: to collect a parcel); a store the consumer picks by id is still honoured.
-PICKUP_RADIUS_M = 50_000
 #: How many nearby locations are searched when one supplier's lines must be split.
 SPLIT_SEARCH_LIMIT = 20
 
@@ -160,6 +157,7 @@ class DefaultRouting:
                     position[0], position[1], quantities=wanted, require="all", limit=1
                 )
                 candidates = sorted([*candidates, *nearest_full], key=lambda c: c.distance_m)
+            # Stores beyond the radius are not offered; one picked by id is still honoured.
             candidates = [c for c in candidates if c.distance_m <= PICKUP_RADIUS_M]
         chosen: NearbyLocation | None = None
         if location_id is not None:

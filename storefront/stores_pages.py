@@ -18,6 +18,7 @@ from locations.finder import (
     store_cities,
     variant_availability,
 )
+from locations.nearest import PICKUP_RADIUS_M
 
 #: Up to this many stores, the finder without a position lists them all by city.
 ALL_CITIES_UP_TO = 60
@@ -87,12 +88,17 @@ class StoresPages(Controller):
                 chosen = cities[0]
         centre = point or (await city_point(chosen) if chosen else None) or DEFAULT_POINT
         stores = await variant_availability(variant_id, centre, limit=limit)
+        near = [s for s in stores if s.distance_m <= PICKUP_RADIUS_M]
+        holding = sum(1 for s in near if s.available > 0)
+        # Nothing near holds it: say where the nearest ones that do are, marked as far.
+        far = [] if holding else [s for s in stores if s not in near and s.available > 0][:2]
         return Template(
             "storefront/nearby_stores.html",
             context={
                 "variant_id": variant_id,
-                "stores": stores,
-                "holding": sum(1 for s in stores if s.available > 0),
+                "stores": near,
+                "far": far,
+                "holding": holding,
                 "default_point": point is None,
                 "default_city": chosen or DEFAULT_CITY,
                 "cities": cities,
