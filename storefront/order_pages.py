@@ -13,6 +13,7 @@ from accounts.access import SIGNED_IN, Me
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
+from fulfilment.goods import goods_by_id
 from fulfilment.hours import STORE_TZ
 from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
 from fulfilment.reviewing import review_states
@@ -28,10 +29,13 @@ async def order_page(
 ) -> Template:
     """The order page; `review_form` keeps a refused review's input and error by its line."""
     view = await customer_order(order_id, me.id)
+    goods = await goods_by_id(ln.variant_id for f in view.fulfilments for ln in f.lines)
     return Template(
         "storefront/order.html",
         context={
             "order": view,
+            # What the buyer chose ("雨后初晴 / 8GB+256GB"), not the supplier's SKU code.
+            "options": {v: " / ".join(g.options.values()) for v, g in goods.items()},
             "tz": STORE_TZ,
             "reviews": await review_states(view),
             "review_form": review_form or {},
