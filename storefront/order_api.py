@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import SIGNED_IN, Me
 from accounts.roles import Role
 from fulfilment.errors import InvalidOrder
+from fulfilment.order_centre import order_centre, parse_tab
 from fulfilment.orders import (
     PlaceOrder,
     cancel_order,
@@ -192,6 +193,15 @@ def order_out(
     )
 
 
+class OrderCentreOut(msgspec.Struct):
+    """One tab of the order centre and how many orders each tab holds."""
+
+    tab: str
+    #: all, to_pay, to_ship, to_receive, to_collect, to_review → number of orders.
+    counts: dict[str, int]
+    items: list[OrderOut]
+
+
 class OrderApi(Controller):
     """`/api/orders…` of the logged-in consumer; others' orders answer 404."""
 
@@ -205,6 +215,19 @@ class OrderApi(Controller):
     ) -> list[OrderOut]:
         """My orders, newest first."""
         return [order_out(o) for o in await orders_of_customer(me.id)]
+
+    @get("/centre", opt=SIGNED_IN)
+    async def centre(self, me: Me, tab: FromQuery[str] = "all") -> OrderCentreOut:
+        """My order centre: one tab's orders and how many orders every tab holds.
+
+        Tabs: `to_pay`, `to_ship`, `to_receive`, `to_collect`, `to_review`, `all`.
+        """
+        found = await order_centre(me.id, parse_tab(tab))
+        return OrderCentreOut(
+            tab=found.tab,
+            counts={str(t): n for t, n in found.counts.items()},
+            items=[order_out(o) for o in found.orders],
+        )
 
     @get("/{order_id:int}", opt=SIGNED_IN)
     async def detail(self, me: Me, order_id: FromPath[int]) -> OrderOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -15,9 +15,9 @@ from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.goods import goods_by_id
 from fulfilment.hours import STORE_TZ
+from fulfilment.order_centre import TAB_NAMES, OrderTab, order_centre, parse_tab
 from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
 from fulfilment.reviewing import review_states
-from fulfilment.views import orders_of_customer
 
 
 async def order_page(
@@ -50,14 +50,17 @@ class OrderPages(Controller):
     include_in_schema = False
 
     @get("/orders", opt=SIGNED_IN)
-    async def orders(
-        self,
-        me: Me,
-    ) -> Template:
-        """My orders, newest first."""
+    async def orders(self, me: Me, tab: FromQuery[str] = "all") -> Template:
+        """My order centre: tabs 全部 / 待付款 / 待发货 / 待收货 / 待自提 / 待评价 with counts."""
+        found = await order_centre(me.id, parse_tab(tab))
         return Template(
             "storefront/orders.html",
-            context={"orders": await orders_of_customer(me.id), "tz": STORE_TZ},
+            context={
+                "orders": found.orders,
+                "tab": found.tab,
+                "tabs": [(t, TAB_NAMES[t], found.counts[t]) for t in OrderTab],
+                "tz": STORE_TZ,
+            },
         )
 
     @get("/orders/{order_id:int}", opt=SIGNED_IN)
