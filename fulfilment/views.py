@@ -91,6 +91,8 @@ class OrderView:
     fulfilments: list[FulfilmentView]
     events: list[EventView] = field(default_factory=list)
     payment: PaymentView | None = None
+    #: Who collects a pickup order (提货人): {name, phone}, or {}.
+    pickup_contact: dict[str, Any] = field(default_factory=dict)
 
     @property
     def can_cancel(self) -> bool:
@@ -220,6 +222,7 @@ def _order_view(row: dict[str, Any], fulfilments: list[FulfilmentView]) -> Order
         paid_at=row["paid_at"],
         auto_confirm_at=row["auto_confirm_at"],
         fulfilments=fulfilments,
+        pickup_contact=row.get("pickup_contact") or {},
     )
 
 

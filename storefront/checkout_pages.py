@@ -41,6 +41,9 @@ class CheckoutForm(msgspec.Struct):
     city: str = ""
     district: str = ""
     detail: str = ""
+    #: Who collects a pickup order (提货人).
+    collector_name: str = ""
+    collector_phone: str = ""
     payment_method: str = ""
     idempotency_key: str = ""
 
@@ -147,6 +150,10 @@ class CheckoutPages(Controller):
                     idempotency_key=data.idempotency_key or uuid.uuid4().hex,
                     position=checkout.position,
                     address=_address(data),
+                    pickup_contact={
+                        "name": data.collector_name.strip(),
+                        "phone": data.collector_phone.strip(),
+                    },
                     location_id=checkout.location_id,
                     actor_id=me.id,
                     clear_cart=not data.buy_now,

@@ -103,6 +103,8 @@ class OrderOut(msgspec.Struct):
     can_cancel: bool
     can_confirm_receipt: bool
     events: list[EventOut] = []
+    #: Who collects a pickup order: {name, phone} (the buyer's own order only).
+    pickup_contact: dict[str, Any] = {}
 
 
 class PayOut(msgspec.Struct):
@@ -186,6 +188,7 @@ def order_out(
         fulfilments=[fulfilment_out(f, reviews) for f in order.fulfilments],
         can_cancel=order.can_cancel,
         can_confirm_receipt=order.can_confirm_receipt,
+        pickup_contact=order.pickup_contact,
         events=[
             EventOut(e.kind, e.old_state, e.new_state, e.note, e.fulfilment_id, e.created_at)
             for e in order.events
@@ -276,6 +279,9 @@ class OrderApi(Controller):
                 idempotency_key=idempotency_key,
                 position=request_body.position,
                 address=request_body.address,
+                pickup_contact=msgspec.structs.asdict(data.pickup_contact)
+                if data.pickup_contact
+                else {},
                 location_id=data.location_id,
                 actor_id=me.id,
                 clear_cart=True,
