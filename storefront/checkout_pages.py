@@ -14,6 +14,7 @@ from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
 from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
+from fulfilment.contacts import check_mobile
 from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
@@ -96,6 +97,11 @@ async def _page(
             quoted = quote_out(await quote(_request(form, lines)))
         except DomainError as problem:
             notice = problem.localized()
+    if error is None and form.method == "delivery" and form.phone.strip():
+        try:  # say at once that the number will be refused, not only when placing
+            check_mobile(form.phone)
+        except DomainError as problem:
+            error = problem.localized()
     if not form.idempotency_key:
         form = msgspec.structs.replace(form, idempotency_key=uuid.uuid4().hex)
     return Template(

@@ -117,6 +117,7 @@ async def test_delivery_form_is_posted_and_refuses_an_invalid_mobile_number(
 
     updated = await submit_form(client, "/checkout", {**fields, "intent": "update"}, page="/login")
     assert updated.status_code == 200 and 'value="王芳"' in updated.text  # re-quoted, kept
+    assert "手机号 123 无效" in updated.text  # said at once, not only when placing
     refused = await submit_form(client, "/checkout", fields, page="/login")
     assert refused.status_code == 400
     assert "手机号 123 无效" in refused.text
