@@ -80,7 +80,10 @@ class StoresPages(Controller):
         city (Beijing first). `located=refused` says why no position came.
         """
         point = point_from_query(lat, lon)
-        cities = [name for name, _ in await store_cities() if name]
+        cities = sorted(
+            (name for name, _ in await store_cities() if name),
+            key=lambda name: name != DEFAULT_CITY,  # Beijing first, the rest as listed
+        )
         chosen = ""
         if point is None:
             chosen = city if city in cities else (DEFAULT_CITY if DEFAULT_CITY in cities else "")
