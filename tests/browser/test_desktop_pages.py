@@ -1,0 +1,48 @@
+"""Staff, supplier and operator pages at desktop size: they open, and a screenshot of each.
+
+The desktop half of the journeys' screenshot set (`var/screenshots/desktop-<page>.png`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+ACCOUNTS = {
+    "staff": ("staff.bj@kuaiqu.test", "kuaiqu-demo-staff", ("/pos",)),
+    "supplier": (
+        "supplier@kuaiqu.test",
+        "kuaiqu-demo-supplier",
+        ("/supplier", "/supplier/products", "/supplier/fulfilments", "/supplier/stock"),
+    ),
+    "operator": (
+        "operator@kuaiqu.test",
+        "kuaiqu-demo-operator",
+        ("/operator", "/operator/suppliers", "/operator/products", "/operator/categories"),
+    ),
+}
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+async def test_back_office_pages_open_at_desktop_size(
+    live_server: str, page: Page, role: str
+) -> None:
+    email, password, paths = ACCOUNTS[role]
+    await page.set_viewport_size(DESKTOP)
+    await page.goto(f"{live_server}/login")
+    await page.fill("input[name=email]", email)
+    await page.fill("input[name=password]", password)
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state("load")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        response = await page.goto(live_server + path)
+        assert response is not None and response.status < 400, path
+        await page.wait_for_load_state("load")
+        name = path.strip("/").replace("/", "-")
+        await page.screenshot(path=str(SCREENSHOTS / f"desktop-{name}.png"))
+        assert await page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
