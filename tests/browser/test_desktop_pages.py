@@ -46,3 +46,21 @@ async def test_back_office_pages_open_at_desktop_size(
         name = path.strip("/").replace("/", "-")
         await page.screenshot(path=str(SCREENSHOTS / f"desktop-{name}.png"))
         assert await page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+
+
+async def test_switching_a_stock_row_to_add_or_remove_empties_the_quantity(
+    live_server: str, page: Page
+) -> None:
+    email, password, _ = ACCOUNTS["supplier"]
+    await page.set_viewport_size(DESKTOP)
+    await page.goto(f"{live_server}/login?next=/supplier/stock")
+    await page.fill("input[name=email]", email)
+    await page.fill("input[name=password]", password)
+    await page.click("button[type=submit]")
+    await page.goto(f"{live_server}/supplier/stock")
+    row = page.locator("form.row-form").first
+    counted = await row.locator("input[name=amount]").input_value()
+    await row.locator("select[name=mode]").select_option("delta")
+    assert await row.locator("input[name=amount]").input_value() == ""
+    await row.locator("select[name=mode]").select_option("set")
+    assert await row.locator("input[name=amount]").input_value() == counted
