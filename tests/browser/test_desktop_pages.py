@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page
+from playwright.async_api import Dialog, Page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -64,3 +64,30 @@ async def test_switching_a_stock_row_to_add_or_remove_empties_the_quantity(
     assert await row.locator("input[name=amount]").input_value() == ""
     await row.locator("select[name=mode]").select_option("set")
     assert await row.locator("input[name=amount]").input_value() == counted
+
+
+async def test_operator_category_slug_is_accepted_and_delete_asks_first(
+    live_server: str, page: Page
+) -> None:
+    email, password, _ = ACCOUNTS["operator"]
+    await page.set_viewport_size(DESKTOP)
+    await page.goto(f"{live_server}/login")
+    await page.fill("input[name=email]", email)
+    await page.fill("input[name=password]", password)
+    await page.click("button[type=submit]")
+    await page.goto(f"{live_server}/operator/categories")
+    slug = page.locator("input[name=slug]").first
+    await slug.fill("tea-sets-2")
+    assert await slug.evaluate("el => el.checkValidity()")
+    await slug.fill("Tea Sets")
+    assert not await slug.evaluate("el => el.checkValidity()")
+    questions: list[str] = []
+
+    async def decline(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        await dialog.dismiss()
+
+    page.on("dialog", decline)
+    before = await page.locator("form[action$='/delete']").count()
+    await page.locator("form[action$='/delete'] button").first.click()
+    assert questions and await page.locator("form[action$='/delete']").count() == before
