@@ -10,7 +10,7 @@ from catalog.variant_facts import variants_info
 from core.errors import InvalidInput, NotFound
 from locations.kinds import LocationKind
 from locations.locations import hours_today, is_open, list_locations
-from locations.nearest import NearbyLocation, nearest_locations
+from locations.nearest import PICKUP_RADIUS_M, NearbyLocation, nearest_locations
 from locations.tables import Location
 
 #: Where a shopper is assumed to be when the browser gives no position (天安门, Beijing).
@@ -199,3 +199,20 @@ async def variant_availability(
     in_stock = [s for s in out if s.available > 0][:limit]
     empty = [s for s in out if s.available <= 0][: max(0, limit - len(in_stock))]
     return sorted(in_stock + empty, key=lambda s: (s.distance_m, s.location_id))
+
+
+#: How many farther stores holding a variant are named when none near has it.
+FAR_SHOWN = 2
+
+
+def split_near_and_far(stores: list[StoreStock]) -> tuple[list[StoreStock], list[StoreStock]]:
+    """Stores within pickup reach, and the nearest farther ones holding the variant.
+
+    The farther ones only when no store within reach holds it, so a shopper in a city
+    without it still learns where it is.
+    """
+    near = [s for s in stores if s.distance_m <= PICKUP_RADIUS_M]
+    if any(s.available > 0 for s in near):
+        return near, []
+    far = [s for s in stores if s.distance_m > PICKUP_RADIUS_M and s.available > 0]
+    return near, far[:FAR_SHOWN]

@@ -15,10 +15,10 @@ from locations.finder import (
     city_point,
     find_stores,
     point_from_query,
+    split_near_and_far,
     store_cities,
     variant_availability,
 )
-from locations.nearest import PICKUP_RADIUS_M
 
 #: Up to this many stores, the finder without a position lists them all by city.
 ALL_CITIES_UP_TO = 60
@@ -84,17 +84,10 @@ class StoresPages(Controller):
             (name for name, _ in await store_cities() if name),
             key=lambda name: name != DEFAULT_CITY,  # Beijing first, the rest as listed
         )
-        chosen = ""
-        if point is None:
-            chosen = city if city in cities else (DEFAULT_CITY if DEFAULT_CITY in cities else "")
-            if not chosen and cities:
-                chosen = cities[0]
+        chosen = "" if point else (city if city in cities else (cities or [""])[0])
         centre = point or (await city_point(chosen) if chosen else None) or DEFAULT_POINT
-        stores = await variant_availability(variant_id, centre, limit=limit)
-        near = [s for s in stores if s.distance_m <= PICKUP_RADIUS_M]
+        near, far = split_near_and_far(await variant_availability(variant_id, centre, limit=limit))
         holding = sum(1 for s in near if s.available > 0)
-        # Nothing near holds it: say where the nearest ones that do are, marked as far.
-        far = [] if holding else [s for s in stores if s not in near and s.available > 0][:2]
         return Template(
             "storefront/nearby_stores.html",
             context={
