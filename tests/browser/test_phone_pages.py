@@ -136,4 +136,16 @@ async def test_the_product_page_offers_a_city_picker_when_the_position_is_refuse
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / "phone-product-city-picker.png"), full_page=True)
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Checkout says so when the position is refused, instead of doing nothing.
+    variant = await page.locator("form.add-to-cart input[name=variant_id]").get_attribute("value")
+    await page.goto(f"{live_server}/login")
+    await page.fill("input[name=email]", "consumer2@kuaiqu.test")
+    await page.fill("input[name=password]", CONSUMER[1])
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state("load")
+    await page.goto(f"{live_server}/checkout?buy_now={variant}:1")
+    await page.click("text=使用我的位置")
+    await page.wait_for_selector("[data-locate-status]:not([hidden])", timeout=15_000)
+    assert "未获得您的位置" in await page.locator("[data-locate-status]").inner_text()
     await context.close()
