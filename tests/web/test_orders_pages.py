@@ -167,6 +167,7 @@ async def test_the_timeline_speaks_plainly_in_both_languages(client: AsyncClient
     await login(client, buyer)
     ready = await client.get(f"/orders/{order.id}")
     assert "请在此时间前取货" in ready.text
+    assert "今日营业时间" in ready.text and "https://uri.amap.com/search?keyword=" in ready.text
     await hand_over(store, fid, staff, payment_method="cash")
 
     page = await client.get(f"/orders/{order.id}")
