@@ -57,12 +57,11 @@ async def test_staff_mark_ready_type_the_short_code_and_hand_over(
         await page.screenshot(path=str(SCREENSHOTS / "pos-queue.png"), full_page=True)
 
         await ticket.locator("text=标记为待取货").click()
-        ready_code = ticket.locator(".pos-code")
-        await ready_code.wait_for()
-        short_code = (await ready_code.inner_text()).split()[-1]
-        assert len(short_code) == 8
+        # The counter never shows the code: it asks the customer for it.
+        await ticket.locator(".pos-ask").wait_for()
+        assert await page.locator(".pos-code").count() == 0
 
-        # The consumer's phone shows the QR code and the same short code.
+        # The consumer's phone shows the QR code and the short code they tell the counter.
         shopper = await page.context.browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN"
         )
@@ -73,7 +72,9 @@ async def test_staff_mark_ready_type_the_short_code_and_hand_over(
         await phone.click("button[type=submit]")
         shown = phone.locator(".pickup-short-code")
         await shown.wait_for()
-        assert (await shown.inner_text()).strip() == short_code
+        short_code = (await shown.inner_text()).strip()
+        assert len(short_code) == 8
+        assert short_code not in await page.content()  # not on the counter's screen
         assert await phone.locator(".pickup-code-card img").evaluate("img => img.complete")
         await phone.screenshot(path=str(SCREENSHOTS / "order-pickup-code.png"), full_page=True)
 
