@@ -88,6 +88,16 @@ _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`", re.IGNORECASE)
 _AT_PATH = re.compile(r"\s*-\s*at `\$\.?([^`]*)`")
 #: msgspec names the pattern of a text type; people need to know what it forbids.
 _REGEX = re.compile(r"`str` matching regex '.*'", re.DOTALL)
+#: msgspec's "Expected `int`, got `str`" is developer talk; people read what to type instead.
+_EXPECTED = re.compile(r"^Expected `(\w+)`(?: \| `null`)?, got `\w+`$")
+_EXPECTED_KINDS = {
+    "int": "a whole number is expected",
+    "float": "a number is expected",
+    "bool": "yes or no is expected",
+    "str": "text is expected",
+    "array": "a list is expected",
+    "object": "a group of fields is expected",
+}
 
 
 def validation_message(exc: ValidationException) -> str:
@@ -105,6 +115,8 @@ def validation_message(exc: ValidationException) -> str:
         field = at.group(1) if at else item.get("key")
         problem = _AT_PATH.sub("", message).strip() or message
         problem = _REGEX.sub("text without control or text-direction characters", problem)
+        if (expected := _EXPECTED.match(problem)) and expected.group(1) in _EXPECTED_KINDS:
+            problem = gettext(_EXPECTED_KINDS[expected.group(1)])
         if field:
             parts.append(
                 gettext("{field} is not valid: {problem}").format(field=field, problem=problem)

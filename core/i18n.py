@@ -1,7 +1,9 @@
 """Translations: English source strings, Chinese (zh-CN, the default) from JSON catalogues.
 
 Each package that shows text keeps `locale/zh_CN.json` (English → Chinese), optionally split
-into `locale/<topic>.zh_CN.json` files; this module merges them. The current language lives
+into `locale/<topic>.zh_CN.json` files; this module merges them. Codes shown to people
+(statuses, event kinds: `allocated`, `pending_payment`) also get English words from
+`locale/<topic>.en.json`, so an English page never shows a raw code. The current language lives
 in a context variable set per request by `LocaleMiddleware`, so templates, error handlers and
 pages all agree.
 """
@@ -31,11 +33,21 @@ def zh_catalogue() -> dict[str, str]:
     return merged
 
 
+@lru_cache(maxsize=1)
+def en_catalogue() -> dict[str, str]:
+    """Code → English words (`pending_payment` → "Awaiting payment") for every package."""
+    merged: dict[str, str] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package / "locale").glob("*.en.json")):
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
 def gettext(message: str) -> str:
     """`message` in the current language (English source when no translation exists)."""
     if current_locale.get() == "zh-CN":
         return zh_catalogue().get(message, message)
-    return message
+    return en_catalogue().get(message, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 STORE_TZ = ZoneInfo("Asia/Shanghai")
+#: How a moment is written for people: China time, no `T`, no UTC offset.
+SHOWN_TIME = "%Y-%m-%d %H:%M"
+
+
+def shown_time(at: datetime | str | None, fmt: str = SHOWN_TIME) -> str:
+    """A moment as people read it: `2026-11-28 10:18` in China time (Asia/Shanghai).
+
+    Takes a datetime (naive ones are UTC, as the database stores them) or an ISO string
+    (event payloads keep times as text); anything unreadable comes back as it is.
+    """
+    if at is None or at == "":
+        return ""
+    if isinstance(at, str):
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            return at
+    else:
+        moment = at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(STORE_TZ).strftime(fmt)
 
 
 def _span(text: str) -> tuple[time, time] | None:

@@ -17,6 +17,7 @@ from typing import Any
 from core.database import is_unique_violation, write_transaction
 from core.realtime import publish_after_commit
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
+from fulfilment.contacts import check_mobile, check_pickup_contact
 from fulfilment.errors import IdempotencyKeyReused, InvalidOrder, OutOfStock
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, now_utc
@@ -46,6 +47,8 @@ class PlaceOrder:
     idempotency_key: str | None = None
     position: tuple[float, float] | None = None
     address: dict[str, Any] = field(default_factory=dict)
+    #: Who collects a pickup order (提货人): {name, phone}; optional.
+    pickup_contact: dict[str, Any] = field(default_factory=dict)
     location_id: int | None = None
     #: The selling store, for POS orders.
     store_location_id: int | None = None
@@ -92,6 +95,8 @@ def _check(cmd: PlaceOrder) -> None:
         missing = [k for k in ("name", "phone", "detail") if not str(cmd.address.get(k) or "")]
         if missing:
             raise InvalidOrder("Delivery needs the recipient's {fields}", fields=", ".join(missing))
+        check_mobile(cmd.address["phone"])
+    check_pickup_contact(cmd.pickup_contact)
 
 
 async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | None:
@@ -229,6 +234,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                 payment_method=cmd.payment_method,
                 idempotency_key=cmd.idempotency_key,
                 delivery_address=_delivery_address(cmd),
+                pickup_contact=_pickup_contact(cmd),
                 position=(
                     {"lat": quoted.position[0], "lon": quoted.position[1]}
                     if quoted.position
@@ -241,7 +247,11 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
         order_id = order_row["id"]
         number = order_number(order_id, now)
         await Order.update({Order.number: number}).where(Order.id == order_id)
-        order_row |= {"number": number, "delivery_address": _delivery_address(cmd)}
+        order_row |= {
+            "number": number,
+            "delivery_address": _delivery_address(cmd),
+            "pickup_contact": _pickup_contact(cmd),
+        }
         fulfilment_rows: list[dict[str, Any]] = []
         line_rows: list[dict[str, Any]] = []
         events = [
@@ -331,6 +341,11 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
     ]
     view = await order_view_of_rows(order_row, fulfilment_rows, line_rows, places)
     return view, payment
+
+
+def _pickup_contact(cmd: PlaceOrder) -> dict[str, str]:
+    """Who collects a pickup order (checked, phone as 11 digits); none for delivery."""
+    return check_pickup_contact(cmd.pickup_contact) if cmd.method == FulfilmentMethod.PICKUP else {}
 
 
 def _delivery_address(cmd: PlaceOrder) -> dict[str, Any]:

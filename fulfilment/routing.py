@@ -14,7 +14,7 @@ from fulfilment.goods import Goods
 from fulfilment.hours import ready_time
 from fulfilment.statuses import FulfilmentMethod
 from locations.kinds import LocationKind
-from locations.nearest import NearbyLocation, distance_m, nearest_locations
+from locations.nearest import PICKUP_RADIUS_M, NearbyLocation, distance_m, nearest_locations
 from locations.places import place
 from locations.stock import available_quantities
 
@@ -212,6 +212,8 @@ class DefaultRouting:
                     position[0], position[1], quantities=wanted, require="all", limit=1
                 )
                 candidates = sorted([*candidates, *nearest_full], key=lambda c: c.distance_m)
+            # Stores beyond the radius are not offered; one picked by id is still honoured.
+            candidates = [c for c in candidates if c.distance_m <= PICKUP_RADIUS_M]
         chosen: NearbyLocation | None = None
         if location_id is not None:
             chosen = next((c for c in candidates if c.location_id == location_id), None)
@@ -276,6 +278,16 @@ class DefaultRouting:
                             "the rest is delivered. Choose delivery to have it all delivered."
                         ),
                         {"store": fulfilments[0].location_name},
+                    )
+                )
+            elif not candidates:
+                notes.append(
+                    Note(
+                        _(
+                            "No pickup store within {km} km of you has these goods: they are "
+                            "delivered instead."
+                        ),
+                        {"km": PICKUP_RADIUS_M // 1000},
                     )
                 )
             else:

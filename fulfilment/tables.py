@@ -42,6 +42,8 @@ class Order(Table, tablename="orders"):
     idempotency_key = Varchar(length=100, null=True, default=None)
     #: Recipient and address for delivery: {name, phone, detail, ...}.
     delivery_address = JSON(default={})
+    #: Who collects a pickup order (提货人): {name, phone}, or {} when not given.
+    pickup_contact = JSON(default={})
     #: The consumer's position when ordering: {lat, lon} or {}.
     position = JSON(default={})
     created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -9,6 +9,7 @@ from typing import Any
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
+from fulfilment.timeline import TimelineEntry, order_timeline, pay_deadline
 from locations.places import places_by_ids
 from payments.providers import pays_online
 from payments.service import PaymentView, payments_for_order
@@ -90,6 +91,8 @@ class OrderView:
     fulfilments: list[FulfilmentView]
     events: list[EventView] = field(default_factory=list)
     payment: PaymentView | None = None
+    #: Who collects a pickup order (提货人): {name, phone}, or {}.
+    pickup_contact: dict[str, Any] = field(default_factory=dict)
 
     @property
     def can_cancel(self) -> bool:
@@ -106,6 +109,27 @@ class OrderView:
             self.status == OrderStatus.PAID
             and any(f.status == FulfilmentStatus.DELIVERED for f in self.fulfilments)
             and all(f.status in FULFILMENT_FINAL for f in self.fulfilments)
+        )
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        """The history without repeats or internal references (see `order_timeline`)."""
+        return order_timeline(self.events)
+
+    @property
+    def pay_by(self) -> datetime | None:
+        """When this order, unpaid online, is cancelled automatically; None otherwise."""
+        if self.status != OrderStatus.PENDING_PAYMENT or not pays_online(self.payment_method):
+            return None
+        return pay_deadline(self.created_at)
+
+    @property
+    def payment_failed(self) -> bool:
+        """Whether the latest online payment attempt failed and the order still waits."""
+        return (
+            self.status == OrderStatus.PENDING_PAYMENT
+            and self.payment is not None
+            and self.payment.status == "failed"
         )
 
     @property
@@ -198,6 +222,7 @@ def _order_view(row: dict[str, Any], fulfilments: list[FulfilmentView]) -> Order
         paid_at=row["paid_at"],
         auto_confirm_at=row["auto_confirm_at"],
         fulfilments=fulfilments,
+        pickup_contact=row.get("pickup_contact") or {},
     )
 
 

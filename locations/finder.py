@@ -10,7 +10,7 @@ from catalog.variant_facts import variants_info
 from core.errors import InvalidInput, NotFound
 from locations.kinds import LocationKind
 from locations.locations import hours_today, is_open, list_locations
-from locations.nearest import NearbyLocation, nearest_locations
+from locations.nearest import PICKUP_RADIUS_M, NearbyLocation, nearest_locations
 from locations.tables import Location
 
 #: Where a shopper is assumed to be when the browser gives no position (天安门, Beijing).
@@ -37,6 +37,36 @@ def check_point(lat: float | None, lon: float | None) -> tuple[float, float] | N
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput("Coordinates {lat}, {lon} are not on Earth", lat=lat, lon=lon)
     return lat, lon
+
+
+def point_from_query(lat: str, lon: str) -> tuple[float, float] | None:
+    """A position typed into a query string: empty values mean "no position", not an error.
+
+    A page that has not (yet) got the browser's position sends `?lat=&lon=`; that falls
+    back to a city, while a value that is not a number is refused naming its field.
+    """
+    values: dict[str, float | None] = {}
+    for name, text in (("lat", lat), ("lon", lon)):
+        text = text.strip()
+        try:
+            values[name] = float(text) if text else None
+        except ValueError:
+            raise InvalidInput(
+                "{field} is not a coordinate: {value}", field=name, value=text[:30]
+            ) from None
+    return check_point(values["lat"], values["lon"])
+
+
+async def city_point(city: str) -> tuple[float, float] | None:
+    """The middle of a city's active stores, to rank stores when the shopper picked a city."""
+    rows = await Location.raw(
+        "SELECT AVG(lat) AS lat, AVG(lon) AS lon FROM location "
+        "WHERE is_active AND kind = 'store' AND city = {}",
+        city,
+    )
+    if not rows or rows[0]["lat"] is None:
+        return None
+    return float(rows[0]["lat"]), float(rows[0]["lon"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +199,20 @@ async def variant_availability(
     in_stock = [s for s in out if s.available > 0][:limit]
     empty = [s for s in out if s.available <= 0][: max(0, limit - len(in_stock))]
     return sorted(in_stock + empty, key=lambda s: (s.distance_m, s.location_id))
+
+
+#: How many farther stores holding a variant are named when none near has it.
+FAR_SHOWN = 2
+
+
+def split_near_and_far(stores: list[StoreStock]) -> tuple[list[StoreStock], list[StoreStock]]:
+    """Stores within pickup reach, and the nearest farther ones holding the variant.
+
+    The farther ones only when no store within reach holds it, so a shopper in a city
+    without it still learns where it is.
+    """
+    near = [s for s in stores if s.distance_m <= PICKUP_RADIUS_M]
+    if any(s.available > 0 for s in near):
+        return near, []
+    far = [s for s in stores if s.distance_m > PICKUP_RADIUS_M and s.available > 0]
+    return near, far[:FAR_SHOWN]

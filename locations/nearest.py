@@ -23,6 +23,8 @@ from locations.tables import Location
 EARTH_RADIUS_M = 6_371_000
 #: First search radius; doubled until enough locations are found.
 START_RADIUS_M = 5_000
+#: How far a store still counts as "near you" for pickup (nobody drives 1,000 km to collect).
+PICKUP_RADIUS_M = 50_000
 #: Half the Earth's circumference: past this, every location is in range.
 MAX_RADIUS_M = 20_100_000
 

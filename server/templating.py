@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from core.i18n import ROOT, current_locale, gettext, ngettext
+from fulfilment.hours import SHOWN_TIME, shown_time
+from locations.locations import hours_today
 from server.navigation import role_links
 
 #: Page packages with a `templates/` folder; later packages join here.
@@ -33,6 +36,16 @@ def format_distance(metres: float | int | None) -> str:
     if metres is None:
         return ""
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+
+
+def local_time(value: datetime | str | None, fmt: str = SHOWN_TIME) -> str:
+    """The `local_time` filter: a moment in China time (see `fulfilment.hours.shown_time`)."""
+    return shown_time(value, fmt)
+
+
+def today_hours(opening_hours: list[str] | None) -> str:
+    """Today's opening hours (China time) of a store's Monday-first week ("" when closed)."""
+    return hours_today(list(opening_hours or []), datetime.now(UTC))
 
 
 def label(code: object) -> str:
@@ -73,6 +86,8 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
     env.filters["fen"] = format_fen
     env.filters["distance"] = format_distance
+    env.filters["local_time"] = local_time
+    env.filters["hours_today"] = today_hours
     env.globals["label"] = label
     env.globals["current_user"] = _current_user
     env.globals["current_locale"] = current_locale.get

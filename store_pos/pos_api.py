@@ -73,6 +73,9 @@ class TicketOut(msgspec.Struct):
     short_code: str | None
     overdue: bool
     expiring_soon: bool
+    #: Who collects (提货人) and only the last four digits of their phone.
+    collector_name: str = ""
+    collector_phone_last4: str = ""
 
 
 def ticket_out(t: PickupTicket) -> TicketOut:
@@ -97,6 +100,8 @@ def ticket_out(t: PickupTicket) -> TicketOut:
         short_code=t.short_code if t.status == "ready_for_pickup" else None,
         overdue=t.overdue,
         expiring_soon=t.expiring_soon,
+        collector_name=t.collector_name,
+        collector_phone_last4=t.collector_phone_last4,
     )
 
 
@@ -137,6 +142,8 @@ class ScanOut(msgspec.Struct):
     detail: str
     collected_at: datetime | None = None
     collected_by: str | None = None
+    collector_name: str = ""
+    collector_phone_last4: str = ""
 
 
 def scan_out(result: ScanResult) -> ScanOut:
@@ -153,6 +160,8 @@ def scan_out(result: ScanResult) -> ScanOut:
         can_hand_over=result.can_hand_over,
         reason=result.reason,
         detail=gettext(result.message).format(**result.params),
+        collector_name=t.collector_name if t else "",
+        collector_phone_last4=t.collector_phone_last4 if t else "",
         collected_at=result.collected_at,
         collected_by=result.collected_by or None,
     )

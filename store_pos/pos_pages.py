@@ -139,10 +139,12 @@ class PosPages(Controller):
     ) -> Redirect:
         """Packed: issue the code and tell the customer."""
         try:
-            done = await mark_ready(location_id, fid, me)
+            await mark_ready(location_id, fid, me)
+            # Never the code itself: it is the customer's proof at handover, so the
+            # counter asks for it instead of showing it to whoever stands there.
             flash(
                 request,
-                gettext("Ready for pickup: code {code}").format(code=done.short_code),
+                gettext("Ready for pickup: the customer has been told. Ask for their code."),
                 "success",
             )
         except DomainError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +16,11 @@ from catalog.listings import listed_product
 from catalog.reviews import list_product_reviews
 from catalog.search import SORTS, SearchQuery, search_products
 from catalog.shops import public_shop
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
+from core.i18n import gettext
 from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
+from locations.stock_reads import total_available
 
 SORT_LABELS = {
     "relevance": "Best match",
@@ -29,7 +32,11 @@ SORT_LABELS = {
 
 
 def yuan_to_fen(value: str, label: str) -> int | None:
-    """A price typed in yuan (`59.9`) as fen, None when empty."""
+    """A price typed in yuan (`59.9`) as fen, None when empty.
+
+    `label` is the field's name already in the visitor's language, so the message reads
+    in one language ("最低价 abc 不是有效价格", never "Lowest price 不是有效价格").
+    """
     if not value.strip():
         return None
     # Decimal, not float: `NaN` and `Infinity` are refused instead of failing the search.
@@ -37,43 +44,71 @@ def yuan_to_fen(value: str, label: str) -> int | None:
     return int(amount * 100)
 
 
+def whole_number(value: str, label: str) -> int | None:
+    """An id or number from a link or form, None when empty; a clear message otherwise."""
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput("{field} is not valid: {value}", field=label, value=value[:20])
+    return int(value)
+
+
+def _filters(
+    category: str, supplier: str, min_price: str, max_price: str, sort: str, page: str
+) -> SearchQuery:
+    """The search filters as typed, checked with messages in the visitor's language."""
+    lowest = yuan_to_fen(min_price, gettext("Lowest price"))
+    highest = yuan_to_fen(max_price, gettext("Highest price"))
+    if lowest is not None and highest is not None and lowest > highest:
+        raise InvalidInput("The lowest price is above the highest price")
+    try:
+        wanted_page = max(1, int(page or 1))
+    except ValueError:
+        wanted_page = 1  # a mangled page number in a link: start at the first page
+    return SearchQuery(
+        category_id=whole_number(category, gettext("Category")),
+        supplier_id=whole_number(supplier, gettext("Shop")),
+        min_price=lowest,
+        max_price=highest,
+        sort=sort if sort in SORTS else "relevance",
+        page=min(wanted_page, 10_000),
+    )
+
+
 async def _results_page(
     *,
     template_context: dict[str, Any],
     q: str,
-    category_id: int | None,
-    supplier: int | None,
+    category: str,
+    supplier: str,
     min_price: str,
     max_price: str,
     sort: str,
-    page: int,
+    page: str,
 ) -> Template:
     context = template_context | {
         "q": q,
         "form": {
             "min_price": min_price,
             "max_price": max_price,
-            "sort": sort,
-            "supplier": supplier,
+            "sort": sort if sort in SORTS else "relevance",
+            "supplier": supplier if supplier.strip().isdigit() else "",
         },
         "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
         "categories": await category_tree(),
-        "selected_category": category_id,
+        "selected_category": int(category) if category.strip().isdigit() else None,
         "error": None,
         "result": None,
+        "sold_out": set(),
     }
     try:
-        context["result"] = await search_products(
-            SearchQuery(
-                q=q,
-                category_id=category_id,
-                supplier_id=supplier,
-                min_price=yuan_to_fen(min_price, "Lowest price"),
-                max_price=yuan_to_fen(max_price, "Highest price"),
-                sort=sort,
-                page=page,
-            )
-        )
+        wanted = _filters(category, supplier, min_price, max_price, sort, page)
+        context["result"] = result = await search_products(replace(wanted, q=q))
+        stock = await total_available(v["id"] for p in result.items for v in p["variants"])
+        context["sold_out"] = {
+            p["id"] for p in result.items if all(stock.get(v["id"], 0) <= 0 for v in p["variants"])
+        }
     except DomainError as error:
         context["error"] = error.localized()
         return Template("storefront/search.html", context=context, status_code=error.status_code)
@@ -89,18 +124,22 @@ class CatalogPages(Controller):
     async def search(
         self,
         q: FromQuery[str] = "",
-        category: FromQuery[int | None] = None,
-        supplier: FromQuery[int | None] = None,
+        category: FromQuery[str] = "",
+        supplier: FromQuery[str] = "",
         min_price: FromQuery[str] = "",
         max_price: FromQuery[str] = "",
         sort: FromQuery[str] = "relevance",
-        page: FromQuery[int] = 1,
+        page: FromQuery[str] = "1",
     ) -> Template:
-        """Search results with filters, sorting and pages (prices typed in yuan)."""
+        """Search results with filters, sorting and pages (prices typed in yuan).
+
+        Every filter arrives as text and is checked here, so a bad value gets a message in
+        the visitor's language on the page instead of a validation error.
+        """
         return await _results_page(
             template_context={"heading": None, "action": "/search"},
             q=q,
-            category_id=category,
+            category=category,
             supplier=supplier,
             min_price=min_price,
             max_price=max_price,
@@ -116,15 +155,15 @@ class CatalogPages(Controller):
         min_price: FromQuery[str] = "",
         max_price: FromQuery[str] = "",
         sort: FromQuery[str] = "relevance",
-        page: FromQuery[int] = 1,
+        page: FromQuery[str] = "1",
     ) -> Template:
         """A category's listed products, its sub-categories included."""
         row = await category_by_slug(slug)
         return await _results_page(
             template_context={"heading": row, "action": f"/categories/{row['slug']}"},
             q=q,
-            category_id=row["id"],
-            supplier=None,
+            category=str(row["id"]),
+            supplier="",
             min_price=min_price,
             max_price=max_price,
             sort=sort,
@@ -147,9 +186,19 @@ class CatalogPages(Controller):
             (v for v in detail["variants"] if v["id"] == variant), detail["variants"][0]
         )
         reviews = await list_product_reviews(product_id, reviews_page)
+        # Units available anywhere, per variant: a variant held nowhere cannot be bought,
+        # so its buttons are disabled instead of failing at checkout.
+        stock = await total_available(v["id"] for v in detail["variants"])
         return Template(
             "storefront/product.html",
-            context={"product": detail, "selected": selected, "reviews": reviews, "tz": STORE_TZ},
+            context={
+                "product": detail,
+                "selected": selected,
+                "reviews": reviews,
+                "tz": STORE_TZ,
+                "stock": stock,
+                "sold_out": stock.get(selected["id"], 0) <= 0,
+            },
         )
 
     @get("/shops/{supplier_id:int}", opt=ANYONE)

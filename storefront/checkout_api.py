@@ -44,10 +44,19 @@ class QuoteIn(msgspec.Struct):
     coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] = []
 
 
+class PickupContactIn(msgspec.Struct):
+    """Who collects a pickup order (提货人); staff check the phone's last four digits."""
+
+    name: ShortText
+    phone: ShortText
+
+
 class OrderIn(QuoteIn):
     """The quote's body and how to pay."""
 
     payment_method: str = "sandbox"
+    #: For pickup: who collects it (optional).
+    pickup_contact: PickupContactIn | None = None
 
 
 class QuoteLineOut(msgspec.Struct):

@@ -14,6 +14,7 @@ from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
 from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
+from fulfilment.contacts import check_mobile
 from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
@@ -21,10 +22,15 @@ from payments.providers import providers_serving
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 
+#: Checkout fields a link may carry in its query string; the recipient's name, phone and
+#: address are POSTed only, so they never land in URLs, logs or the browser history.
+QUERY_FIELDS = ("buy_now", "method", "lat", "lon", "location_id", "city", "payment_method")
+
 
 class CheckoutForm(msgspec.Struct):
-    """The checkout form (GET to re-quote, POST to place the order)."""
+    """The checkout form (POSTed both to re-quote, `intent=update`, and to place the order)."""
 
+    intent: str = ""
     buy_now: str = ""
     method: str = "pickup"
     lat: str = ""
@@ -36,6 +42,9 @@ class CheckoutForm(msgspec.Struct):
     city: str = ""
     district: str = ""
     detail: str = ""
+    #: Who collects a pickup order (提货人).
+    collector_name: str = ""
+    collector_phone: str = ""
     payment_method: str = ""
     idempotency_key: str = ""
 
@@ -88,6 +97,11 @@ async def _page(
             quoted = quote_out(await quote(_request(form, lines)))
         except DomainError as problem:
             notice = problem.localized()
+    if error is None and form.method == "delivery" and form.phone.strip():
+        try:  # say at once that the number will be refused, not only when placing
+            check_mobile(form.phone)
+        except DomainError as problem:
+            error = problem.localized()
     if not form.idempotency_key:
         form = msgspec.structs.replace(form, idempotency_key=uuid.uuid4().hex)
     return Template(
@@ -114,9 +128,7 @@ class CheckoutPages(Controller):
     @get("/checkout", opt=SIGNED_IN)
     async def checkout(self, request: Request[Any, Any, Any]) -> Template:
         """The checkout form with the current quote (re-quoted on every change)."""
-        query = {
-            k: v for k, v in request.query_params.items() if k in CheckoutForm.__struct_fields__
-        }
+        query = {k: v for k, v in request.query_params.items() if k in QUERY_FIELDS}
         form = msgspec.convert(query, CheckoutForm)
         return await _page(request, form)
 
@@ -124,7 +136,9 @@ class CheckoutPages(Controller):
     async def place(
         self, me: Me, request: Request[Any, Any, Any], data: URLEncodedBody[CheckoutForm]
     ) -> Template | Redirect:
-        """Place the order, then pay online or go to the order page."""
+        """Re-quote (`intent=update`), or place the order, then pay online or see the order."""
+        if data.intent == "update":
+            return await _page(request, data)
         try:
             lines = await _lines(request, data)
             if not lines:
@@ -142,6 +156,10 @@ class CheckoutPages(Controller):
                     idempotency_key=data.idempotency_key or uuid.uuid4().hex,
                     position=checkout.position,
                     address=_address(data),
+                    pickup_contact={
+                        "name": data.collector_name.strip(),
+                        "phone": data.collector_phone.strip(),
+                    },
                     location_id=checkout.location_id,
                     actor_id=me.id,
                     clear_cart=not data.buy_now,

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import SIGNED_IN, Me
 from accounts.roles import Role
 from fulfilment.errors import InvalidOrder
+from fulfilment.order_centre import order_centre, parse_tab
 from fulfilment.orders import (
     PlaceOrder,
     cancel_order,
@@ -102,6 +103,8 @@ class OrderOut(msgspec.Struct):
     can_cancel: bool
     can_confirm_receipt: bool
     events: list[EventOut] = []
+    #: Who collects a pickup order: {name, phone} (the buyer's own order only).
+    pickup_contact: dict[str, Any] = {}
 
 
 class PayOut(msgspec.Struct):
@@ -185,11 +188,21 @@ def order_out(
         fulfilments=[fulfilment_out(f, reviews) for f in order.fulfilments],
         can_cancel=order.can_cancel,
         can_confirm_receipt=order.can_confirm_receipt,
+        pickup_contact=order.pickup_contact,
         events=[
             EventOut(e.kind, e.old_state, e.new_state, e.note, e.fulfilment_id, e.created_at)
             for e in order.events
         ],
     )
+
+
+class OrderCentreOut(msgspec.Struct):
+    """One tab of the order centre and how many orders each tab holds."""
+
+    tab: str
+    #: all, to_pay, to_ship, to_receive, to_collect, to_review → number of orders.
+    counts: dict[str, int]
+    items: list[OrderOut]
 
 
 class OrderApi(Controller):
@@ -205,6 +218,19 @@ class OrderApi(Controller):
     ) -> list[OrderOut]:
         """My orders, newest first."""
         return [order_out(o) for o in await orders_of_customer(me.id)]
+
+    @get("/centre", opt=SIGNED_IN)
+    async def centre(self, me: Me, tab: FromQuery[str] = "all") -> OrderCentreOut:
+        """My order centre: one tab's orders and how many orders every tab holds.
+
+        Tabs: `to_pay`, `to_ship`, `to_receive`, `to_collect`, `to_review`, `all`.
+        """
+        found = await order_centre(me.id, parse_tab(tab))
+        return OrderCentreOut(
+            tab=found.tab,
+            counts={str(t): n for t, n in found.counts.items()},
+            items=[order_out(o) for o in found.orders],
+        )
 
     @get("/{order_id:int}", opt=SIGNED_IN)
     async def detail(self, me: Me, order_id: FromPath[int]) -> OrderOut:
@@ -253,6 +279,9 @@ class OrderApi(Controller):
                 idempotency_key=idempotency_key,
                 position=request_body.position,
                 address=request_body.address,
+                pickup_contact=msgspec.structs.asdict(data.pickup_contact)
+                if data.pickup_contact
+                else {},
                 location_id=data.location_id,
                 actor_id=me.id,
                 clear_cart=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -13,10 +13,11 @@ from accounts.access import SIGNED_IN, Me
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
+from fulfilment.goods import goods_by_id
 from fulfilment.hours import STORE_TZ
+from fulfilment.order_centre import TAB_NAMES, OrderTab, order_centre, parse_tab
 from fulfilment.orders import cancel_order, confirm_receipt, customer_order, restart_payment
 from fulfilment.reviewing import review_states
-from fulfilment.views import orders_of_customer
 
 
 async def order_page(
@@ -28,10 +29,13 @@ async def order_page(
 ) -> Template:
     """The order page; `review_form` keeps a refused review's input and error by its line."""
     view = await customer_order(order_id, me.id)
+    goods = await goods_by_id(ln.variant_id for f in view.fulfilments for ln in f.lines)
     return Template(
         "storefront/order.html",
         context={
             "order": view,
+            # What the buyer chose ("雨后初晴 / 8GB+256GB"), not the supplier's SKU code.
+            "options": {v: " / ".join(g.options.values()) for v, g in goods.items()},
             "tz": STORE_TZ,
             "reviews": await review_states(view),
             "review_form": review_form or {},
@@ -46,14 +50,17 @@ class OrderPages(Controller):
     include_in_schema = False
 
     @get("/orders", opt=SIGNED_IN)
-    async def orders(
-        self,
-        me: Me,
-    ) -> Template:
-        """My orders, newest first."""
+    async def orders(self, me: Me, tab: FromQuery[str] = "all") -> Template:
+        """My order centre: tabs 全部 / 待付款 / 待发货 / 待收货 / 待自提 / 待评价 with counts."""
+        found = await order_centre(me.id, parse_tab(tab))
         return Template(
             "storefront/orders.html",
-            context={"orders": await orders_of_customer(me.id), "tz": STORE_TZ},
+            context={
+                "orders": found.orders,
+                "tab": found.tab,
+                "tabs": [(t, TAB_NAMES[t], found.counts[t]) for t in OrderTab],
+                "tz": STORE_TZ,
+            },
         )
 
     @get("/orders/{order_id:int}", opt=SIGNED_IN)

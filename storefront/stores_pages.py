@@ -12,8 +12,10 @@ from accounts.access import ANYONE
 from locations.finder import (
     DEFAULT_CITY,
     DEFAULT_POINT,
-    check_point,
+    city_point,
     find_stores,
+    point_from_query,
+    split_near_and_far,
     store_cities,
     variant_availability,
 )
@@ -30,8 +32,8 @@ class StoresPages(Controller):
     @get("/stores", opt=ANYONE)
     async def stores(
         self,
-        lat: FromQuery[float | None] = None,
-        lon: FromQuery[float | None] = None,
+        lat: FromQuery[str] = "",
+        lon: FromQuery[str] = "",
         city: FromQuery[str | None] = None,
     ) -> Template:
         """Stores nearest to the visitor's position, or the stores of one city.
@@ -39,7 +41,7 @@ class StoresPages(Controller):
         Without a position: a small chain lists every store by city; past
         `ALL_CITIES_UP_TO` stores the visitor picks a city (Beijing first).
         """
-        point = check_point(lat, lon)
+        point = point_from_query(lat, lon)
         cities = await store_cities()
         if point is None and city is None and sum(n for _, n in cities) > ALL_CITIES_UP_TO:
             names = [name for name, _ in cities]
@@ -65,20 +67,37 @@ class StoresPages(Controller):
     async def nearby(
         self,
         variant_id: FromPath[int],
-        lat: FromQuery[float | None] = None,
-        lon: FromQuery[float | None] = None,
+        lat: FromQuery[str] = "",
+        lon: FromQuery[str] = "",
+        city: FromQuery[str] = "",
+        located: FromQuery[str] = "",
         limit: FromQuery[int] = 5,
     ) -> Template:
-        """The htmx fragment a product page loads into `<section id="nearby-stores">`."""
-        point = check_point(lat, lon)
-        stores = await variant_availability(variant_id, point or DEFAULT_POINT, limit=limit)
+        """The htmx fragment a product page loads into `<section id="nearby-stores">`.
+
+        With a position: the stores nearest to it. Without one (empty `lat`/`lon`, the
+        browser refused or cannot locate): a city picker and the stores of the picked
+        city (Beijing first). `located=refused` says why no position came.
+        """
+        point = point_from_query(lat, lon)
+        cities = sorted(
+            (name for name, _ in await store_cities() if name),
+            key=lambda name: name != DEFAULT_CITY,  # Beijing first, the rest as listed
+        )
+        chosen = "" if point else (city if city in cities else (cities or [""])[0])
+        centre = point or (await city_point(chosen) if chosen else None) or DEFAULT_POINT
+        near, far = split_near_and_far(await variant_availability(variant_id, centre, limit=limit))
+        holding = sum(1 for s in near if s.available > 0)
         return Template(
             "storefront/nearby_stores.html",
             context={
                 "variant_id": variant_id,
-                "stores": stores,
-                "holding": sum(1 for s in stores if s.available > 0),
+                "stores": near,
+                "far": far,
+                "holding": holding,
                 "default_point": point is None,
-                "default_city": DEFAULT_CITY,
+                "default_city": chosen or DEFAULT_CITY,
+                "cities": cities,
+                "refused": located == "refused",
             },
         )

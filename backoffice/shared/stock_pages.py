@@ -80,6 +80,25 @@ def back_to(target: str) -> str:
     return target if target.startswith(PAGE) else PAGE
 
 
+#: Stock rows per page: a supplier with hundreds of SKUs pages through them (or searches).
+ROWS_PER_PAGE = 50
+
+
+def matching_rows(levels: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
+    """Rows whose SKU, product or location contains `q` (case-insensitive); all when empty."""
+    needle = q.strip().casefold()
+    if not needle:
+        return levels
+    return [
+        r
+        for r in levels
+        if any(
+            needle in str(r.get(k) or "").casefold()
+            for k in ("sku", "product_name", "location_name")
+        )
+    ]
+
+
 class SupplierStockPages(Controller):
     """`/supplier/stock` and its forms."""
 
@@ -94,15 +113,26 @@ class SupplierStockPages(Controller):
         error: str | None = None,
         status_code: int = 200,
         form: dict[str, Any] | None = None,
+        q: str = "",
+        page: int = 1,
     ) -> Template:
         try:
             levels = await inventory.stock_levels(me, location_id=location_id, low_only=low)
         except DomainError as problem:
             levels, error, status_code = [], error or problem.localized(), problem.status_code
+        levels = matching_rows(levels, q)
+        total = len(levels)
+        pages = max(1, -(-total // ROWS_PER_PAGE))
+        page = min(max(1, page), pages)
+        levels = levels[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
         return Template(
             "backoffice/stock.html",
             context={
                 "levels": levels,
+                "q": q,
+                "page": page,
+                "pages": pages,
+                "total": total,
                 "locations": await inventory.usable_locations(me),
                 "transfers": await inventory.list_transfers(me),
                 "movements": await inventory.stock_movements(me, location_id=location_id, limit=20)
@@ -125,9 +155,11 @@ class SupplierStockPages(Controller):
         me: Me,
         location_id: FromQuery[int | None] = None,
         low: FromQuery[bool] = False,
+        q: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
     ) -> Template:
-        """Own stock at each location, with the forms to change it."""
-        return await self._page(me, location_id=location_id, low=low)
+        """Own stock at each location, with the forms to change it (searchable, paged)."""
+        return await self._page(me, location_id=location_id, low=low, q=q[:100], page=page)
 
     async def _done(
         self, request: Request[Any, Any, Any], message: str, target: str = PAGE

@@ -22,6 +22,7 @@ from accounts.roles import CurrentUser
 from core.database import write_transaction
 from core.errors import InvalidInput
 from fulfilment.errors import IllegalTransition, WrongPickupCode
+from fulfilment.hours import shown_time
 from fulfilment.moves import move_fulfilment, move_order, now_utc, record_event
 from fulfilment.orders import after_fulfilment_settled, cancel_order, mark_order_paid
 from fulfilment.pickup.queue import (
@@ -166,7 +167,7 @@ async def hand_over(
             when, who = await _collected_by(row["id"])
             raise AlreadyCollected(
                 "Already collected on {when} (handed over by {who})",
-                when=when.isoformat(timespec="minutes") if when else "",
+                when=shown_time(when),
                 who=who,
             )
         if (
@@ -197,7 +198,7 @@ async def hand_over(
                 when, who = await _collected_by(fulfilment_id)
                 raise AlreadyCollected(
                     "Already collected on {when} (handed over by {who})",
-                    when=when.isoformat(timespec="minutes") if when else "",
+                    when=shown_time(when),
                     who=who,
                 ) from None
             raise NotHandOverable(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 from accounts.people import contacts_by_ids
 from core.errors import Conflict
 from core.settings import get_settings
+from fulfilment.contacts import last_four
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.moves import now_utc
 from fulfilment.pickup_codes import KeyRing
@@ -94,6 +96,15 @@ class PickupTicket:
     created_at: datetime
     overdue: bool = False
     expiring_soon: bool = False
+    #: Who collects (提货人) and the last four digits of their phone: all the counter sees,
+    #: to check against what the person at the counter says.
+    collector_name: str = ""
+    collector_phone_last4: str = ""
+
+
+def _collector(order: dict[str, Any]) -> dict[str, Any]:
+    contact = order.get("pickup_contact") or {}
+    return json.loads(contact) if isinstance(contact, str) else contact
 
 
 @dataclass(slots=True)
@@ -177,6 +188,8 @@ async def _tickets(rows: list[dict[str, Any]], now: datetime) -> list[PickupTick
                 pickup_deadline=deadline,
                 short_code=f["short_code"],
                 created_at=f["created_at"],
+                collector_name=_collector(order).get("name", ""),
+                collector_phone_last4=last_four(_collector(order).get("phone", "")),
                 overdue=(
                     f["status"] in (FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING)
                     and f["ready_by"] is not None

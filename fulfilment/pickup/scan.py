@@ -12,6 +12,7 @@ from accounts.roles import CurrentUser
 from core.database import write_transaction
 from core.errors import InvalidInput
 from fulfilment.errors import InvalidPickupCode
+from fulfilment.hours import shown_time
 from fulfilment.moves import now_utc, record_event
 from fulfilment.pickup.queue import ScanResult, _collected_by, _tickets, key_ring
 from fulfilment.pickup_attempts import PickupAttemptLimiter
@@ -136,7 +137,7 @@ async def scan(
                 ticket=found,
                 collected_at=when,
                 collected_by=who,
-                params={"when": when.isoformat(timespec="minutes") if when else "", "who": who},
+                params={"when": shown_time(when), "who": who},
             ),
         )
     if status == FulfilmentStatus.EXPIRED or (

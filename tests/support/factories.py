@@ -122,14 +122,16 @@ async def make_store(
     name: str | None = None,
     kind: str = "store",
     pickup_enabled: bool = True,
+    city: str = "",
 ) -> int:
-    """A store (or warehouse) at a point."""
+    """A store (or warehouse) at a point, optionally in a named city."""
     return await create_location(
         kind=kind,
         name=name or unique("快取 测试店 "),
         lat=near[0],
         lon=near[1],
         pickup_enabled=pickup_enabled,
+        city=city,
     )
 
 

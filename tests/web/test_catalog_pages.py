@@ -52,7 +52,7 @@ async def test_product_page_offers_variants_nearby_stores_and_the_cart(client: A
     html = page.text
     assert "¥99.00" in html
     assert f'hx-get="/fragments/variants/{second}/nearby"' in html
-    assert 'hx-include="[name=lat],[name=lon]"' in html
+    assert 'hx-include=".nearby-position input"' in html and 'name="lat"' in html
     assert re.search(r'<form method="post" action="/cart/items"', html)
     assert f'name="variant_id" value="{second}"' in html
     assert 'name="buy_now" value="1"' in html
@@ -86,3 +86,57 @@ async def test_shop_page_shows_the_decoration_and_featured_goods(client: AsyncCl
     assert "layout-list" in page.text
     assert page.text.index("招牌 保温杯") < page.text.index("普通 水杯")
     assert "待审 茶杯" not in page.text
+
+
+async def test_bad_search_filters_get_a_clear_message_in_one_language(client: AsyncClient) -> None:
+    page = await client.get("/search", params={"min_price": "abc", "page": "x"})
+    assert page.status_code == 400
+    assert "最低价 不是有效价格：abc" in page.text
+    assert "Lowest price" not in page.text
+    wrong = await client.get("/search", params={"category": "abc"})
+    assert wrong.status_code == 400 and "分类 无效：abc" in wrong.text
+    assert "Expected" not in wrong.text
+    upside_down = await client.get("/search", params={"min_price": "50", "max_price": "10"})
+    assert "最低价高于最高价" in upside_down.text
+    client.cookies.set("kuaiqu_lang", "en")
+    english = await client.get("/search", params={"max_price": "nine", "supplier": "x"})
+    assert "Highest price is not a price: nine" in english.text and "价" not in english.text
+
+
+async def test_the_filter_panel_has_an_apply_button(client: AsyncClient) -> None:
+    page = await client.get("/search", params={"q": "手机"})
+    assert "应用筛选" in page.text and 'class="filter-actions"' in page.text
+
+
+async def test_a_wrong_type_in_a_query_is_explained_not_quoted_from_msgspec(
+    client: AsyncClient,
+) -> None:
+    response = await client.get("/api/products", params={"page": "x"})
+    assert response.status_code == 400
+    assert "page" in response.json()["detail"] and "应为整数" in response.json()["detail"]
+    assert "Expected" not in response.json()["detail"]
+
+
+async def test_out_of_stock_goods_are_shown_as_such_and_cannot_be_bought(
+    client: AsyncClient,
+) -> None:
+    from tests.support.factories import make_store, stock
+
+    product = await make_product(name="无货 保温杯", prices=(7900, 9900))
+    held, empty = product["variant_ids"]
+    await stock(await make_store(), held, 4)
+
+    sold_out = await client.get(f"/products/{product['id']}", params={"variant": empty})
+    buttons = re.findall(r"<button type=\"submit\"[^>]*>", sold_out.text)
+    assert buttons and all("disabled" in b for b in buttons)
+    assert "已售罄" in sold_out.text
+    buyable = await client.get(f"/products/{product['id']}", params={"variant": held})
+    buttons = re.findall(r"<button type=\"submit\"[^>]*>", buyable.text)
+    assert buttons and not any("disabled" in b for b in buttons)
+
+    nothing = await make_product(name="无货 茶杯")
+    found = await client.get("/search", params={"q": "无货"})
+    card = found.text[found.text.index(f'href="/products/{nothing["id"]}"') :]
+    assert "已售罄" in card[: card.index("</li>")]
+    other = found.text[found.text.index(f'href="/products/{product["id"]}"') :]
+    assert "已售罄" not in other[: other.index("</li>")]

@@ -297,3 +297,28 @@ async def test_delivery_quote_places_an_address_on_the_map(client: AsyncClient) 
     assert quote.status_code == 200, quote.text
     assert [f["location_id"] for f in quote.json()["fulfilments"]] == [shanghai_wh]
     assert quote.json()["shipping"] == 0  # ¥120 from one supplier ships free
+
+
+async def test_a_delivery_address_with_an_invalid_mobile_number_is_refused(
+    client: AsyncClient,
+) -> None:
+    supplier = await make_supplier()
+    variant = (await make_product(supplier_id=supplier))["variant_ids"][0]
+    await stock(await make_store(kind="warehouse"), variant, 3)
+    await login(client, await make_user())
+    body = pickup_body(variant, method="delivery", payment_method="cod")
+
+    refused = await client.post(
+        "/api/orders",
+        json={**body, "address": {**ADDRESS, "phone": "123"}},
+        headers={"Idempotency-Key": "m1"},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "phone"
+    assert "手机号 123 无效" in refused.json()["detail"]
+    spaced = await client.post(
+        "/api/orders",
+        json={**body, "address": {**ADDRESS, "phone": "+86 139 0000 0000"}},
+        headers={"Idempotency-Key": "m2"},
+    )
+    assert spaced.status_code == 201, spaced.text

@@ -157,3 +157,19 @@ async def test_an_in_store_payment_has_no_sandbox_page(client: AsyncClient) -> N
     await login(client, consumer)
     response = await client.post(f"/api/pay/sandbox/{payment.id}", json={"status": "succeeded"})
     assert response.status_code == 400
+
+
+async def test_the_order_page_shows_a_failed_payment_and_the_time_left_to_pay(
+    client: AsyncClient,
+) -> None:
+    consumer = await make_user(Role.CONSUMER)
+    order, payment = await order_of(consumer)
+    await login(client, consumer)
+    waiting = await client.get(f"/orders/{order.id}")
+    assert 'class="pay-countdown"' in waiting.text and "超时订单将自动取消" in waiting.text
+    assert "支付未成功" not in waiting.text
+    await press(client, payment.id, "failed")
+    failed = await client.get(f"/orders/{order.id}")
+    assert "支付未成功，请重新支付" in failed.text
+    assert 'class="pay-countdown"' in failed.text  # the clock keeps running
+    assert f"· #{payment.id}" not in failed.text  # no internal payment reference

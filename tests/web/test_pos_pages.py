@@ -77,6 +77,9 @@ async def test_staff_mark_ready_type_code_and_hand_over_on_the_pages(client: Asy
         client, f"/pos/{store}/scan", f"/pos/{store}/scan", {"code": row["short_code"]}
     )
     assert 'data-reason="collected"' in again.text and "张店员" in again.text
+    # The moment in China time as people write it, not ISO/UTC ("2026-11-28T02:18+00:00").
+    assert re.search(r"已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 取走", again.text)
+    assert "+00:00" not in again.text
 
 
 async def test_walk_in_sale_page_scan_pay_and_print_receipt(client: AsyncClient) -> None:
@@ -126,3 +129,25 @@ async def test_stock_page_counts_with_a_reason_and_other_stores_are_forbidden(
     assert level["on_hand"] == 4
     for path in ("", "/scan", "/sale", "/stock"):
         assert (await client.get(f"/pos/{other}{path}")).status_code == 403
+
+
+async def test_the_queue_never_shows_a_pickup_code_it_asks_for_it(client: AsyncClient) -> None:
+    store = await make_store(name="王府井店")
+    variant = (await make_product(prices=(3000,)))["variant_ids"][0]
+    await stock(store, variant, 2)
+    staff = await make_user(Role.STAFF, store_ids=[store])
+    order = await make_order(
+        (await make_user()).id, [(variant, 1)], location_id=store, payment_method="in_store"
+    )
+    fid = order.fulfilments[0].id
+    await login(client, staff)
+
+    marked = await post_form(client, f"/pos/{store}", f"/pos/{store}/fulfilments/{fid}/ready", {})
+    after = await client.get(f"/pos/{store}")  # the page the flash message is shown on
+    items = await client.get(f"/pos/{store}/queue-fragment")
+    row = await Fulfilment.select(Fulfilment.short_code).where(Fulfilment.id == fid).first()
+    assert row["short_code"]
+    for html in (marked.text, after.text, items.text):
+        assert row["short_code"] not in html
+        assert "KQ1." not in html  # nor the QR token
+    assert order.number in items.text and "取货码" in items.text  # it asks for the code

@@ -228,3 +228,21 @@ async def test_the_stock_page_reads_well_in_english(client: AsyncClient, db: Eng
     page = await client.get("/supplier/stock")
     assert "Stock by location" in page.text and "Found in count" in page.text
     assert "reason:" not in page.text
+
+
+async def test_the_stock_page_is_searchable_and_paged(client: AsyncClient, db: Engine) -> None:
+    product = await make_product(name="整箱 矿泉水", prices=tuple(100 + i for i in range(60)))
+    await login(client, await make_user(Role.SUPPLIER, supplier_id=product["supplier_id"]))
+    store = await make_store(name="徐汇店")
+    for variant in product["variant_ids"]:
+        await stock(store, variant, 3)
+    skus = [
+        r["sku"] for r in await Variant.select(Variant.sku).where(Variant.product == product["id"])
+    ]
+
+    first = await client.get("/supplier/stock")
+    assert first.text.count("data-row=") == 50 and "第 1 / 2 页" in first.text
+    second = await client.get("/supplier/stock", params={"page": 2})
+    assert second.text.count("data-row=") == 10
+    one = await client.get("/supplier/stock", params={"q": skus[7].lower()})
+    assert one.text.count("data-row=") == 1 and skus[7] in one.text

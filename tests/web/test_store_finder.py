@@ -65,6 +65,41 @@ async def test_nearby_fragment_falls_back_to_beijing_and_says_so(
     assert "使用我的位置" in located.text
 
 
+async def test_product_page_without_a_position_gets_a_city_picker_not_an_error(
+    client: AsyncClient, db: Engine
+) -> None:
+    (variant,) = (await make_product())["variant_ids"]
+    beijing = await make_store(BEIJING, name="王府井店", city="北京")
+    shanghai = await make_store(SHANGHAI, name="南京路店", city="上海")
+    await stock(beijing, variant, 30)
+    await stock(shanghai, variant, 2)
+    # What the product page sends before (or instead of) the browser's position.
+    refused = await client.get(
+        f"/fragments/variants/{variant}/nearby",
+        params={"lat": "", "lon": "", "city": "", "located": "refused"},
+    )
+    assert refused.status_code == 200
+    assert "未获得您的位置，请选择城市" in refused.text
+    assert 'data-pick-city="上海"' in refused.text and 'data-pick-city="北京"' in refused.text
+    assert "王府井店" in refused.text and "南京路店" not in refused.text  # 1,000 km is not near
+    picked = await client.get(
+        f"/fragments/variants/{variant}/nearby", params={"lat": "", "lon": "", "city": "上海"}
+    )
+    assert picked.status_code == 200
+    assert "南京路店" in picked.text and "王府井店" not in picked.text
+    assert "仅剩少量" in picked.text
+    granted = await client.get(
+        f"/fragments/variants/{variant}/nearby", params={"lat": BEIJING[0], "lon": BEIJING[1]}
+    )
+    assert "data-pick-city" not in granted.text and "附近 1 家门店有货" in granted.text
+    nowhere_near = await client.get(
+        f"/fragments/variants/{variant}/nearby", params={"lat": 23.13, "lon": 113.32}
+    )
+    assert "较远处以下门店有货" in nowhere_near.text and "南京路店" in nowhere_near.text
+    nonsense = await client.get(f"/fragments/variants/{variant}/nearby", params={"lat": "x"})
+    assert nonsense.status_code == 400 and "lat" in nonsense.text
+
+
 async def test_store_finder_page(client: AsyncClient, db: Engine) -> None:
     await make_store(BEIJING, name="王府井店")
     page = await client.get("/stores")
