@@ -1,6 +1,6 @@
 """Errors of the fulfilment domain: orders, carts, checkout and state moves."""
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class OrderNotFound(NotFound):
@@ -49,6 +49,12 @@ class InvalidPickupCode(InvalidInput):
     """A scanned or typed pickup code is unreadable, forged or altered."""
 
     code = "invalid_pickup_code"
+
+
+class WrongPickupCode(PermissionDenied):
+    """A handover came with a code that is not the code of that pickup."""
+
+    code = "wrong_pickup_code"
 
 
 class LineNotFound(NotFound):

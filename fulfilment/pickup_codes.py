@@ -92,6 +92,37 @@ def looks_like_token(code: str) -> bool:
     return code.strip().startswith(PREFIX + ".")
 
 
+def is_code_of(
+    code: str,
+    *,
+    fulfilment_id: int,
+    location_id: int,
+    short_code: str | None,
+    nonce: str | None,
+    ring: KeyRing,
+) -> bool:
+    """Whether a scanned or typed code is the code of this pickup at this store.
+
+    Either its short code, or a token signed with a listed key that names this fulfilment,
+    this store and the nonce stored now (a re-issued code makes the old token useless).
+    """
+    code = code.strip()
+    if not code:
+        return False
+    if not looks_like_token(code):
+        return short_code is not None and hmac.compare_digest(code.encode(), short_code.encode())
+    try:
+        token = read_token(code, ring)
+    except InvalidPickupCode:
+        return False
+    return (
+        nonce is not None
+        and token.fulfilment_id == fulfilment_id
+        and token.location_id == location_id
+        and hmac.compare_digest(token.nonce.encode(), nonce.encode())
+    )
+
+
 def new_short_code() -> str:
     """An 8-digit code for typing at the counter; unguessable with attempts limited."""
     return f"{secrets.randbelow(10**SHORT_CODE_DIGITS):0{SHORT_CODE_DIGITS}d}"

@@ -16,11 +16,12 @@ from typing import Any
 
 from core.database import is_unique_violation, write_transaction
 from core.realtime import publish_after_commit
-from fulfilment.checkout import CheckoutRequest, LineRequest, quote
+from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
 from fulfilment.contacts import check_mobile, check_pickup_contact
 from fulfilment.errors import IdempotencyKeyReused, InvalidOrder, OutOfStock
 from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, now_utc
+from fulfilment.routing import pinned_store_shortage
 from fulfilment.statuses import Channel, FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import OrderView, load_order, order_view_of_rows
@@ -144,7 +145,9 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
 
     Raises:
         OutOfStock: some line cannot be had; nothing was written. `extra["lines"]` names
-            each line with how many were asked for and how many are available.
+            each line with how many were asked for and how many are available; for a
+            pickup pinned to a store (`location_id`) that can no longer hold every line,
+            also what each nearby store can give (`stores`).
         InvalidOrder: the request breaks a rule (method, payment method, address…).
     """
     _check(cmd)
@@ -153,21 +156,20 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     # The plan is read before the write transaction, so orders plan side by side and only
     # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
     # reserve refuses units that are no longer there, and nothing is written.
-    quoted = await quote(
-        CheckoutRequest(
-            lines=cmd.lines,
-            method=cmd.method,
-            position=cmd.position,
-            address=cmd.address,
-            location_id=cmd.location_id,
-            coupons=cmd.coupons,
-        )
-    )
+    quoted = await _quote(cmd)
+    _refuse_if_pinned_store_short(cmd, quoted)
     provider = registered_providers()[cmd.payment_method]  # checked by _check
     if any(f.method not in provider.serves for f in quoted.plan.fulfilments):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
         view, payment = await _write_order(cmd, quoted)
+    except OutOfStock:
+        if not _pinned_pickup(cmd):
+            raise
+        # The store's last units went to another order between the plan and the write:
+        # refuse as a fresh plan would, naming what each nearby store can give now.
+        _refuse_if_pinned_store_short(cmd, await _quote(cmd))
+        raise
     except Exception as error:
         if not is_unique_violation(error):
             raise
@@ -178,6 +180,35 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
             raise
         return _same_request_or_refuse(found, cmd)
     return PlacedOrder(order=view, created=True, payment=payment)
+
+
+async def _quote(cmd: PlaceOrder) -> Quote:
+    """Plan and price the order as `POST /api/checkout/quote` would, reserving nothing."""
+    return await quote(
+        CheckoutRequest(
+            lines=cmd.lines,
+            method=cmd.method,
+            position=cmd.position,
+            address=cmd.address,
+            location_id=cmd.location_id,
+            coupons=cmd.coupons,
+        )
+    )
+
+
+def _pinned_pickup(cmd: PlaceOrder) -> bool:
+    """A pickup at the store the buyer chose (not one routing picked)."""
+    return cmd.method == FulfilmentMethod.PICKUP and cmd.location_id is not None
+
+
+def _refuse_if_pinned_store_short(cmd: PlaceOrder, quoted: Quote) -> None:
+    """A pinned pickup is placed at its store whole, or refused with 409: never reshaped."""
+    if not _pinned_pickup(cmd):
+        return
+    assert cmd.location_id is not None
+    short = pinned_store_shortage(quoted.plan, quoted.wanted, quoted.goods, cmd.location_id)
+    if short is not None:
+        raise short
 
 
 async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, PaymentStart]:

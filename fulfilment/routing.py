@@ -110,6 +110,61 @@ def shortage_error(
     return error
 
 
+def pinned_store_shortage(
+    plan: Plan, wanted: dict[int, int], goods: dict[int, Goods], location_id: int
+) -> OutOfStock | None:
+    """Why a pickup pinned to a store cannot be placed there whole, or None when it can.
+
+    The buyer chose the store, so the order is all picked up there or refused: never split
+    into a delivery parcel the buyer did not ask for. The refusal names each line the store
+    is short of, with what was asked and what each nearby store can give (from the plan's
+    candidates, read with the plan).
+    """
+    whole = [
+        f
+        for f in plan.fulfilments
+        if f.method == FulfilmentMethod.PICKUP and f.location_id == location_id
+    ]
+    if len(plan.fulfilments) == 1 and whole and whole[0].lines == wanted:
+        return None
+    stores = [c for c in plan.candidates if c.kind == LocationKind.STORE]
+    pinned = next((c for c in stores if c.location_id == location_id), None)
+    here = {v: max(0, (pinned.available if pinned else {}).get(v, 0)) for v in wanted}
+    short = {v: (q, here[v]) for v, q in wanted.items() if here[v] < q} or {
+        v: (q, here[v]) for v, q in wanted.items()
+    }
+    first = min(short)
+    requested, available = short[first]
+    item = goods.get(first)
+    error = OutOfStock(
+        "{store} can no longer hold this order: only {available} of {name} there "
+        "(you asked for {requested}); choose another store or delivery",
+        store=pinned.name if pinned else f"#{location_id}",
+        available=available,
+        name=item.product_name if item else f"#{first}",
+        requested=requested,
+    )
+    error.extra["lines"] = [
+        {
+            "variant_id": v,
+            "requested": r,
+            "available": a,
+            "stores": [
+                {
+                    "location_id": c.location_id,
+                    "name": c.name,
+                    "distance_m": round(c.distance_m),
+                    "available": max(0, c.available.get(v, 0)),
+                    "holds_all": c.holds_all,
+                }
+                for c in stores
+            ],
+        }
+        for v, (r, a) in sorted(short.items())
+    ]
+    return error
+
+
 class DefaultRouting:
     """Pickup at the nearest store holding everything; delivery from the nearest holder."""
 

@@ -168,8 +168,10 @@ def scan_out(result: ScanResult) -> ScanOut:
 
 
 class HandoverIn(msgspec.Struct):
-    """Lines to hand over (all when absent) and how a pay-in-store order was paid."""
+    """This pickup's code, lines to hand over (all when absent), how it was paid in store."""
 
+    #: The scanned QR token or the typed short code of this pickup (proof the customer is here).
+    code: ShortText
     lines: Annotated[list[Id], msgspec.Meta(max_length=200)] | None = None
     payment_method: Literal["cash", "card", "qr"] | None = None
     #: What happens to lines not handed over: keep them ready, or cancel and refund.
@@ -348,15 +350,18 @@ class PosApi(Controller):
     async def handover(
         self,
         me: Me,
+        request: Request[Any, Any, Any],
         location_id: FromPath[int],
         fid: FromPath[int],
         data: JSONBody[HandoverIn],
     ) -> HandoverOut:
-        """Hand the goods over (once), after taking any money due."""
+        """Hand the goods over (once) on this pickup's code, after taking any money due."""
         done = await hand_over(
             location_id,
             fid,
             me,
+            data.code,
+            limiter_of(request),
             line_ids=data.lines,
             payment_method=data.payment_method,
             rest=data.rest,

@@ -182,6 +182,8 @@ class PosPages(Controller):
                 result=result,
                 message=message,
                 methods=COUNTER_METHODS,
+                # Carried by the handover form (hidden): the handover needs this pickup's code.
+                code=data.code.strip(),
             ),
         )
 
@@ -203,6 +205,8 @@ class PosPages(Controller):
                 location_id,
                 fid,
                 me,
+                str(form.get("code") or ""),
+                limiter_of(request),
                 line_ids=ticked if partial else None,
                 payment_method=str(form.get("payment_method") or "") or None,
                 rest=str(form.get("rest") or "keep"),

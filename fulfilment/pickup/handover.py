@@ -2,6 +2,10 @@
 
 Also cancelling lines the customer no longer wants.
 
+A handover needs the code of that pickup in the same request (the scanned token or the
+typed short code), checked inside the write transaction; a wrong one counts against the
+staff member like a wrong code at the scan.
+
 A code works once because `hand_over` marks the fulfilment collected in one conditional
 UPDATE (`… WHERE id = ? AND status = 'ready_for_pickup'`, through `move_fulfilment`),
 checked by the rows it changed.
@@ -17,7 +21,7 @@ from typing import Any
 from accounts.roles import CurrentUser
 from core.database import write_transaction
 from core.errors import InvalidInput
-from fulfilment.errors import IllegalTransition
+from fulfilment.errors import IllegalTransition, WrongPickupCode
 from fulfilment.hours import shown_time
 from fulfilment.moves import move_fulfilment, move_order, now_utc, record_event
 from fulfilment.orders import after_fulfilment_settled, cancel_order, mark_order_paid
@@ -32,7 +36,8 @@ from fulfilment.pickup.queue import (
     key_ring,
 )
 from fulfilment.pickup.staff_moves import _unused_short_code
-from fulfilment.pickup_codes import issue_token
+from fulfilment.pickup_attempts import PickupAttemptLimiter
+from fulfilment.pickup_codes import is_code_of, issue_token
 from fulfilment.selling import sell_lines
 from fulfilment.state_machine import FULFILMENT_FINAL
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
@@ -121,6 +126,8 @@ async def hand_over(
     location_id: int,
     fulfilment_id: int,
     staff: CurrentUser,
+    code: str,
+    limiter: PickupAttemptLimiter,
     *,
     line_ids: Sequence[int] | None = None,
     payment_method: str | None = None,
@@ -129,6 +136,9 @@ async def hand_over(
 ) -> HandedOver:
     """Give a ready pickup to the customer: once only, after taking any money due.
 
+    `code` is what was scanned or typed for this pickup: its short code or its QR token.
+    Any other code is refused (403, nothing changes) and counts as a wrong attempt of this
+    staff member at this store (`limiter`, 429 once the limit is reached).
     `line_ids` hands over some lines only; the others stay ready under a new code
     (`rest="keep"`) or are cancelled, their stock released and their price refunded
     (`rest="cancel"`). Pay-in-store orders need a `payment_method` (cash, card or qr).
@@ -136,8 +146,22 @@ async def hand_over(
     now = now or now_utc()
     if rest not in ("keep", "cancel"):
         raise InvalidInput("Choose keep or cancel for the lines not handed over")
+    if not code.strip():
+        raise InvalidInput("Scan the QR code or type the pickup code")
+    # The attempt takes its place before the code is compared, so parallel guesses are capped.
+    await limiter.check(staff.id, location_id)
     async with write_transaction():
         row = await _fulfilment(location_id, fulfilment_id)
+        if not is_code_of(
+            code,
+            fulfilment_id=row["id"],
+            location_id=location_id,
+            short_code=row["short_code"],
+            nonce=row["token_nonce"],
+            ring=key_ring(),
+        ):
+            raise WrongPickupCode("This code is not the code of this pickup")
+        await limiter.release(staff.id, location_id)  # the right code is no guess
         order = await _order(row["order"])
         if row["status"] == FulfilmentStatus.COLLECTED:
             when, who = await _collected_by(row["id"])

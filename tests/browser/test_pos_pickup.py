@@ -88,6 +88,10 @@ async def test_staff_mark_ready_type_the_short_code_and_hand_over(
         assert order["number"] in await result.inner_text()
         assert await page.locator("#scan-code").evaluate("el => el === document.activeElement")
         await page.screenshot(path=str(SCREENSHOTS / "pos-scan.png"), full_page=True)
+        # The handover form carries the typed code (hidden): no code, no handover.
+        carried = page.locator(".pos-handover input[name=code]")
+        assert await carried.get_attribute("type") == "hidden"
+        assert await carried.get_attribute("value") == short_code
         await page.click("#handover-button")
         await page.wait_for_selector(".flash-success")
         assert order["number"] in await page.locator(".flash-success").inner_text()

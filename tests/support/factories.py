@@ -202,3 +202,23 @@ async def make_order(
         )
     )
     return await load_order(placed.order.id)  # with its timeline and payment
+
+
+def counter_limiter() -> Any:
+    """A wrong-pickup-code limiter of its own (memory), as the POS pages pass one."""
+    from litestar.stores.memory import MemoryStore
+
+    from fulfilment.pickup_attempts import PickupAttemptLimiter
+
+    return PickupAttemptLimiter(MemoryStore())
+
+
+async def pickup_code(fulfilment_id: int) -> str:
+    """The short code the customer of a ready pickup shows at the counter."""
+    from fulfilment.tables import Fulfilment
+
+    row = (
+        await Fulfilment.select(Fulfilment.short_code).where(Fulfilment.id == fulfilment_id).first()
+    )
+    assert row and row["short_code"], f"pickup {fulfilment_id} has no code (not ready?)"
+    return row["short_code"]

@@ -7,11 +7,13 @@ from typing import Any
 from accounts.roles import Role
 from fulfilment.pickup import hand_over, mark_ready
 from tests.support.factories import (
+    counter_limiter,
     make_order,
     make_product,
     make_store,
     make_supplier,
     make_user,
+    pickup_code,
     stock,
 )
 
@@ -35,7 +37,9 @@ async def collected_pickup(lines: int = 1, *, name: str = "华为 Mate 60 手机
     )
     fid = order.fulfilments[0].id
     await mark_ready(store, fid, staff)
-    await hand_over(store, fid, staff, payment_method="cash")
+    await hand_over(
+        store, fid, staff, await pickup_code(fid), counter_limiter(), payment_method="cash"
+    )
     return {
         "store": store,
         "staff": staff,

@@ -10,12 +10,14 @@ from fulfilment.pickup.staff_moves import mark_ready
 from fulfilment.shipments import ship_fulfilment
 from tests.support.factories import (
     BEIJING,
+    counter_limiter,
     login,
     make_order,
     make_product,
     make_store,
     make_supplier,
     make_user,
+    pickup_code,
     stock,
 )
 
@@ -43,7 +45,10 @@ async def test_the_tabs_count_what_each_holds(client: AsyncClient) -> None:
         buyer.id, [(variant, 1)], location_id=store, payment_method="in_store"
     )
     await mark_ready(store, collected.fulfilments[0].id, staff)
-    await hand_over(store, collected.fulfilments[0].id, staff, payment_method="cash")
+    fid = collected.fulfilments[0].id
+    await hand_over(
+        store, fid, staff, await pickup_code(fid), counter_limiter(), payment_method="cash"
+    )
     await login(client, buyer)
 
     centre = (await client.get("/api/orders/centre")).json()

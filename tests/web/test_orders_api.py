@@ -136,6 +136,37 @@ async def test_out_of_stock_answers_409_naming_the_line(client: AsyncClient) -> 
     assert (await client.get("/api/orders")).json() == []
 
 
+async def test_a_pinned_store_that_lost_the_last_unit_answers_409_naming_every_store(
+    client: AsyncClient,
+) -> None:
+    pinned = await make_store(BEIJING, name="王府井店")
+    next_door = await make_store((39.9170, 116.4120), name="东单店")
+    variant = (await make_product(name="茅台"))["variant_ids"][0]
+    await stock(pinned, variant, 1)
+    await stock(next_door, variant, 2)
+    await make_order((await make_user()).id, [(variant, 1)], location_id=pinned)
+    await login(client, await make_user())
+    client.cookies.set("kuaiqu_lang", "en")
+
+    for payment_method in ("sandbox", "in_store"):
+        refused = await client.post(
+            "/api/orders",
+            json=pickup_body(variant, 1, location_id=pinned, payment_method=payment_method),
+            headers={"Idempotency-Key": f"pinned-{payment_method}"},
+        )
+
+        assert refused.status_code == 409, refused.text
+        body = refused.json()
+        assert body["code"] == "out_of_stock"
+        assert "王府井店" in body["detail"]
+        [line] = body["lines"]
+        assert (line["variant_id"], line["requested"], line["available"]) == (variant, 1, 0)
+        given = {s["location_id"]: (s["name"], s["available"]) for s in line["stores"]}
+        assert given[pinned] == ("王府井店", 0) and given[next_door] == ("东单店", 2)
+    assert (await client.get("/api/orders")).json() == []
+    assert await reserved(next_door, variant) == 0
+
+
 async def test_an_unknown_coupon_is_refused_and_nothing_is_held(client: AsyncClient) -> None:
     # No promotion is issued yet: a coupon code must not be quietly dropped from the price.
     store = await make_store()

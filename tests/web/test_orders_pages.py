@@ -8,11 +8,13 @@ from httpx import AsyncClient
 
 from tests.support.factories import (
     BEIJING,
+    counter_limiter,
     login,
     make_order,
     make_product,
     make_store,
     make_user,
+    pickup_code,
     stock,
 )
 from tests.support.web import submit_form
@@ -168,7 +170,9 @@ async def test_the_timeline_speaks_plainly_in_both_languages(client: AsyncClient
     ready = await client.get(f"/orders/{order.id}")
     assert "请在此时间前取货" in ready.text
     assert "今日营业时间" in ready.text and "https://uri.amap.com/search?keyword=" in ready.text
-    await hand_over(store, fid, staff, payment_method="cash")
+    await hand_over(
+        store, fid, staff, await pickup_code(fid), counter_limiter(), payment_method="cash"
+    )
 
     page = await client.get(f"/orders/{order.id}")
     timeline = page.text[page.text.index('class="timeline"') :]

@@ -52,12 +52,23 @@ async def test_staff_mark_ready_type_code_and_hand_over_on_the_pages(client: Asy
     assert scanned.status_code == 200
     assert "王芳" in scanned.text and "¥30.00" in scanned.text
     assert f"/pos/{store}/fulfilments/{fid}/handover" in scanned.text
+    # the form carries the typed code, hidden: the handover needs it
+    assert f'<input type="hidden" name="code" value="{row["short_code"]}">' in scanned.text
 
-    handed = await post_form(
+    without_code = await post_form(
         client,
         f"/pos/{store}/scan",
         f"/pos/{store}/fulfilments/{fid}/handover",
         {"payment_method": "cash"},
+    )
+    assert without_code.status_code in (200, 302, 303)
+    still = await Order.select(Order.status).where(Order.id == order.id).first()
+    assert still["status"] != "completed"
+    handed = await post_form(
+        client,
+        f"/pos/{store}/scan",
+        f"/pos/{store}/fulfilments/{fid}/handover",
+        {"payment_method": "cash", "code": row["short_code"]},
     )
     assert handed.status_code in (200, 302, 303)
     done = await Order.select(Order.status).where(Order.id == order.id).first()

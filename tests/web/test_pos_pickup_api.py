@@ -94,12 +94,17 @@ async def test_qr_scanned_hands_over_once_then_says_already_collected_with_when(
     assert body["lines"][0]["qty"] == 1
     assert body["payment_status"] == "to_pay_in_store" and body["amount_due"] == 3000
 
+    no_code = await client.post(
+        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={"payment_method": "cash"}
+    )
+    assert no_code.status_code == 400 and "code" in no_code.text
     no_payment = await client.post(
-        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={}
+        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={"code": token}
     )
     assert no_payment.status_code == 400
     handed = await client.post(
-        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={"payment_method": "cash"}
+        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover",
+        json={"code": token, "payment_method": "cash"},
     )
     assert handed.status_code == 200, handed.text
     assert handed.json()["status"] == "collected"
@@ -113,7 +118,8 @@ async def test_qr_scanned_hands_over_once_then_says_already_collected_with_when(
     assert again.json()["collected_at"] is not None
     assert again.json()["collected_by"] == "张店员"
     twice = await client.post(
-        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={"payment_method": "cash"}
+        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover",
+        json={"code": token, "payment_method": "cash"},
     )
     assert twice.status_code == 409
     assert "张店员" in twice.json()["detail"]
@@ -141,7 +147,7 @@ async def test_staff_of_another_store_get_403_and_wrong_store_is_named(
     assert (
         await client.post(
             f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover",
-            json={"payment_method": "cash"},
+            json={"code": token, "payment_method": "cash"},
         )
     ).status_code == 403
     assert (await client.get(f"/api/pos/{s['store']}/queue")).status_code == 403
@@ -195,8 +201,10 @@ async def test_queue_preparing_ready_notifies_consumer_with_the_code(client: Asy
     assert queue["items"][0]["status"] == "allocated"
     preparing = await client.post(f"/api/pos/{s['store']}/fulfilments/{s['fid']}/preparing")
     assert preparing.json()["status"] == "preparing"
-    early = await client.post(f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={})
-    assert early.status_code in (400, 409)
+    early = await client.post(
+        f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover", json={"code": "12345678"}
+    )
+    assert early.status_code in (400, 403, 409)
     ready = await client.post(f"/api/pos/{s['store']}/fulfilments/{s['fid']}/ready")
     code = ready.json()["short_code"]
 
@@ -229,22 +237,14 @@ async def test_partial_pickup_keeps_the_rest_ready_or_cancels_and_refunds_it(
 ) -> None:
     s = await setup_pickup(payment_method="in_store", quantities=(1, 2), prices=(3000, 1000))
     await login(client, s["staff"])
-    await client.post(f"/api/pos/{s['store']}/fulfilments/{s['fid']}/ready")
-    lines = (
-        await client.post(
-            f"/api/pos/{s['store']}/scan",
-            json={
-                "code": (await client.get(f"/api/pos/{s['store']}/queue")).json()["items"][0][
-                    "short_code"
-                ]
-            },
-        )
-    ).json()["lines"]
+    ready = await client.post(f"/api/pos/{s['store']}/fulfilments/{s['fid']}/ready")
+    code = ready.json()["short_code"]
+    lines = (await client.post(f"/api/pos/{s['store']}/scan", json={"code": code})).json()["lines"]
     first = next(line for line in lines if line["variant_id"] == s["variants"][0])
 
     handed = await client.post(
         f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover",
-        json={"lines": [first["id"]], "payment_method": "card", "rest": "cancel"},
+        json={"code": code, "lines": [first["id"]], "payment_method": "card", "rest": "cancel"},
     )
 
     assert handed.status_code == 200, handed.text
@@ -272,3 +272,28 @@ async def test_sixty_wrong_codes_sent_at_once_are_evaluated_at_most_five_times(
     assert len(evaluated) <= 5
     assert all(a.status_code in (200, 429) for a in answers)
     assert await PickupScanAudit.count().where(PickupScanAudit.kind == "short_code") <= 5
+
+
+async def test_handover_needs_the_code_of_this_pickup(client: AsyncClient) -> None:
+    s = await setup_pickup()
+    _, short_code = await ready_and_read_qr(client, s)
+    other = await setup_pickup()
+    other_token, other_code = await ready_and_read_qr(client, other)
+    await login(client, s["staff"])
+    url = f"/api/pos/{s['store']}/fulfilments/{s['fid']}/handover"
+
+    missing = await client.post(url, json={"payment_method": "cash"})
+    assert missing.status_code == 400 and "code" in missing.json()["detail"]
+    for wrong in (other_code, other_token):
+        refused = await client.post(url, json={"code": wrong, "payment_method": "cash"})
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == "这不是此自提单的取货码"
+        assert refused.json()["code"] == "wrong_pickup_code"
+    assert await levels(s["store"], s["variants"][0]) == (5, 1)
+    queue = (await client.get(f"/api/pos/{s['store']}/queue")).json()["items"]
+    assert [(i["fulfilment_id"], i["status"]) for i in queue] == [(s["fid"], "ready_for_pickup")]
+
+    handed = await client.post(url, json={"code": short_code, "payment_method": "cash"})
+    assert handed.status_code == 200, handed.text
+    assert handed.json()["status"] == "collected"
+    assert await levels(s["store"], s["variants"][0]) == (4, 0)

@@ -14,6 +14,7 @@ from fulfilment.errors import InvalidPickupCode
 from fulfilment.pickup_attempts import PickupAttemptLimiter
 from fulfilment.pickup_codes import (
     KeyRing,
+    is_code_of,
     issue_token,
     looks_like_token,
     new_short_code,
@@ -97,3 +98,16 @@ async def test_wrong_codes_lock_out_one_staff_member_at_one_store() -> None:
     assert locked.value.params["minutes"] == 10
     await limiter.check(staff_id=2, location_id=9)  # a colleague is not locked out
     await limiter.check(staff_id=1, location_id=10)  # nor the same person at another store
+
+
+def test_only_this_pickups_short_code_or_current_token_is_its_code() -> None:
+    token, nonce = issue_token(42, 7, RING)
+    other_token, _ = issue_token(43, 7, RING)
+    elsewhere, _ = issue_token(42, 8, RING)
+    pickup = {"fulfilment_id": 42, "location_id": 7, "short_code": "12345678", "ring": RING}
+
+    assert is_code_of("12345678", nonce=nonce, **pickup)
+    assert is_code_of(f" {token} ", nonce=nonce, **pickup)
+    for wrong in ("", "87654321", "１２３４５６７８", other_token, elsewhere, token + "x"):
+        assert not is_code_of(wrong, nonce=nonce, **pickup)
+    assert not is_code_of(token, nonce="re-issued", **pickup)
