@@ -52,7 +52,8 @@ from server.security.headers import add_security_headers
 from server.security.input_guard import InputGuard
 from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
-from store_pos.pos_api import ATTEMPTS_STORE, PosApi
+from store_pos.counter_api import PosCounterApi
+from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierReviewApi,
             SupplierReviewPages,
             PosApi,
+            PosCounterApi,
             PosPages,
             pickup_qr,
             InboxApi,

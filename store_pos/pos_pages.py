@@ -34,7 +34,7 @@ from fulfilment.pickup import (
 )
 from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
 from locations.inventory import ADJUST_REASONS
-from store_pos.pos_api import limiter_of, staff_stores
+from store_pos.pickup_api import limiter_of, staff_stores
 
 
 def _store(stores: list[Any], location_id: int) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.i18n import current_locale
 from fulfilment.pickup import ScanResult, mask_phone
 from fulfilment.pickup.queue import _payment_status
-from store_pos.pos_api import scan_out
+from store_pos.pickup_api import scan_out
 
 
 def test_phone_numbers_are_masked_in_the_middle() -> None:
