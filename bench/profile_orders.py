@@ -3,7 +3,8 @@
 Builds the database of `bench/order_bench.py` (SQLite, or --postgres), runs the app in this
 process over httpx's ASGI transport (no sockets, no second process), places `--orders`
 2-line pickup orders one at a time and prints the mean time per order and the functions with
-the most cumulative and own time.
+the most cumulative and own time, and the SQL statements per request (every statement
+Piccolo sends, by its first words, plus the BEGIN and COMMIT of each transaction).
 
     .venv/bin/python bench/profile_orders.py --orders 400
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import cProfile
 import io
 import pstats
@@ -31,6 +33,39 @@ from order_bench import EMAIL, PASSWORD, VAR_DIR, build  # sets the bench's var 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 PG_ADMIN_DB = "kuaiqu_profile_bench"
+
+#: Statements sent while counting, by their first words (None: not counting).
+_tally: collections.Counter[str] | None = None
+
+
+def _count_statements() -> None:
+    """Wrap both engines' `run_querystring` and `transaction` to tally what is sent."""
+    from piccolo.engine.postgres import PostgresEngine
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    from core.database import PooledSQLiteEngine
+
+    for engine_class in (SQLiteEngine, PooledSQLiteEngine, PostgresEngine):
+        run = engine_class.run_querystring
+        begin = engine_class.transaction
+
+        async def counted_run(self, querystring, in_pool=True, _run=run):  # type: ignore[no-untyped-def]
+            if _tally is not None:
+                sql, _ = querystring.compile_string(engine_type=self.engine_type)
+                words = " ".join(sql.split()[:4])
+                _tally[words[:60]] += 1
+            return await _run(self, querystring, in_pool)
+
+        def counted_begin(self, *args, _begin=begin, **kwargs):  # type: ignore[no-untyped-def]
+            if _tally is not None and self.current_transaction.get() is None:
+                _tally["BEGIN … COMMIT (2 statements)"] += 2
+            return _begin(self, *args, **kwargs)
+
+        # Only where a class defines the method: a subclass would otherwise count twice.
+        if "run_querystring" in vars(engine_class):
+            engine_class.run_querystring = counted_run  # type: ignore[method-assign]
+        if "transaction" in vars(engine_class):
+            engine_class.transaction = counted_begin  # type: ignore[method-assign]
 
 
 async def main() -> None:
@@ -52,6 +87,7 @@ async def main() -> None:
     else:
         url = f"sqlite:///{VAR_DIR}/profile.sqlite3"
     stores, variants = await build(url)
+    _count_statements()
 
     from dataclasses import replace
 
@@ -87,6 +123,12 @@ async def main() -> None:
 
         for _ in range(20):  # warm caches and pools
             await one()
+        global _tally
+        _tally = collections.Counter()
+        counted = 50
+        for _ in range(counted):
+            await one()
+        tally, _tally = _tally, None
         profiler = cProfile.Profile()
         began = time.perf_counter()
         profiler.enable()
@@ -95,6 +137,9 @@ async def main() -> None:
         profiler.disable()
         elapsed = time.perf_counter() - began
     print(f"{args.orders} x {args.path}: {elapsed / args.orders * 1000:.2f} ms each (profiled)")
+    print(f"SQL statements per request: {sum(tally.values()) / counted:.2f}")
+    for words, n in tally.most_common():
+        print(f"  {n / counted:5.2f}  {words}")
     if args.save:
         profiler.dump_stats(args.save)
     for key in ("cumulative", "tottime"):
