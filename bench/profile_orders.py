@@ -129,6 +129,10 @@ async def main() -> None:
         for _ in range(counted):
             await one()
         tally, _tally = _tally, None
+        began = time.perf_counter()
+        for _ in range(args.orders):
+            await one()
+        plain = (time.perf_counter() - began) / args.orders * 1000
         profiler = cProfile.Profile()
         began = time.perf_counter()
         profiler.enable()
@@ -136,7 +140,10 @@ async def main() -> None:
             await one()
         profiler.disable()
         elapsed = time.perf_counter() - began
+    print(f"{args.orders} x {args.path}: {plain:.2f} ms each unprofiled")
     print(f"{args.orders} x {args.path}: {elapsed / args.orders * 1000:.2f} ms each (profiled)")
+    calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    print(f"Python function calls per request: {calls / args.orders:,.0f} (load-independent)")
     print(f"SQL statements per request: {sum(tally.values()) / counted:.2f}")
     for words, n in tally.most_common():
         print(f"  {n / counted:5.2f}  {words}")
