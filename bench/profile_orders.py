@@ -38,6 +38,27 @@ PG_ADMIN_DB = "kuaiqu_profile_bench"
 _tally: collections.Counter[str] | None = None
 
 
+def _count_redis_commands() -> None:
+    """Wrap redis-py's asyncio client to tally the commands (round trips) per request."""
+    from redis.asyncio.client import Pipeline, Redis
+
+    run = Redis.execute_command
+    flush = Pipeline.execute
+
+    async def counted(self, *args, **options):  # type: ignore[no-untyped-def]
+        if _tally is not None:
+            _tally[f"redis {args[0]}"] += 1
+        return await run(self, *args, **options)
+
+    async def counted_pipeline(self, *args, **options):  # type: ignore[no-untyped-def]
+        if _tally is not None:
+            _tally["redis pipeline (1 round trip)"] += 1
+        return await flush(self, *args, **options)
+
+    Redis.execute_command = counted  # type: ignore[method-assign]
+    Pipeline.execute = counted_pipeline  # type: ignore[method-assign]
+
+
 def _count_statements() -> None:
     """Wrap both engines' `run_querystring` and `transaction` to tally what is sent."""
     from piccolo.engine.postgres import PostgresEngine
@@ -74,6 +95,7 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--path", default="/api/orders", help="or /api/me, /products/1 …")
+    parser.add_argument("--redis", default="", help="KUAIQU_REDIS_URL (counts its commands)")
     parser.add_argument("--save", default="", help="also write the raw stats to this file")
     args = parser.parse_args()
     if args.postgres:
@@ -88,13 +110,18 @@ async def main() -> None:
         url = f"sqlite:///{VAR_DIR}/profile.sqlite3"
     stores, variants = await build(url)
     _count_statements()
+    _count_redis_commands()
 
     from dataclasses import replace
 
     from core.settings import get_settings
     from server.app import create_app
 
-    app = create_app(replace(get_settings(), database_url=url))
+    if args.redis:
+        from redis.asyncio import Redis
+
+        await Redis.from_url(args.redis).flushdb()
+    app = create_app(replace(get_settings(), database_url=url, redis_url=args.redis))
     rng = random.Random(3)
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -144,7 +171,10 @@ async def main() -> None:
     print(f"{args.orders} x {args.path}: {elapsed / args.orders * 1000:.2f} ms each (profiled)")
     calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
     print(f"Python function calls per request: {calls / args.orders:,.0f} (load-independent)")
-    print(f"SQL statements per request: {sum(tally.values()) / counted:.2f}")
+    statements = sum(n for words, n in tally.items() if not words.startswith("redis "))
+    print(f"SQL statements per request: {statements / counted:.2f}")
+    redis_calls = sum(n for words, n in tally.items() if words.startswith("redis "))
+    print(f"Redis round trips per request: {redis_calls / counted:.2f}")
     for words, n in tally.most_common():
         print(f"  {n / counted:5.2f}  {words}")
     if args.save:
