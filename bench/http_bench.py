@@ -185,6 +185,10 @@ async def main() -> None:
     parser.add_argument("--redis", default="", help="KUAIQU_REDIS_URL for Kuaiqu (sessions)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument(
+        "--pool-sizes", type=int, nargs="+", default=[10],
+        help="KUAIQU_DB_POOL_SIZE values: a Kuaiqu side per (workers, pool size)",
+    )  # fmt: skip
+    parser.add_argument(
         "--compare-with",
         type=Path,
         default=None,
@@ -242,18 +246,23 @@ async def main() -> None:
         runs.setdefault(name, []).append(result)
         print(f"round {round_no} {name:28s} {result.line()}", flush=True)
 
-    kuaiqu_sides = [(f"kuaiqu w{w}", w, ROOT) for w in args.workers]
+    default_pool = args.pool_sizes == [10]
+    kuaiqu_sides = [
+        (f"kuaiqu w{w}" + ("" if default_pool else f" p{p}"), w, ROOT, p)
+        for w in args.workers
+        for p in args.pool_sizes
+    ]
     if args.compare_with:
-        kuaiqu_sides.append((f"{args.compare_with.name} w1", 1, args.compare_with.resolve()))
+        kuaiqu_sides.append((f"{args.compare_with.name} w1", 1, args.compare_with.resolve(), 10))
     for round_no in range(1, args.rounds + 1):
-        for tag, workers, root in kuaiqu_sides:
+        for tag, workers, root, pool in kuaiqu_sides:
             port = free_port()
             command = [
                 sys.executable, "-m", "server.cli", "run", "--no-access-log",
                 "--workers", str(workers), "--port", str(port),
             ]  # fmt: skip
             log = Path(VAR_DIR) / f"{tag.replace(' ', '-')}.log"
-            process = start(command, env, port, log, root)
+            process = start(command, {**env, "KUAIQU_DB_POOL_SIZE": str(pool)}, port, log, root)
             base = f"http://127.0.0.1:{port}"
             try:
                 cookie = session_cookie(base)
@@ -290,7 +299,7 @@ async def main() -> None:
             f"median {name:28s} {m['rate']:8.1f}/s  p50 {m['p50']:6.1f} ms  "
             f"p99 {m['p99']:6.1f} ms  over {len(runs[name])} round(s)"
         )
-    for tag, _, _ in kuaiqu_sides:
+    for tag, _, _, _ in kuaiqu_sides:
         pairs = [
             (f"{tag} POST /api/orders", "bare POST /orders"),
             (f"{tag} GET /api/me", f"{tag} GET /healthz"),
