@@ -205,6 +205,10 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
         reload=reload,
         log_level="info",
         access_log=access_log,
+        # Realtime events are a few hundred bytes of JSON: per-message deflate saves nothing
+        # on them, yet costs a zlib compression per event per socket and a compressor's
+        # memory per connection (most of a websocket client's server memory).
+        ws_per_message_deflate=False,
     )
 
 
