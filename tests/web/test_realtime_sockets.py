@@ -114,3 +114,27 @@ async def test_order_socket_is_for_the_orders_customer_and_relays_its_moves(live
         while events[-1].get("status") != "cancelled" and len(events) < 5:
             events.append(await next_event(socket))
     assert events[-1]["status"] == "cancelled"
+
+
+async def test_every_follower_of_a_topic_gets_each_event_once(live: str) -> None:
+    (variant,) = (await make_product())["variant_ids"]
+    path = ws_url(live, f"/ws/stock/{variant}")
+    sockets = [await websockets.connect(path) for _ in range(3)]
+    try:
+        for socket in sockets:
+            assert (await next_event(socket))["type"] == "hello"
+        async with write_transaction():
+            await publish_after_commit(stock_topic(variant), {"type": "stock", "n": 1})
+        for socket in sockets:
+            assert await next_event(socket) == {"type": "stock", "n": 1}
+        await sockets[0].close()  # one leaves; the others still follow
+        async with write_transaction():
+            await publish_after_commit(stock_topic(variant), {"type": "stock", "n": 2})
+        for socket in sockets[1:]:
+            assert await next_event(socket) == {"type": "stock", "n": 2}
+        for socket in sockets[1:]:  # and nothing twice
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(socket.recv(), timeout=0.3)
+    finally:
+        for socket in sockets:
+            await socket.close()
