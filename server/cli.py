@@ -143,6 +143,7 @@ def createuser(email: str, password: str, name: str, role: str, scope: str) -> N
 )
 def run(host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
     """Serve the platform over HTTP (migrating the embedded SQLite database first)."""
+    check_workers(workers)  # refused before the database is touched, saying why
     _ready_to_serve()
     _serve(host, port, workers, reload, access_log=access_log)
 
