@@ -1,12 +1,17 @@
 """Fan-out benchmark: N websocket clients subscribed to one variant receive a stock change.
 
-Starts `kuaiqu run` on a fresh SQLite file with the demo data (or on PostgreSQL + Redis with
---postgres), connects N websocket clients to /ws/stock/{variant}, then changes the variant's
-stock through the supplier stock API several times and measures, per change, the time from
-sending the request to each client receiving the event. Prints p50/p99 delivery latency,
-how many clients got every event, and the server's memory (RSS) before and after connecting.
+Starts `kuaiqu run` (one process) on a fresh SQLite file with the demo data (or on
+PostgreSQL + Redis with --postgres), connects N websocket clients to /ws/stock/{variant},
+spread over `--client-processes` processes so that the clients are not the bound, then
+changes the variant's stock through the supplier stock API several times and measures, per
+change, the time from sending the request to each client receiving the event (the clients
+read the same system-wide monotonic clock as the sender). Prints p50/p99 delivery latency,
+how many clients got every event, and the server's memory (RSS) before and after connecting
+(÷ clients: memory per client). Raises its open-files limit (and the server's, which
+inherits it) to what N sockets need.
 
     .venv/bin/python bench/fanout_bench.py --clients 1000 --rounds 5
+    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 4 --rounds 5
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import websockets
@@ -61,7 +69,7 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "run", "--port", str(args.port)],
+        [sys.executable, "-m", "server.cli", "run", "--port", str(args.port), "--no-access-log"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -79,17 +87,66 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str
     raise SystemExit("server did not start")
 
 
+def raise_open_files(needed: int) -> None:
+    """Lift this process's soft open-files limit to `needed` (at most the hard limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        if wanted < needed:
+            print(f"warning: open files limited to {wanted} (hard limit), {needed} wanted")
+
+
 async def receive(socket: websockets.ClientConnection, on_hand: int) -> float:
-    """The moment (perf_counter) this client sees the stock event with `on_hand`.
+    """The moment (monotonic clock) this client sees the stock event with `on_hand`.
 
     The clock is read before parsing, and the timeout is set once for the whole round (not
     per message), so the client's own overhead stays out of the figure as far as it can.
     """
     while True:
         message = await socket.recv()
-        received = time.perf_counter()
+        received = time.monotonic()
         if json.loads(message).get("on_hand") == on_hand:
             return received
+
+
+async def _client_group(ws_url: str, count: int, conn: Any) -> None:
+    """One client process: `count` sockets; rounds driven by the parent over `conn`.
+
+    Messages from the parent: ("round", on_hand) → arm a waiter per socket, answer
+    "armed", then answer the list of receive times (monotonic) once all arrived or 10 s
+    passed; ("close",) → close every socket and stop.
+    """
+    loop = asyncio.get_running_loop()
+    sockets = []
+    for start in range(0, count, 100):
+        batch = await asyncio.gather(
+            *(websockets.connect(ws_url, max_queue=None, ping_interval=None)
+              for _ in range(min(100, count - start)))
+        )  # fmt: skip
+        sockets.extend(batch)
+    await asyncio.gather(*(s.recv() for s in sockets))  # the hellos
+    conn.send("ready")
+    while True:
+        message = await loop.run_in_executor(None, conn.recv)
+        if message[0] == "close":
+            break
+        on_hand = message[1]
+        waiters = [asyncio.create_task(receive(s, on_hand)) for s in sockets]
+        await asyncio.sleep(0.2)  # every waiter is parked on recv before the clock starts
+        conn.send("armed")
+        done, late = await asyncio.wait(waiters, timeout=10)
+        for task in late:
+            task.cancel()
+        conn.send([task.result() for task in done])
+    await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
+    conn.send("closed")
+
+
+def client_process(ws_url: str, count: int, conn: Any) -> None:
+    """Entry point of a client process."""
+    raise_open_files(count + 256)
+    asyncio.run(_client_group(ws_url, count, conn))
 
 
 async def pick_variant(client: httpx.AsyncClient) -> tuple[int, int]:
@@ -100,7 +157,14 @@ async def pick_variant(client: httpx.AsyncClient) -> tuple[int, int]:
     return row["variant_id"], row["location_id"]
 
 
+def split(total: int, parts: int) -> list[int]:
+    """`total` clients over `parts` processes, as evenly as possible (none empty)."""
+    parts = max(1, min(parts, total))
+    return [total // parts + (i < total % parts) for i in range(parts)]
+
+
 async def run(args: argparse.Namespace) -> None:
+    raise_open_files(args.clients + 1024)  # the server inherits this limit
     process, url, _ = start_server(args)
     try:
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
@@ -111,23 +175,35 @@ async def run(args: argparse.Namespace) -> None:
             variant_id, location_id = await pick_variant(client)
             rss_before = rss_mb(process.pid)
             ws_url = url.replace("http", "ws") + f"/ws/stock/{variant_id}"
-            sockets = []
-            for start in range(0, args.clients, 100):
-                batch = await asyncio.gather(
-                    *(websockets.connect(ws_url, max_queue=None)
-                      for _ in range(min(100, args.clients - start)))
-                )  # fmt: skip
-                sockets.extend(batch)
-            await asyncio.gather(*(s.recv() for s in sockets))  # the hellos
+            groups = split(args.clients, args.client_processes)
+            pipes = []
+            children = []
+            context = multiprocessing.get_context("spawn")
+            for count in groups:
+                parent_end, child_end = context.Pipe()
+                child = context.Process(target=client_process, args=(ws_url, count, child_end))
+                child.start()
+                pipes.append(parent_end)
+                children.append(child)
+            loop = asyncio.get_running_loop()
+
+            async def from_all() -> list[Any]:
+                return await asyncio.gather(
+                    *(loop.run_in_executor(None, pipe.recv) for pipe in pipes)
+                )
+
+            await from_all()  # every client connected and greeted
+            await asyncio.sleep(1)  # let the server settle before reading its memory
             rss_after = rss_mb(process.pid)
             latencies: list[float] = []
             complete_rounds = 0
             failed_requests = 0
             for round_no in range(args.rounds):
                 on_hand = 500 + round_no
-                waiters = [asyncio.create_task(receive(s, on_hand)) for s in sockets]
-                await asyncio.sleep(0.2)  # every waiter is parked on recv before the clock starts
-                sent = time.perf_counter()
+                for pipe in pipes:
+                    pipe.send(("round", on_hand))
+                await from_all()  # armed
+                sent = time.monotonic()
                 response = await client.put(
                     f"/api/supplier/stock/{location_id}/{variant_id}",
                     json={"on_hand": on_hand, "reason": "count"},
@@ -135,14 +211,15 @@ async def run(args: argparse.Namespace) -> None:
                 if response.status_code >= 300:
                     failed_requests += 1
                     print("stock change refused:", response.status_code, response.text)
-                done, late = await asyncio.wait(waiters, timeout=10)
-                for task in late:
-                    task.cancel()
-                got = [task.result() - sent for task in done]
+                got = [t - sent for times in await from_all() for t in times]
                 latencies.extend(got)
-                complete_rounds += len(got) == len(sockets)
+                complete_rounds += len(got) == args.clients
                 await asyncio.sleep(0.5)
-            await asyncio.gather(*(s.close() for s in sockets))
+            for pipe in pipes:
+                pipe.send(("close",))
+            await from_all()
+            for child in children:
+                child.join(timeout=30)
             level = (await client.get(f"/api/supplier/stock?location_id={location_id}")).json()
             items = level["items"] if isinstance(level, dict) else level
             final = next(i for i in items if i["variant_id"] == variant_id)
@@ -153,7 +230,8 @@ async def run(args: argparse.Namespace) -> None:
     ms = [x * 1000 for x in latencies]
     print(f"backend: {'PostgreSQL + Redis' if args.postgres else 'SQLite + in-memory channels'}")
     print(
-        f"clients: {args.clients}, rounds: {args.rounds}, non-2xx stock changes: {failed_requests}"
+        f"clients: {args.clients} in {args.client_processes} client processes, "
+        f"rounds: {args.rounds}, non-2xx stock changes: {failed_requests}"
     )
     print(f"events delivered: {len(ms)} of {args.clients * args.rounds}; "
           f"rounds where every client got the event: {complete_rounds}/{args.rounds}")  # fmt: skip
@@ -173,6 +251,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--client-processes", type=int, default=max(1, (os.cpu_count() or 2) * 2),
+        help="processes the clients are spread over",
+    )  # fmt: skip
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--postgres", default="", help="postgresql://…/kuaiqu_bench_fanout")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/10")

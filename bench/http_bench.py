@@ -73,6 +73,13 @@ class Result:
     #: Requests the script sent (orders only); those without an answer were in flight when
     #: wrk stopped, and the server may have stored them.
     sent: int = 0
+    #: CPU seconds the server's processes (all workers) used during the run.
+    server_cpu_s: float = 0.0
+
+    @property
+    def cpu_ms_per_ok(self) -> float:
+        """Server CPU per 2xx answer: a figure the machine's other load hardly moves."""
+        return self.server_cpu_s * 1000 / self.ok if self.ok else 0.0
 
     @property
     def unanswered(self) -> int:
@@ -101,6 +108,7 @@ class Result:
             f"{self.rate:8.1f}/s  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:6.1f} ms  "
             f"2xx {self.ok}  non-2xx {self.non_2xx or 0}  socket errors {errors or 0}"
             + (f"  in flight at the end {self.unanswered}" if self.sent else "")
+            + (f"  server CPU {self.cpu_ms_per_ok:.2f} ms/answer" if self.server_cpu_s else "")
         )
 
 
@@ -131,8 +139,27 @@ def parse_wrk(output: str) -> Result:
     return result
 
 
-def wrk(url: str, script: str, env: dict[str, str], args: argparse.Namespace) -> Result:
-    """Run wrk with one Lua script of bench/wrk against `url`."""
+def process_tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of `pid` and every process below it (uvicorn's workers)."""
+    total = 0.0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def wrk(
+    url: str, script: str, env: dict[str, str], args: argparse.Namespace, server_pid: int = 0
+) -> Result:
+    """Run wrk with one Lua script of bench/wrk against `url` (and time the server's CPU)."""
+    cpu_before = process_tree_cpu_s(server_pid) if server_pid else 0.0
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
         "--timeout", "10s", "-s", str(WRK_DIR / script), url,
@@ -143,7 +170,10 @@ def wrk(url: str, script: str, env: dict[str, str], args: argparse.Namespace) ->
     )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"wrk failed: {done.stderr}\n{done.stdout}")
-    return parse_wrk(done.stdout)
+    result = parse_wrk(done.stdout)
+    if server_pid:
+        result.server_cpu_s = process_tree_cpu_s(server_pid) - cpu_before
+    return result
 
 
 def start(command: list[str], env: dict[str, str], port: int, log: Path, cwd: Path) -> Any:
@@ -176,6 +206,7 @@ def median(results: list[Result]) -> dict[str, float]:
         "rate": statistics.median(r.rate for r in results),
         "p50": statistics.median(r.p50_ms for r in results),
         "p99": statistics.median(r.p99_ms for r in results),
+        "cpu": statistics.median(r.cpu_ms_per_ok for r in results),
     }
 
 
@@ -184,6 +215,10 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--redis", default="", help="KUAIQU_REDIS_URL for Kuaiqu (sessions)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--pool-sizes", type=int, nargs="+", default=[10],
+        help="KUAIQU_DB_POOL_SIZE values: a Kuaiqu side per (workers, pool size)",
+    )  # fmt: skip
     parser.add_argument(
         "--compare-with",
         type=Path,
@@ -242,27 +277,34 @@ async def main() -> None:
         runs.setdefault(name, []).append(result)
         print(f"round {round_no} {name:28s} {result.line()}", flush=True)
 
-    kuaiqu_sides = [(f"kuaiqu w{w}", w, ROOT) for w in args.workers]
+    default_pool = args.pool_sizes == [10]
+    kuaiqu_sides = [
+        (f"kuaiqu w{w}" + ("" if default_pool else f" p{p}"), w, ROOT, p)
+        for w in args.workers
+        for p in args.pool_sizes
+    ]
     if args.compare_with:
-        kuaiqu_sides.append((f"{args.compare_with.name} w1", 1, args.compare_with.resolve()))
+        kuaiqu_sides.append((f"{args.compare_with.name} w1", 1, args.compare_with.resolve(), 10))
     for round_no in range(1, args.rounds + 1):
-        for tag, workers, root in kuaiqu_sides:
+        for tag, workers, root, pool in kuaiqu_sides:
             port = free_port()
             command = [
                 sys.executable, "-m", "server.cli", "run", "--no-access-log",
                 "--workers", str(workers), "--port", str(port),
             ]  # fmt: skip
             log = Path(VAR_DIR) / f"{tag.replace(' ', '-')}.log"
-            process = start(command, env, port, log, root)
+            process = start(command, {**env, "KUAIQU_DB_POOL_SIZE": str(pool)}, port, log, root)
             base = f"http://127.0.0.1:{port}"
             try:
                 cookie = session_cookie(base)
                 if "orders" in workloads:
                     shape = {**order_env, "BENCH_SHAPE": "kuaiqu", "BENCH_COOKIE": cookie}
-                    orders = wrk(base, "orders.lua", shape, args)
+                    orders = wrk(base, "orders.lua", shape, args, process.pid)
                     record(f"{tag} POST /api/orders", orders, round_no)
                 if "me" in workloads:
-                    me = wrk(f"{base}/api/me", "get.lua", {"BENCH_COOKIE": cookie}, args)
+                    me = wrk(
+                        f"{base}/api/me", "get.lua", {"BENCH_COOKIE": cookie}, args, process.pid
+                    )
                     record(f"{tag} GET /api/me", me, round_no)
                     health = wrk(f"{base}/healthz", "get.lua", {}, args)
                     record(f"{tag} GET /healthz", health, round_no)
@@ -278,7 +320,7 @@ async def main() -> None:
             process = start([*bare_command, str(port)], env, port, log, ROOT)
             try:
                 shape = {**order_env, "BENCH_SHAPE": "bare"}
-                result = wrk(f"http://127.0.0.1:{port}", "orders.lua", shape, args)
+                result = wrk(f"http://127.0.0.1:{port}", "orders.lua", shape, args, process.pid)
                 record("bare POST /orders", result, round_no)
             finally:
                 process.terminate()
@@ -289,8 +331,9 @@ async def main() -> None:
         print(
             f"median {name:28s} {m['rate']:8.1f}/s  p50 {m['p50']:6.1f} ms  "
             f"p99 {m['p99']:6.1f} ms  over {len(runs[name])} round(s)"
+            + (f"  server CPU {m['cpu']:.2f} ms/answer" if m["cpu"] else "")
         )
-    for tag, _, _ in kuaiqu_sides:
+    for tag, _, _, _ in kuaiqu_sides:
         pairs = [
             (f"{tag} POST /api/orders", "bare POST /orders"),
             (f"{tag} GET /api/me", f"{tag} GET /healthz"),

@@ -3,7 +3,8 @@
 Builds the database of `bench/order_bench.py` (SQLite, or --postgres), runs the app in this
 process over httpx's ASGI transport (no sockets, no second process), places `--orders`
 2-line pickup orders one at a time and prints the mean time per order and the functions with
-the most cumulative and own time.
+the most cumulative and own time, and the SQL statements per request (every statement
+Piccolo sends, by its first words, plus the BEGIN and COMMIT of each transaction).
 
     .venv/bin/python bench/profile_orders.py --orders 400
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import cProfile
 import io
 import pstats
@@ -32,6 +34,60 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 PG_ADMIN_DB = "kuaiqu_profile_bench"
 
+#: Statements sent while counting, by their first words (None: not counting).
+_tally: collections.Counter[str] | None = None
+
+
+def _count_redis_commands() -> None:
+    """Wrap redis-py's asyncio client to tally the commands (round trips) per request."""
+    from redis.asyncio.client import Pipeline, Redis
+
+    run = Redis.execute_command
+    flush = Pipeline.execute
+
+    async def counted(self, *args, **options):  # type: ignore[no-untyped-def]
+        if _tally is not None:
+            _tally[f"redis {args[0]}"] += 1
+        return await run(self, *args, **options)
+
+    async def counted_pipeline(self, *args, **options):  # type: ignore[no-untyped-def]
+        if _tally is not None:
+            _tally["redis pipeline (1 round trip)"] += 1
+        return await flush(self, *args, **options)
+
+    Redis.execute_command = counted  # type: ignore[method-assign]
+    Pipeline.execute = counted_pipeline  # type: ignore[method-assign]
+
+
+def _count_statements() -> None:
+    """Wrap both engines' `run_querystring` and `transaction` to tally what is sent."""
+    from piccolo.engine.postgres import PostgresEngine
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    from core.database import PooledSQLiteEngine
+
+    for engine_class in (SQLiteEngine, PooledSQLiteEngine, PostgresEngine):
+        run = engine_class.run_querystring
+        begin = engine_class.transaction
+
+        async def counted_run(self, querystring, in_pool=True, _run=run):  # type: ignore[no-untyped-def]
+            if _tally is not None:
+                sql, _ = querystring.compile_string(engine_type=self.engine_type)
+                words = " ".join(sql.split()[:4])
+                _tally[words[:60]] += 1
+            return await _run(self, querystring, in_pool)
+
+        def counted_begin(self, *args, _begin=begin, **kwargs):  # type: ignore[no-untyped-def]
+            if _tally is not None and self.current_transaction.get() is None:
+                _tally["BEGIN … COMMIT (2 statements)"] += 2
+            return _begin(self, *args, **kwargs)
+
+        # Only where a class defines the method: a subclass would otherwise count twice.
+        if "run_querystring" in vars(engine_class):
+            engine_class.run_querystring = counted_run  # type: ignore[method-assign]
+        if "transaction" in vars(engine_class):
+            engine_class.transaction = counted_begin  # type: ignore[method-assign]
+
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -39,6 +95,7 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--path", default="/api/orders", help="or /api/me, /products/1 …")
+    parser.add_argument("--redis", default="", help="KUAIQU_REDIS_URL (counts its commands)")
     parser.add_argument("--save", default="", help="also write the raw stats to this file")
     args = parser.parse_args()
     if args.postgres:
@@ -52,13 +109,19 @@ async def main() -> None:
     else:
         url = f"sqlite:///{VAR_DIR}/profile.sqlite3"
     stores, variants = await build(url)
+    _count_statements()
+    _count_redis_commands()
 
     from dataclasses import replace
 
     from core.settings import get_settings
     from server.app import create_app
 
-    app = create_app(replace(get_settings(), database_url=url))
+    if args.redis:
+        from redis.asyncio import Redis
+
+        await Redis.from_url(args.redis).flushdb()
+    app = create_app(replace(get_settings(), database_url=url, redis_url=args.redis))
     rng = random.Random(3)
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -87,6 +150,16 @@ async def main() -> None:
 
         for _ in range(20):  # warm caches and pools
             await one()
+        global _tally
+        _tally = collections.Counter()
+        counted = 50
+        for _ in range(counted):
+            await one()
+        tally, _tally = _tally, None
+        began = time.perf_counter()
+        for _ in range(args.orders):
+            await one()
+        plain = (time.perf_counter() - began) / args.orders * 1000
         profiler = cProfile.Profile()
         began = time.perf_counter()
         profiler.enable()
@@ -94,7 +167,16 @@ async def main() -> None:
             await one()
         profiler.disable()
         elapsed = time.perf_counter() - began
+    print(f"{args.orders} x {args.path}: {plain:.2f} ms each unprofiled")
     print(f"{args.orders} x {args.path}: {elapsed / args.orders * 1000:.2f} ms each (profiled)")
+    calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    print(f"Python function calls per request: {calls / args.orders:,.0f} (load-independent)")
+    statements = sum(n for words, n in tally.items() if not words.startswith("redis "))
+    print(f"SQL statements per request: {statements / counted:.2f}")
+    redis_calls = sum(n for words, n in tally.items() if words.startswith("redis "))
+    print(f"Redis round trips per request: {redis_calls / counted:.2f}")
+    for words, n in tally.most_common():
+        print(f"  {n / counted:5.2f}  {words}")
     if args.save:
         profiler.dump_stats(args.save)
     for key in ("cumulative", "tottime"):

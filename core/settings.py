@@ -64,6 +64,8 @@ class Settings:
     smtp_url: str = ""
     #: Run the periodic sweeps (unpaid orders, pickup expiry, auto-confirm) in the app.
     sweeps_enabled: bool = True
+    #: PostgreSQL connections per app process (`kuaiqu run --workers N`: N pools).
+    db_pool_size: int = 10
     #: Geocoder of addresses: offline, nominatim or baidu.
     geocoder: str = "offline"
     #: User agent sent to Nominatim.
@@ -108,6 +110,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sandbox_pay_secret=env.get("KUAIQU_SANDBOX_PAY_SECRET", ""),
         smtp_url=env.get("KUAIQU_SMTP_URL", ""),
         sweeps_enabled=not _flag(env.get("KUAIQU_DISABLE_SWEEPS", "")),
+        db_pool_size=_pool_size(env.get("KUAIQU_DB_POOL_SIZE", "10")),
         geocoder=env.get("KUAIQU_GEOCODER", "offline"),
         geocoder_user_agent=env.get("KUAIQU_GEOCODER_USER_AGENT", "kuaiqu"),
         geocoder_api_key=env.get("KUAIQU_GEOCODER_API_KEY", ""),
@@ -119,3 +122,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 def get_settings() -> Settings:
     """The settings of this process, read once."""
     return load_settings()
+
+
+def _pool_size(text: str) -> int:
+    """KUAIQU_DB_POOL_SIZE: a whole number of connections, 1 to 200."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 200:
+        raise ValueError(f"KUAIQU_DB_POOL_SIZE must be a whole number from 1 to 200, not {text!r}")
+    return int(text)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
+from core.periodic import PeriodClaim
 from core.settings import get_settings
 from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
@@ -77,10 +78,19 @@ async def run_sweeps(now: datetime) -> None:
 
 
 async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:
-    """Run the sweeps every `interval_s` seconds until cancelled; a failed run is logged."""
-    while True:
-        await asyncio.sleep(interval_s)
-        try:
-            await run_sweeps(datetime.now().astimezone())
-        except Exception:
-            log.exception("Order sweep failed; retrying in %s s", interval_s)
+    """Run the sweeps every `interval_s` seconds until cancelled; a failed run is logged.
+
+    With several workers (Redis configured) one of them runs each period's sweeps
+    (`core.periodic`); the others skip it.
+    """
+    claims = PeriodClaim(get_settings().redis_url)
+    try:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                if await claims.claim("order-sweeps", interval_s):
+                    await run_sweeps(datetime.now().astimezone())
+            except Exception:
+                log.exception("Order sweep failed; retrying in %s s", interval_s)
+    finally:
+        await claims.close()

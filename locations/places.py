@@ -5,6 +5,7 @@ Other domains never read the location table themselves; they ask here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,12 +27,21 @@ _FIELDS = (
 )
 
 
+#: The same columns as one prepared statement: every order reads its store's row, and
+#: Piccolo's select building cost more than the read itself.
+_COLUMNS = ", ".join(f'"{field._meta.db_column_name}"' for field in _FIELDS)
+
+
 async def places_by_ids(location_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Location id → its public facts (opening_hours as a list), for the ids that exist."""
     ids = sorted(set(location_ids))
     if not ids:
         return {}
-    rows = await Location.select(*_FIELDS).where(Location.id.is_in(ids)).output(load_json=True)
+    marks = ", ".join("{}" for _ in ids)
+    rows = await Location.raw(f"SELECT {_COLUMNS} FROM location WHERE id IN ({marks})", *ids)
+    for row in rows:
+        if isinstance(row["opening_hours"], str):  # JSON arrives as text on both databases
+            row["opening_hours"] = json.loads(row["opening_hours"])
     return {r["id"]: r for r in rows}
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
 from core.realtime import publish_after_commit, stock_topic
+from core.row_insert import insert_rows
 from locations.errors import InsufficientStock, InvalidStockChange
 from locations.kinds import MovementReason
 from locations.stock_reads import available_quantities, count_delta, level_of
@@ -126,7 +127,7 @@ async def reserve_stock(
     """
     merged = merge_lines(lines)
     shortages: list[Shortage] = []
-    movements: list[StockMovement] = []
+    movements: list[dict[str, Any]] = []
     async with write_transaction():
         for line in merged:
             held = await StockLevel.raw(
@@ -143,14 +144,15 @@ async def reserve_stock(
                     line.location_id, line.variant_id, held[0]["on_hand"], held[0]["reserved"]
                 )
                 movements.append(
-                    _movement_row(
-                        line,
-                        on_hand_delta=0,
-                        reserved_delta=line.quantity,
-                        reason=MovementReason.RESERVE,
-                        reference=reference,
-                        actor_id=actor_id,
-                    )
+                    {
+                        "location": line.location_id,
+                        "variant": line.variant_id,
+                        "on_hand_delta": 0,
+                        "reserved_delta": line.quantity,
+                        "reason": MovementReason.RESERVE,
+                        "reference": reference,
+                        "actor_id": actor_id,
+                    }
                 )
                 continue
             available = await available_quantities([line.variant_id], [line.location_id])
@@ -179,8 +181,8 @@ async def reserve_stock(
                 for s in shortages
             ]
             raise error
-        if movements:  # the ledger rows of every line, in one statement
-            await StockMovement.insert(*movements)
+        if movements:  # the ledger rows of every line, in one prepared statement
+            await insert_rows(StockMovement, movements)
 
 
 async def release_stock(

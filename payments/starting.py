@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.database import current_engine, is_unique_violation, write_transaction
+from core.row_insert import insert_rows
 from payments.errors import InvalidPayment, PaymentConflict
 from payments.providers import PaymentInfo, PaymentProvider, get_provider
 from payments.records import _CURRENCY, PaymentStart, _now
@@ -91,17 +92,20 @@ async def _open_payment(
             (Payment.order_id == order_id) & Payment.status.is_in(list(PAID_STATUSES))
         ):
             raise PaymentConflict("Order {number} is already paid", number=order_number)
-        inserted = await Payment.insert(
-            Payment(
-                order_id=order_id,
-                order_number=order_number,
-                customer_id=customer_id,
-                provider=provider,
-                amount=amount,
-                currency=currency,
-                status=PaymentStatus.PENDING,
-            )
-        ).returning(Payment.id)
+        inserted = await insert_rows(
+            Payment,
+            [
+                {
+                    "order_id": order_id,
+                    "order_number": order_number,
+                    "customer_id": customer_id,
+                    "provider": provider,
+                    "amount": amount,
+                    "currency": currency,
+                    "status": PaymentStatus.PENDING,
+                }
+            ],
+        )
         payment_id = inserted[0]["id"]
         opened = await chosen.create(
             PaymentInfo(

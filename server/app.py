@@ -100,7 +100,7 @@ def login_attempts_store(settings: Settings) -> Store:
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Open the database for the app's life; close only what was opened here."""
     engine = current_engine()
-    opened = await prepare_engine(engine)
+    opened = await prepare_engine(engine, pool_size=get_settings().db_pool_size)
     try:
         yield
     finally:

@@ -143,7 +143,7 @@ def createuser(email: str, password: str, name: str, role: str, scope: str) -> N
 )
 def run(host: str, port: int, workers: int, reload: bool, access_log: bool) -> None:
     """Serve the platform over HTTP (migrating the embedded SQLite database first)."""
-    check_workers(workers)
+    check_workers(workers)  # refused before the database is touched, saying why
     _ready_to_serve()
     _serve(host, port, workers, reload, access_log=access_log)
 
@@ -206,6 +206,10 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
         reload=reload,
         log_level="info",
         access_log=access_log,
+        # Realtime events are a few hundred bytes of JSON: per-message deflate saves nothing
+        # on them, yet costs a zlib compression per event per socket and a compressor's
+        # memory per connection (most of a websocket client's server memory).
+        ws_per_message_deflate=False,
     )
 
 

@@ -18,6 +18,7 @@ from accounts.access import ANYONE, SIGNED_IN, STAFF_HERE, Me
 from core.realtime import location_topic, order_topic, stock_topic
 from fulfilment.orders import customer_order
 from locations.stock import available_quantities
+from server.socket_relay import relay_of
 
 
 async def _relay(
@@ -25,14 +26,15 @@ async def _relay(
 ) -> None:
     """Accept, greet with current state, then forward the topic's events until disconnect."""
     await socket.accept()
-    async with channels.start_subscription([topic]) as subscriber:
+    # Subscribed before the hello, so no event after the snapshot is missed; one sender per
+    # topic writes each event to every follower (server/socket_relay.py).
+    async with relay_of(channels).following(topic, socket):
         await socket.send_json({"type": "hello", "topic": topic, **hello})
-        async with subscriber.run_in_background(socket.send_data):
-            try:
-                while True:
-                    await socket.receive_data(mode="text")  # pings; disconnect ends the loop
-            except WebSocketDisconnect:
-                return
+        try:
+            while True:
+                await socket.receive_data(mode="text")  # pings; disconnect ends the loop
+        except WebSocketDisconnect:
+            return
 
 
 @websocket("/ws/stock/{variant_id:int}", opt=ANYONE)

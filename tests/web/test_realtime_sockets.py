@@ -125,3 +125,27 @@ async def test_a_socket_opened_from_another_site_is_refused(live: str) -> None:
             pass
     async with websockets.connect(ws_url(live, f"/ws/stock/{variant}"), origin=live) as ok:
         assert (await next_event(ok))["type"] == "hello"
+
+
+async def test_every_follower_of_a_topic_gets_each_event_once(live: str) -> None:
+    (variant,) = (await make_product())["variant_ids"]
+    path = ws_url(live, f"/ws/stock/{variant}")
+    sockets = [await websockets.connect(path) for _ in range(3)]
+    try:
+        for socket in sockets:
+            assert (await next_event(socket))["type"] == "hello"
+        async with write_transaction():
+            await publish_after_commit(stock_topic(variant), {"type": "stock", "n": 1})
+        for socket in sockets:
+            assert await next_event(socket) == {"type": "stock", "n": 1}
+        await sockets[0].close()  # one leaves; the others still follow
+        async with write_transaction():
+            await publish_after_commit(stock_topic(variant), {"type": "stock", "n": 2})
+        for socket in sockets[1:]:
+            assert await next_event(socket) == {"type": "stock", "n": 2}
+        for socket in sockets[1:]:  # and nothing twice
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(socket.recv(), timeout=0.3)
+    finally:
+        for socket in sockets:
+            await socket.close()
