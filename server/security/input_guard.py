@@ -8,6 +8,7 @@ string once, before any route, answers 400 naming the parameter instead, whateve
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, unquote
 
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -15,12 +16,17 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from core.types import MAX_INT64
 from server.security.api_guard import refuse_with_json
 
+#: A whole number as routes read one: ASCII digits only (`"³".isdigit()` is true, and
+#: `int("³")` fails), one optional sign.
+_WHOLE_NUMBER = re.compile(r"[+-]?0*([0-9]+)", re.ASCII)
+
 
 def _problem(name: str, value: str) -> str | None:
     if "\x00" in value:
         return f"{name} contains a NUL character"
-    digits = value.strip()
-    if digits.lstrip("+-").isdigit() and abs(int(digits)) > MAX_INT64:
+    number = _WHOLE_NUMBER.fullmatch(value.strip())
+    # Length first: Python refuses to read integers of more than 4,300 digits.
+    if number and (len(number[1]) > 19 or int(number[1]) > MAX_INT64):
         return f"{name} is out of range (at most {MAX_INT64})"
     return None
 
