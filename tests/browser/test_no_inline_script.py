@@ -1,7 +1,7 @@
 """Under `script-src 'self'` the pages still work, and Chromium reports no CSP violation.
 
 The scripts moved out of the templates into server/static/js/: this walks the pages that use
-them (product, search sort, checkout, POS scan, store switch and receipt print) and fails on
+them (product, search sort, checkout, POS scan, store switch, receipt print) and fails on
 any "Content Security Policy" console message or uncaught script error.
 """
 
@@ -111,5 +111,18 @@ async def test_pos_pages_work_without_inline_script(
     async with page.expect_navigation():
         await page.select_option("select[name=store]", str(second))
     assert page.url.rstrip("/").endswith(f"/pos/{second}")
+
+    # A walk-in sale's receipt prints from its button (data-print).
+    items = await (await page.request.get(f"{live_server}/api/pos/{second}/items")).json()
+    sku = next(i["sku"] for i in items if i["available"] > 0)
+    await page.goto(f"{live_server}/pos/{second}/sale")
+    await page.locator("input[name=code]").fill(sku)
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    await page.click("button[value=cash]")
+    await page.wait_for_url(f"**/pos/{second}/receipts/*")
+    await page.evaluate("() => { window.print = () => { window.kqPrinted = true; }; }")
+    await page.click("[data-print]")
+    assert await page.evaluate("() => window.kqPrinted === true")
 
     assert problems == []
