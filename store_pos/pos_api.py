@@ -55,7 +55,7 @@ class LineOut(msgspec.Struct):
 
 
 class TicketOut(msgspec.Struct):
-    """A pickup as the counter sees it."""
+    """A pickup as the counter sees it: never its code, which the customer brings."""
 
     fulfilment_id: int
     order_id: int
@@ -70,7 +70,6 @@ class TicketOut(msgspec.Struct):
     lines: list[LineOut]
     ready_by: datetime | None
     pickup_deadline: datetime | None
-    short_code: str | None
     overdue: bool
     expiring_soon: bool
     #: Who collects (提货人) and only the last four digits of their phone.
@@ -97,7 +96,6 @@ def ticket_out(t: PickupTicket) -> TicketOut:
         ],
         ready_by=t.ready_by,
         pickup_deadline=t.pickup_deadline,
-        short_code=t.short_code if t.status == "ready_for_pickup" else None,
         overdue=t.overdue,
         expiring_soon=t.expiring_soon,
         collector_name=t.collector_name,

@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.cart import add_to_cart, cart_of, check_can_have, remove_from_cart, set_quantity
 from storefront.cart_session import cart_owner
+from storefront.inbox_pages import BADGE
 
 
 class AddForm(msgspec.Struct):
@@ -55,6 +56,12 @@ class CartPages(Controller):
         for line in cart.lines:
             groups.setdefault(line.supplier_name, []).append(line)
         return Template("storefront/cart.html", context={"cart": cart, "groups": groups})
+
+    @get("/cart/badge", opt=ANYONE)
+    async def badge(self, request: Request[Any, Any, Any]) -> Template:
+        """How many items are in the cart, for the header's cart link (empty when none)."""
+        cart = await cart_of(cart_owner(request))
+        return Template(template_str=BADGE, context={"n": sum(ln.quantity for ln in cart.lines)})
 
     @post("/cart/items", opt=ANYONE)
     async def add(

@@ -85,3 +85,15 @@ async def test_the_product_page_form_adds_to_the_cart_or_buys_now(client: AsyncC
     )
     assert too_many.status_code in (302, 303)
     assert "5" in (await client.get("/cart")).text
+
+
+async def test_the_header_shows_how_many_items_are_in_the_cart(client: AsyncClient) -> None:
+    variant = (await make_product())["variant_ids"][0]
+    await stock(await make_store(), variant, 9)
+    empty = await client.get("/cart/badge")
+    assert empty.status_code == 200 and empty.text.strip() == ""
+    await client.post("/api/cart/items", json={"variant_id": variant, "quantity": 3})
+    badge = await client.get("/cart/badge")
+    assert ">3</span>" in badge.text
+    home = await client.get("/")
+    assert 'hx-get="/cart/badge"' in home.text

@@ -44,6 +44,7 @@ async def test_a_pickup_contact_is_recorded_and_staff_see_only_the_last_four_dig
     queue = (await client.get(f"/api/pos/{store}/queue")).json()
     ticket = next(t for t in queue["items"] if t["order_id"] == order["id"])
     assert ticket["collector_name"] == "李雷" and ticket["collector_phone_last4"] == "5678"
+    assert "short_code" not in ticket  # the counter asks for the code, the queue never has it
     html = (await client.get(f"/pos/{store}/queue-fragment")).text
     assert "李雷" in html and "5678" in html
     for seen in (str(queue), html):
