@@ -25,8 +25,8 @@ from catalog.errors import (
     ProductStateError,
     SupplierStateError,
 )
-from catalog.search_index import index_product
 from catalog.products import VariantInput, check_variants, create_product, search_text_for
+from catalog.search_index import index_product
 from catalog.tables import Category, Product, Supplier, Variant
 from core.database import write_transaction
 from core.errors import InvalidInput, PermissionDenied

@@ -65,7 +65,7 @@ def runs(text: str) -> list[str]:
 
 
 def chinese_words(run: str, *, for_index: bool) -> list[str]:
-    """jieba's words of a Chinese run; the index also takes the shorter words inside long ones."""
+    """The words jieba finds in a Chinese run (the index also takes words inside long ones)."""
     warm_up()
     cut = jieba.cut_for_search(run, HMM=False) if for_index else jieba.cut(run, HMM=False)
     return [w for w in cut if w.strip()]

@@ -140,9 +140,7 @@ async def index_products(product_ids: Iterable[int]) -> None:
             terms += [
                 SearchTerm(product=product_id, term=t, weight=w) for t, w in terms_of(fact).items()
             ]
-            facets += [
-                SearchFacet(product=product_id, name=n, value=v) for n, v in facets_of(fact)
-            ]
+            facets += [SearchFacet(product=product_id, name=n, value=v) for n, v in facets_of(fact)]
         for start in range(0, len(terms), 1000):
             await SearchTerm.insert(*terms[start : start + 1000])
         for start in range(0, len(facets), 1000):
