@@ -6,6 +6,8 @@ The index and the query go through the same functions, so "苹果手机", "苹�
 - Chinese runs are cut into words by jieba (search mode on the index side, so "笔记本电脑"
   also yields "笔记本" and "电脑"); each word adds its full pinyin ("pingguo") and, for
   words of two or more characters, its initials ("pg").
+- Every pair of neighbouring Chinese characters is a term too (at a lower weight), so a
+  word jieba does not know ("抽纸" in "超韧抽纸") is still found.
 - Latin and digit runs give their tokens ("mate", "60"), each letter/digit part of a mixed
   token ("256gb" → "256", "gb") and adjacent pairs joined ("mate 60" → "mate60").
 
@@ -78,6 +80,15 @@ def pinyin_of(word: str) -> tuple[str, str]:
     return full, initials
 
 
+def bigrams(run: str) -> list[str]:
+    """Each pair of neighbouring characters of a Chinese run ("超韧抽纸" → 超韧, 韧抽, 抽纸).
+
+    Indexed besides jieba's words, so a word jieba does not know in a name ("抽纸") still
+    matches, at a lower weight.
+    """
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
 def latin_parts(token: str) -> list[str]:
     """The letter and digit parts of a mixed token ("mate60" → mate, 60), if it has several."""
     parts = _LATIN_PARTS.findall(token)
@@ -104,6 +115,8 @@ def weighted_terms(text: str, weight: int, *, pinyin: bool = True) -> dict[str, 
                     add(full, weight * 3 // 5)
                     if len(word) > 1:
                         add(initials, weight * 3 // 10)
+            for bigram in bigrams(run):
+                add(bigram, weight * 7 // 10)
             continue
         add(run, weight)
         for part in latin_parts(run):
@@ -144,6 +157,8 @@ def split_piece(piece: str) -> list[str]:
 def sub_words(word: str) -> list[str]:
     """Shorter words inside a Chinese word, for a query word the index does not know."""
     inner = [w for w in chinese_words(word, for_index=True) if len(w) < len(word)]
+    if len(word) > 2 and all(len(w) == 1 for w in inner):
+        inner = bigrams(word)
     return list(dict.fromkeys(inner)) or (list(word) if len(word) > 1 else [])
 
 

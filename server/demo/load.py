@@ -10,6 +10,7 @@ from accounts.roles import Role
 from accounts.users import create_user
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
+from catalog.synonyms import DEMO_SYNONYMS, add_group
 from catalog.reviews import seed_review
 from catalog.suppliers import create_supplier
 from catalog.tables import Supplier, Variant
@@ -110,6 +111,8 @@ async def load_demo(media_dir: Path) -> DemoSummary:
                     for v in p["variants"]
                 ],
             )
+        for group in DEMO_SYNONYMS:
+            await add_group(group)
         variants = await Variant.select(Variant.id, Variant.sku, Variant.product)
         variant_ids = {r["sku"]: r["id"] for r in variants}
         product_of = {r["sku"]: r["product"] for r in variants}
