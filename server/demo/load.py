@@ -10,9 +10,9 @@ from accounts.roles import Role
 from accounts.users import create_user
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
-from catalog.synonyms import DEMO_SYNONYMS, add_group
 from catalog.reviews import seed_review
 from catalog.suppliers import create_supplier
+from catalog.synonyms import DEMO_SYNONYMS, add_group
 from catalog.tables import Supplier, Variant
 from core.database import write_transaction
 from locations.locations import create_location
