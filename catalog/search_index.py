@@ -22,6 +22,8 @@ from core.database import after_commit, write_transaction
 INDEX_VERSION = 1
 #: Products rebuilt per transaction by `reindex_stale`.
 BATCH = 500
+#: Rows per multi-row INSERT (3 parameters each, well under SQLite's and asyncpg's limits).
+ROWS_PER_INSERT = 2_000
 
 #: Weights per field: a word of the name counts most, a spec value least.
 NAME, SKU, BRAND, NAME_EN, CATEGORY, PARENT_CATEGORY, SPEC = 10, 9, 8, 5, 3, 2, 2
@@ -131,27 +133,35 @@ async def index_products(product_ids: Iterable[int]) -> None:
         facts = await _facts(ids)
         await SearchTerm.delete().where(SearchTerm.product.is_in(ids))
         await SearchFacet.delete().where(SearchFacet.product.is_in(ids))
-        terms: list[SearchTerm] = []
-        facets: list[SearchFacet] = []
+        terms: list[tuple[int, str, int]] = []
+        facets: list[tuple[int, str, str]] = []
         for product_id in ids:
             fact = facts.get(product_id)
             if fact is None:
                 continue
-            terms += [
-                SearchTerm(product=product_id, term=t, weight=w) for t, w in terms_of(fact).items()
-            ]
-            facets += [SearchFacet(product=product_id, name=n, value=v) for n, v in facets_of(fact)]
-        for start in range(0, len(terms), 1000):
-            await SearchTerm.insert(*terms[start : start + 1000])
-        for start in range(0, len(facets), 1000):
-            await SearchFacet.insert(*facets[start : start + 1000])
-        for product_id, fact in facts.items():
-            await Product.update(
-                {
-                    Product.price_from: min(fact.prices, default=0),
-                    Product.search_version: INDEX_VERSION,
-                }
-            ).where(Product.id == product_id)
+            terms += [(product_id, t, w) for t, w in terms_of(fact).items()]
+            facets += [(product_id, n, v) for n, v in facets_of(fact)]
+        await _insert_rows("search_term (product, term, weight)", terms)
+        await _insert_rows("search_facet (product, name, value)", facets)
+        # One statement for the batch: the lowest active price and the index version.
+        await Product.raw(
+            "UPDATE product SET price_from = COALESCE((SELECT MIN(v.price) FROM variant v "
+            "WHERE v.product = product.id AND v.is_active = {}), 0), search_version = {} "
+            f"WHERE id IN ({', '.join(['{}'] * len(ids))})",
+            True,
+            INDEX_VERSION,
+            *ids,
+        )
+
+
+async def _insert_rows(target: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert three-column rows in multi-row INSERTs (under both engines' parameter limits)."""
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        values = ", ".join(["({}, {}, {})"] * len(chunk))
+        await SearchTerm.raw(
+            f"INSERT INTO {target} VALUES {values}", *[v for row in chunk for v in row]
+        )
 
 
 async def index_product(product_id: int) -> None:
