@@ -257,7 +257,7 @@ def make_products(rng: random.Random, n: int, suppliers: list[int], categories: 
 def _product_of(lists: list[list[str]]) -> list[tuple[str, ...]]:
     combos: list[tuple[str, ...]] = [()]
     for values in lists:
-        combos = [c + (v,) for c in combos for v in values]
+        combos = [(*c, v) for c in combos for v in values]
     return combos
 
 

@@ -9,14 +9,19 @@ whose `search_version` is not `INDEX_VERSION`, e.g. after a change to the analys
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.search_analysis import MAX_TERM, merge, normalise_text, weighted_terms
+from catalog.search_analysis import MAX_TERM, merge, normalise_text, warm_up, weighted_terms
 from catalog.tables import Category, Product, SearchFacet, SearchTerm, Variant
-from core.database import after_commit, write_transaction
+from core.database import after_commit, current_engine, is_postgres, write_transaction
+
+log = logging.getLogger(__name__)
 
 #: Bump when the analysis changes: every product is then rebuilt by the catch-up.
 INDEX_VERSION = 1
@@ -130,6 +135,13 @@ async def index_products(product_ids: Iterable[int]) -> None:
     if not ids:
         return
     async with write_transaction():
+        if is_postgres(current_engine()):
+            # Two processes indexing the same product take turns (SQLite writes one at a time).
+            await Product.raw(
+                f"SELECT id FROM product WHERE id IN ({', '.join(['{}'] * len(ids))}) "
+                "ORDER BY id FOR UPDATE",
+                *ids,
+            )
         facts = await _facts(ids)
         await SearchTerm.delete().where(SearchTerm.product.is_in(ids))
         await SearchFacet.delete().where(SearchFacet.product.is_in(ids))
@@ -195,3 +207,26 @@ async def mark_category_stale(category_ids: list[int]) -> None:
         await reindex_stale()
 
     await after_commit(rebuild)
+
+
+async def _catch_up() -> None:
+    """Load jieba's dictionary, then rebuild stale products (logged, never raised)."""
+    try:
+        await asyncio.to_thread(warm_up)
+        done = await reindex_stale()
+        if done:
+            log.info("search index: rebuilt %d products", done)
+    except Exception:  # a failed catch-up must not stop the app; the next start retries
+        log.exception("search index catch-up failed")
+
+
+@asynccontextmanager
+async def catch_up_lifespan(app: Any) -> AsyncIterator[None]:
+    """Run the catch-up in the background while the app serves (after the database opens)."""
+    task = asyncio.create_task(_catch_up())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

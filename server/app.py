@@ -23,6 +23,8 @@ from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
+from backoffice.operator.search_api import OperatorSearchApi
+from backoffice.operator.search_pages import OperatorSearchPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
@@ -33,6 +35,7 @@ from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
 from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
+from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
 from core import versions
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
@@ -185,6 +188,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierPages,
             OperatorApi,
             OperatorPages,
+            OperatorSearchApi,
+            OperatorSearchPages,
             CartApi,
             CartPages,
             CheckoutApi,
@@ -247,6 +252,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cache_versions_lifespan(settings.redis_url),
             realtime_lifespan(channels),
             sweeps_lifespan,
+            search_catch_up_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,
