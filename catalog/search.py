@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.catalog_cache import cached
 from catalog.categories import descendant_ids
 from catalog.errors import CategoryNotFound
 from catalog.search_analysis import (
@@ -216,8 +217,159 @@ def _marks(n: int) -> str:
     return ", ".join(["{}"] * n)
 
 
+class _Sql:
+    """SQL text and its arguments, written in order (placeholders are `{}`)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, text: str, *args: Any) -> _Sql:
+        self.parts.append(text)
+        self.args.extend(args)
+        return self
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _visible(sql: _Sql, query: SearchQuery, category_ids: list[int] | None) -> None:
+    """WHERE conditions on `product p`: listed, priced, of an active supplier, the filters."""
+    sql.add(
+        "p.status = 'listed' AND p.price_from > 0 "
+        "AND p.supplier IN (SELECT id FROM supplier WHERE status = 'active')"
+    )
+    if category_ids is not None:
+        sql.add(f" AND p.category IN ({_marks(len(category_ids))})", *category_ids)
+    if query.supplier_id is not None:
+        sql.add(" AND p.supplier = {}", query.supplier_id)
+    if query.min_price is not None:
+        sql.add(" AND p.price_from >= {}", query.min_price)
+    if query.max_price is not None:
+        sql.add(" AND p.price_from <= {}", query.max_price)
+    for spec in unique(query.specs):
+        name, value = spec_filter(spec)
+        sql.add(
+            " AND EXISTS (SELECT 1 FROM search_facet sf "
+            "WHERE sf.product = p.id AND sf.name = {} AND sf.value = {})",
+            name,
+            value,
+        )
+
+
+def _brands(query: SearchQuery) -> list[str]:
+    return unique(b.strip() for b in query.brands if b.strip())
+
+
+def _aggregates(sql: _Sql, matches: str, unfiltered: str) -> None:
+    """UNION ALL parts: the total and spec values of `matches`, the brands of `unfiltered`."""
+    sql.add(
+        f" UNION ALL SELECT 1, COUNT(*), 0, '', '' FROM {matches}"
+        f" UNION ALL SELECT 2, COUNT(*), 0, brand, '' FROM {unfiltered} WHERE brand <> ''"
+        " GROUP BY brand"
+        " UNION ALL SELECT 3, COUNT(*), 0, sf.name, sf.value FROM search_facet sf "
+        f"JOIN {matches} ON sf.product = {matches}.id GROUP BY sf.name, sf.value"
+    )
+
+
+def _page_part(sql: _Sql, query: SearchQuery, source: str, *, browse: bool = False) -> None:
+    """The page's ids with their rank, from `source` (a CTE or a subquery)."""
+    # Browsing has no score: "relevance" is the best sellers first, as with equal scores.
+    order = _ORDER["sales" if browse and query.sort == "relevance" else query.sort]
+    sql.add(
+        "SELECT 0 AS part, id AS a, rank AS n, '' AS x, '' AS y FROM ("
+        f"SELECT id, ROW_NUMBER() OVER (ORDER BY {order}) AS rank FROM ("
+        f"SELECT id, score, price_from, sales_count FROM {source} ORDER BY {order} "
+        "LIMIT {} OFFSET {}) page) ranked",
+        query.per_page,
+        (query.page - 1) * query.per_page,
+    )
+
+
+def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | None) -> _Sql:
+    """One statement: matches per term group (m), visible ones (b), brand-filtered (f)."""
+    sql = _Sql()
+    parts = []
+    for group in groups:
+        terms = group.terms()
+        synonyms = [t for t in group.synonyms if t != group.word] or [group.word]
+        parts.append(
+            "SELECT product, MAX(CASE WHEN term = {} THEN weight * 3 "
+            f"WHEN term IN ({_marks(len(synonyms))}) THEN weight * 2 ELSE weight END) AS w "
+            f"FROM search_term WHERE term IN ({_marks(len(terms))}) GROUP BY product"
+        )
+        sql.args += [group.word, *synonyms, *terms]
+    sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, SUM(g.w) AS score FROM (")
+    sql.add(" UNION ALL ".join(parts))
+    sql.add(") g GROUP BY g.product HAVING COUNT(*) = {}), ", len(groups))
+    sql.add(
+        "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
+        "p.sales_count AS sales_count, p.brand AS brand FROM m "
+        "JOIN product p ON p.id = m.pid WHERE "
+    )
+    _visible(sql, query, cats)
+    sql.add(")")
+    matches = "b"
+    brands = _brands(query)
+    if brands:
+        sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
+        sql.args += brands
+        matches = "f"
+    sql.add(" ")
+    _page_part(sql, query, matches)
+    _aggregates(sql, matches, "b")
+    return sql
+
+
+def _browse_page_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
+    """Without a query: the page straight off the product table (its sort columns indexed)."""
+    sql = _Sql().add("SELECT * FROM (")
+    inner = _Sql().add(
+        "(SELECT p.id AS id, 0 AS score, p.price_from AS price_from, "
+        "p.sales_count AS sales_count FROM product p WHERE "
+    )
+    _visible(inner, query, cats)
+    brands = _brands(query)
+    if brands:
+        inner.add(f" AND p.brand IN ({_marks(len(brands))})", *brands)
+    inner.add(") browse")
+    _page_part(sql, query, inner.text(), browse=True)
+    # The inner text's arguments come before the page's LIMIT and OFFSET.
+    sql.args = inner.args + sql.args
+    sql.add(") answer")
+    return sql
+
+
+def _browse_aggregates_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
+    """Without a query: total and facets of the filtered catalogue (cached per catalog version)."""
+    sql = _Sql().add(
+        "WITH b AS MATERIALIZED (SELECT p.id AS id, p.brand AS brand FROM product p WHERE "
+    )
+    _visible(sql, query, cats)
+    sql.add(")")
+    matches = "b"
+    brands = _brands(query)
+    if brands:
+        sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
+        sql.args += brands
+        matches = "f"
+    sql.add(" SELECT 0 AS part, 0 AS a, 0 AS n, '' AS x, '' AS y WHERE 1 = 0")
+    _aggregates(sql, matches, "b")
+    return sql
+
+
+async def _run(sql: _Sql) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Product.raw(sql.text(), *sql.args)
+    return rows
+
+
 async def search_products(query: SearchQuery) -> SearchResult:
-    """Listed products of active suppliers matching the query: one page, total and facets."""
+    """Listed products of active suppliers matching the query: one page, total and facets.
+
+    With words, one statement answers everything. Without, the page comes straight off the
+    product table and the total and facets of the filtered catalogue are cached until the
+    catalog changes (`catalog.catalog_cache`), since they count every listed product.
+    """
     check_query(query)
     groups = await term_groups(query.q)
     category_ids: list[int] | None = None
@@ -225,74 +377,21 @@ async def search_products(query: SearchQuery) -> SearchResult:
         if not await Category.exists().where(Category.id == query.category_id):
             raise CategoryNotFound("No category {id}", id=query.category_id)
         category_ids = await descendant_ids(query.category_id)
-
-    sql: list[str] = []
-    args: list[Any] = []
     if groups:
-        parts = []
-        for group in groups:
-            terms = group.terms()
-            synonyms = [t for t in group.synonyms if t != group.word] or [group.word]
-            parts.append(
-                "SELECT product, MAX(CASE WHEN term = {} THEN weight * 3 "
-                f"WHEN term IN ({_marks(len(synonyms))}) THEN weight * 2 ELSE weight END) AS w "
-                f"FROM search_term WHERE term IN ({_marks(len(terms))}) GROUP BY product"
-            )
-            args += [group.word, *synonyms, *terms]
-        sql.append(
-            "WITH m AS MATERIALIZED (SELECT g.product AS pid, SUM(g.w) AS score FROM ("
-            + " UNION ALL ".join(parts)
-            + ") g GROUP BY g.product HAVING COUNT(*) = {}), "
-        )
-        args.append(len(groups))
-        sql.append(
-            "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
-            "p.sales_count AS sales_count, p.brand AS brand FROM m "
-            "JOIN product p ON p.id = m.pid JOIN supplier s ON s.id = p.supplier "
-        )
+        rows = await _run(_keyword_sql(query, groups, category_ids))
     else:
-        sql.append(
-            "WITH b AS MATERIALIZED (SELECT p.id AS id, 0 AS score, p.price_from AS price_from, "
-            "p.sales_count AS sales_count, p.brand AS brand FROM product p "
-            "JOIN supplier s ON s.id = p.supplier "
+        key = (
+            "search-aggregates",
+            tuple(category_ids or ()),
+            query.supplier_id,
+            query.min_price,
+            query.max_price,
+            tuple(sorted(set(query.specs))),
+            tuple(sorted(_brands(query))),
         )
-    sql.append("WHERE p.status = 'listed' AND s.status = 'active' AND p.price_from > 0")
-    if category_ids is not None:
-        sql.append(f" AND p.category IN ({_marks(len(category_ids))})")
-        args += category_ids
-    if query.supplier_id is not None:
-        sql.append(" AND p.supplier = {}")
-        args.append(query.supplier_id)
-    if query.min_price is not None:
-        sql.append(" AND p.price_from >= {}")
-        args.append(query.min_price)
-    if query.max_price is not None:
-        sql.append(" AND p.price_from <= {}")
-        args.append(query.max_price)
-    for spec in unique(query.specs):
-        name, value = spec_filter(spec)
-        sql.append(
-            " AND EXISTS (SELECT 1 FROM search_facet sf "
-            "WHERE sf.product = p.id AND sf.name = {} AND sf.value = {})"
-        )
-        args += [name, value]
-    sql.append("), f AS MATERIALIZED (SELECT * FROM b")
-    brands = unique(b.strip() for b in query.brands if b.strip())
-    if brands:
-        sql.append(f" WHERE brand IN ({_marks(len(brands))})")
-        args += brands
-    sql.append(
-        ") SELECT 0 AS part, id AS a, rank AS n, '' AS x, '' AS y FROM ("
-        f"SELECT id, ROW_NUMBER() OVER (ORDER BY {_ORDER[query.sort]}) AS rank FROM ("
-        f"SELECT id, score, price_from, sales_count FROM f ORDER BY {_ORDER[query.sort]} "
-        "LIMIT {} OFFSET {}) page) ranked"
-        " UNION ALL SELECT 1, COUNT(*), 0, '', '' FROM f"
-        " UNION ALL SELECT 2, COUNT(*), 0, brand, '' FROM b WHERE brand <> '' GROUP BY brand"
-        " UNION ALL SELECT 3, COUNT(*), 0, sf.name, sf.value FROM search_facet sf "
-        "JOIN f ON sf.product = f.id GROUP BY sf.name, sf.value"
-    )
-    args += [query.per_page, (query.page - 1) * query.per_page]
-    rows = await Product.raw("".join(sql), *args)
+        aggregate_sql = _browse_aggregates_sql(query, category_ids)
+        aggregates = await cached(key, lambda: _run(aggregate_sql))
+        rows = await _run(_browse_page_sql(query, category_ids)) + list(aggregates)
 
     page_ids: list[tuple[int, int]] = []
     total = 0
@@ -308,7 +407,6 @@ async def search_products(query: SearchQuery) -> SearchResult:
         else:
             spec_counts.append(SpecCount(name=row["x"], value=row["y"], count=row["a"]))
     brand_counts.sort(key=lambda b: (-b.count, b.value))
-    spec_counts.sort(key=lambda s: (s.name, -s.count, s.value))
     spec_counts = sorted(
         sorted(spec_counts, key=lambda s: (-s.count, s.name, s.value))[:MAX_SPEC_VALUES],
         key=lambda s: (s.name, -s.count, s.value),

@@ -9,11 +9,12 @@ from piccolo.engine import engine_finder
 
 ID = "2026-12-03T07:45:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "search_term (term, product, weight) and search_facet (product, name, value)"
+DESCRIPTION = "search_term, search_facet and product (sales_count) indexes"
 
 INDEXES = {
     "search_term_lookup": "search_term (term, product, weight)",
     "search_facet_lookup": "search_facet (product, name, value)",
+    "product_sales_count": "product (sales_count)",
 }
 
 
