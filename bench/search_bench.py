@@ -443,16 +443,23 @@ async def main() -> None:
     mix = query_mix(rng, args.queries, categories)
     for query in mix[:30]:  # warm caches and the pool
         await search_products(query)
-    timings, totals = [], []
+    timings, cpu, totals = [], [], []
+    load_before = os.getloadavg()[0]
     for query in mix:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = await search_products(query)
         timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         totals.append(result.total)
     p50, p99 = statistics.median(timings), percentile(timings, 99)
     print(
         f"search     {len(mix)} queries: p50 {p50:.2f} ms  p99 {p99:.2f} ms  "
         f"max {max(timings):.2f} ms  (mean total {statistics.mean(totals):,.0f} matches)"
+    )
+    print(
+        f"cpu        this process's CPU per query: p50 {statistics.median(cpu):.2f} ms  "
+        f"p99 {percentile(cpu, 99):.2f} ms (load average {load_before:.1f} → "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     keyword = [t for t, q in zip(timings, mix, strict=True) if q.q]
     print(

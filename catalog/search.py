@@ -155,7 +155,9 @@ async def _known(terms: list[str]) -> set[str]:
     """Which of these terms some product is indexed under."""
     if not terms:
         return set()
-    rows = await SearchTerm.select(SearchTerm.term).where(SearchTerm.term.is_in(terms)).distinct()
+    rows = await SearchTerm.raw(
+        f"SELECT DISTINCT term FROM search_term WHERE term IN ({_marks(len(terms))})", *terms
+    )
     return {r["term"] for r in rows}
 
 
@@ -299,9 +301,13 @@ def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | 
             f"FROM search_term WHERE term IN ({_marks(len(terms))}) GROUP BY product"
         )
         sql.args += [group.word, *synonyms, *terms]
-    sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, SUM(g.w) AS score FROM (")
-    sql.add(" UNION ALL ".join(parts))
-    sql.add(") g GROUP BY g.product HAVING COUNT(*) = {}), ", len(groups))
+    if len(parts) == 1:  # one group: its rows are the matches, no second grouping
+        sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, g.w AS score FROM (")
+        sql.add(parts[0]).add(") g), ")
+    else:
+        sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, SUM(g.w) AS score FROM (")
+        sql.add(" UNION ALL ".join(parts))
+        sql.add(") g GROUP BY g.product HAVING COUNT(*) = {}), ", len(groups))
     sql.add(
         "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
         "p.sales_count AS sales_count, p.brand AS brand FROM m "
