@@ -46,6 +46,9 @@ MAX_BRANDS = 20
 MAX_SPEC_VALUES = 60
 #: Filter values one query may carry.
 MAX_FILTERS = 10
+#: Longest query text, and most term groups one query is cut into (the rest is ignored).
+MAX_QUERY_LENGTH = 100
+MAX_GROUPS = 12
 
 _ORDER = {
     "relevance": "score DESC, sales_count DESC, id DESC",
@@ -128,6 +131,8 @@ def spec_filter(text: str) -> tuple[str, str]:
 
 def check_query(query: SearchQuery) -> None:
     """Refuse an unknown sort, a bad page, an inverted price range or malformed filters."""
+    if len(query.q) > MAX_QUERY_LENGTH:
+        raise InvalidInput("q may have at most {n} characters", n=MAX_QUERY_LENGTH)
     if query.sort not in SORTS:
         raise InvalidInput("sort must be one of {sorts}", sorts=", ".join(SORTS))
     if not 1 <= query.page <= MAX_PAGE:
@@ -208,7 +213,7 @@ async def term_groups(q: str) -> list[TermGroup]:
                 words += inner or [word]
             else:
                 words.append(word)
-    groups = [TermGroup(word=w, synonyms=synonyms.get(w, [])) for w in unique(words)]
+    groups = [TermGroup(word=w, synonyms=synonyms.get(w, [])) for w in unique(words)][:MAX_GROUPS]
     for group in groups:
         if is_latin(group.word) and group.word.isalpha() and len(group.word) >= MIN_PREFIX:
             group.prefixed = await _prefixed(group.word)

@@ -95,6 +95,10 @@ async def test_bad_filters_answer_400_naming_the_field(client: AsyncClient) -> N
     assert "页码" in deep.json()["detail"]
     many = await client.get("/api/products", params=[("brand", str(i)) for i in range(11)])
     assert many.status_code == 400
+    long = await client.get("/api/products", params={"q": "手机" * 51})
+    assert long.status_code == 400 and "搜索词" in long.json()["detail"]
+    page = await client.get("/search", params={"q": "手机" * 51})
+    assert page.status_code == 400 and 'name="q"' in page.text
 
 
 async def test_search_page_shows_facet_chips_and_keeps_filters_in_links(
