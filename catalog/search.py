@@ -44,6 +44,10 @@ MIN_PREFIX = 3
 #: Facet values returned: brands, and spec values over all spec names.
 MAX_BRANDS = 20
 MAX_SPEC_VALUES = 60
+#: Spec values are counted for a query's matches only up to this many matches (counting
+#: them costs a lookup per match; narrowing by a word, category or brand brings them back).
+#: Browsing without words always counts them: that answer is cached per catalog version.
+MAX_SPEC_FACET_MATCHES = 3_000
 #: Filter values one query may carry.
 MAX_FILTERS = 10
 #: Longest query text, and most term groups one query is cut into (the rest is ignored).
@@ -268,15 +272,22 @@ def _brands(query: SearchQuery) -> list[str]:
     return unique(b.strip() for b in query.brands if b.strip())
 
 
-def _aggregates(sql: _Sql, matches: str, unfiltered: str) -> None:
-    """UNION ALL parts: the total and spec values of `matches`, the brands of `unfiltered`."""
+def _aggregates(sql: _Sql, matches: str, unfiltered: str, *, spec_limit: int | None) -> None:
+    """UNION ALL parts: the total and spec values of `matches`, the brands of `unfiltered`.
+
+    With `spec_limit`, spec values are counted only when the matches are that many or fewer
+    (counted once: the condition does not depend on the row).
+    """
     sql.add(
         f" UNION ALL SELECT 1, COUNT(*), 0, '', '' FROM {matches}"
         f" UNION ALL SELECT 2, COUNT(*), 0, brand, '' FROM {unfiltered} WHERE brand <> ''"
         " GROUP BY brand"
         " UNION ALL SELECT 3, COUNT(*), 0, sf.name, sf.value FROM search_facet sf "
-        f"JOIN {matches} ON sf.product = {matches}.id GROUP BY sf.name, sf.value"
+        f"JOIN {matches} ON sf.product = {matches}.id"
     )
+    if spec_limit is not None:
+        sql.add(f" WHERE (SELECT COUNT(*) FROM {matches}) <= {{}}", spec_limit)
+    sql.add(" GROUP BY sf.name, sf.value")
 
 
 def _page_part(sql: _Sql, query: SearchQuery, source: str, *, browse: bool = False) -> None:
@@ -328,7 +339,7 @@ def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | 
         matches = "f"
     sql.add(" ")
     _page_part(sql, query, matches)
-    _aggregates(sql, matches, "b")
+    _aggregates(sql, matches, "b", spec_limit=MAX_SPEC_FACET_MATCHES)
     return sql
 
 
@@ -365,7 +376,7 @@ def _browse_aggregates_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
         sql.args += brands
         matches = "f"
     sql.add(" SELECT 0 AS part, 0 AS a, 0 AS n, '' AS x, '' AS y WHERE 1 = 0")
-    _aggregates(sql, matches, "b")
+    _aggregates(sql, matches, "b", spec_limit=None)
     return sql
 
 
