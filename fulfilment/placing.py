@@ -336,10 +336,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
             order_id,
             cmd.customer_id,
             quoted.pricing,
-            {
-                v: [(line_rows[i]["id"], q) for i, q in placed]
-                for v, placed in positions.items()
-            },
+            {v: [(line_rows[i]["id"], q) for i, q in placed] for v, placed in positions.items()},
         )
         await insert_rows(OrderEvent, events)
         try:

@@ -137,9 +137,7 @@ class WalletCoupon:
 
 def _wallet_coupon(row: dict[str, object], promo: PromotionView, now: datetime) -> WalletCoupon:
     state = str(row["status"])
-    if state == CouponStatus.UNUSED and (
-        promo.status == Status.ENDED or promo.ends_at <= now
-    ):
+    if state == CouponStatus.UNUSED and (promo.status == Status.ENDED or promo.ends_at <= now):
         state = "expired"
     return WalletCoupon(
         id=int(row["id"]),  # type: ignore[call-overload]
@@ -155,8 +153,10 @@ def _wallet_coupon(row: dict[str, object], promo: PromotionView, now: datetime) 
 async def wallet(consumer_id: int, state: str | None = None) -> list[WalletCoupon]:
     """The consumer's coupons, newest first; `state` keeps unused, used or expired ones."""
     now = datetime.now(UTC)
-    rows = await Coupon.select().where(Coupon.owner_id == consumer_id).order_by(
-        Coupon.id, ascending=False
+    rows = (
+        await Coupon.select()
+        .where(Coupon.owner_id == consumer_id)
+        .order_by(Coupon.id, ascending=False)
     )
     if not rows:
         return []

@@ -122,7 +122,9 @@ def view_of(row: dict[str, Any]) -> PromotionView:
 
 def _money(value: int, name: str) -> int:
     if not 0 <= value <= MAX_AMOUNT:
-        raise InvalidPromotion("{field} must be between 0 and {high} fen", field=name, high=MAX_AMOUNT)
+        raise InvalidPromotion(
+            "{field} must be between 0 and {high} fen", field=name, high=MAX_AMOUNT
+        )
     return value
 
 
@@ -149,7 +151,9 @@ def _rules(spec: PromotionSpec) -> dict[str, Any]:
         for threshold, off in tiers:
             _money(threshold, "tiers")
             if not 0 < off <= threshold:
-                raise InvalidPromotion("tiers: each reduction must be above 0 and at most its threshold")
+                raise InvalidPromotion(
+                    "tiers: each reduction must be above 0 and at most its threshold"
+                )
         return {"tiers": [list(t) for t in tiers]}
     if spec.kind == Kind.FLASH_PRICE:
         if spec.variant_id is None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from promotions.kinds import Kind, Scope
 
@@ -195,6 +195,8 @@ class _Book:
         self.left = {line.key: line.unit_price * line.quantity for line in lines}
         self.discounts: dict[int, list[Discount]] = {line.key: [] for line in lines}
         self.applied: list[Applied] = []
+        #: What each line cost after the flash prices (what thresholds are measured on).
+        self.after_flash: dict[int, int] = dict(self.left)
 
     def base(self, rule: Rule) -> dict[int, int]:
         """What the lines in the rule's scope cost now (key → fen, zeros left out)."""
@@ -296,15 +298,15 @@ def _hints(book: _Book, rules: Sequence[Rule], coupons: Sequence[CouponChoice]) 
         weights = book.base(rule)
         if not weights:
             continue
-        spent = sum(book.lines[k].unit_price * book.lines[k].quantity for k in weights)
+        spent = sum(book.after_flash[k] for k in weights)
         above = sorted((t, off) for t, off in rule.tiers if t > spent)
         if above:
             hints.append(Hint(rule.promotion_id, rule.name, above[0][0] - spent, above[0][1]))
     for choice in coupons:
         rule = choice.rule
         weights = book.base(rule)
-        spent = sum(book.lines[k].unit_price * book.lines[k].quantity for k in weights)
-        if weights and 0 < rule.threshold and spent < rule.threshold:
+        spent = sum(book.after_flash[k] for k in weights)
+        if weights and rule.threshold > 0 and spent < rule.threshold:
             save = rule.amount or rule.cap or rule.threshold * rule.percent_bp // 10_000
             hints.append(Hint(rule.promotion_id, rule.name, rule.threshold - spent, save))
     unique = {(h.promotion_id, h.missing): h for h in hints}
@@ -320,6 +322,7 @@ def _run(
     live = [r for r in rules if r.scope != Scope.STORE or r.location_id == location_id]
     book = _Book(lines)
     _flash(book, [r for r in live if r.kind == Kind.FLASH_PRICE])
+    book.after_flash = dict(book.left)
     _full_reductions(book, [r for r in live if r.kind == Kind.FULL_REDUCTION])
     for choice in sorted(_supplier_coupons(chosen), key=lambda c: c.rule.supplier_id or 0):
         _use_coupon(book, choice)
@@ -360,12 +363,14 @@ def best_coupons(
         rule = choice.rule
         slot = rule.supplier_id if rule.scope == Scope.SUPPLIER else None
         slots.setdefault(slot, []).append(choice)
-    options = [[None, *choices] for _, choices in sorted(slots.items(), key=lambda s: s[0] or 0)]
+    options: list[list[CouponChoice | None]] = [
+        [None, *choices] for _, choices in sorted(slots.items(), key=lambda s: s[0] or 0)
+    ]
     count = 1
     for option in options:
         count *= len(option)
     if count > MAX_COMBINATIONS:
-        options = [[None, _best_alone(lines, rules, o[1:], location_id)] for o in options]
+        options = [[None, _best_alone(lines, rules, [c for c in o if c], location_id)] for o in options]
     best: tuple[int, int, tuple[CouponChoice, ...]] = (0, 0, ())
     for combo in itertools.product(*options):
         chosen = tuple(c for c in combo if c is not None)
@@ -386,9 +391,7 @@ def _best_alone(
     choices: Sequence[CouponChoice],
     location_id: int | None,
 ) -> CouponChoice | None:
-    scored = [
-        (_run(lines, rules, [c], location_id).applied[-1:], c) for c in choices
-    ]
+    scored = [(_run(lines, rules, [c], location_id).applied[-1:], c) for c in choices]
     valued = [(a[0].amount if a else 0, c) for a, c in scored]
     return max(valued, key=lambda v: v[0])[1] if valued else None
 

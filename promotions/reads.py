@@ -94,8 +94,14 @@ async def flash_prices(
         rule = rule_of(r)
         left = max(0, r["total"] - r["used"]) if r["total"] else None
         flash = FlashPrice(
-            r["id"], r["variant_id"], r["name"], rule.flash_price, r["starts_at"],
-            r["ends_at"], left, r["per_consumer"],
+            r["id"],
+            r["variant_id"],
+            r["name"],
+            rule.flash_price,
+            r["starts_at"],
+            r["ends_at"],
+            left,
+            r["per_consumer"],
         )
         held = found.get(r["variant_id"])
         if held is None or (flash.running(now) and not held.running(now)):

@@ -75,9 +75,9 @@ async def count_uses(
     now = datetime.now(UTC)
     limits = {
         p["id"]: p
-        for p in await Promotion.select(
-            Promotion.id, Promotion.per_consumer, Promotion.name
-        ).where(Promotion.id.is_in(sorted({a.promotion_id for a in pricing.applied})))
+        for p in await Promotion.select(Promotion.id, Promotion.per_consumer, Promotion.name).where(
+            Promotion.id.is_in(sorted({a.promotion_id for a in pricing.applied}))
+        )
     }
     uses: list[dict[str, object]] = []
     for applied in pricing.applied:
@@ -102,9 +102,7 @@ async def count_uses(
         else:
             units = 1
             await _use_coupon(order_id, customer_id, applied.coupon_id, applied.code, now)
-            if not await _count_promotion(
-                applied.promotion_id, 1, applied.amount, capped=True
-            ) or (
+            if not await _count_promotion(applied.promotion_id, 1, applied.amount, capped=True) or (
                 applied.coupon_id is None
                 and customer_id is not None
                 and not await _count_buyer(applied.promotion_id, customer_id, 1, per_consumer)
