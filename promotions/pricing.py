@@ -370,7 +370,9 @@ def best_coupons(
     for option in options:
         count *= len(option)
     if count > MAX_COMBINATIONS:
-        options = [[None, _best_alone(lines, rules, [c for c in o if c], location_id)] for o in options]
+        options = [
+            [None, _best_alone(lines, rules, [c for c in o if c], location_id)] for o in options
+        ]
     best: tuple[int, int, tuple[CouponChoice, ...]] = (0, 0, ())
     for combo in itertools.product(*options):
         chosen = tuple(c for c in combo if c is not None)

@@ -25,6 +25,7 @@ from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
+from backoffice.shared.promotions_api import OperatorPromotionsApi, SupplierPromotionsApi
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
 from backoffice.supplier.console_api import SupplierApi
@@ -69,6 +70,7 @@ from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
 from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
+from storefront.promotions_api import PromotionsApi
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
@@ -208,6 +210,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             choose_pickup_day_api,
             pickup_day_fragment,
             pickup_day_submit,
+            PromotionsApi,
+            SupplierPromotionsApi,
+            OperatorPromotionsApi,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],

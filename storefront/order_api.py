@@ -268,7 +268,7 @@ class OrderApi(Controller):
             raise InvalidOrder("The Idempotency-Key header is required to place an order")
         if me.role is not Role.CONSUMER:
             raise InvalidOrder("Only consumer accounts place online orders")
-        request_body = checkout_request(data)
+        request_body = checkout_request(data, me.id)
         placed = await place_order(
             PlaceOrder(
                 channel="online",
