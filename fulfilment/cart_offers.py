@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fulfilment.cart import Cart
+from fulfilment.checkout import price_lines_of
+from fulfilment.goods import goods_by_id
 from promotions.offers import price_for
 from promotions.pricing import PriceLine, Pricing
 
@@ -29,3 +31,23 @@ async def price_cart(
         if line.on_sale
     ]
     return await price_for(lines, customer_id=customer_id, codes=codes)
+
+
+async def price_goods(
+    wanted: dict[int, int],
+    *,
+    customer_id: int | None,
+    codes: Sequence[str] | None,
+    location_id: int | None = None,
+    at_counter: bool = False,
+) -> Pricing:
+    """Price variants and quantities as an order would (e.g. a walk-in cart at the POS)."""
+    goods = await goods_by_id(wanted)
+    on_sale = {v: q for v, q in wanted.items() if v in goods and goods[v].on_sale}
+    return await price_for(
+        price_lines_of(on_sale, goods),
+        customer_id=customer_id,
+        codes=codes,
+        location_id=location_id,
+        at_counter=at_counter,
+    )

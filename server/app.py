@@ -56,6 +56,8 @@ from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
+from store_pos.promotions_api import PosPromotionsApi
+from store_pos.promotions_pages import PosOfferPages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -213,6 +215,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PromotionsApi,
             SupplierPromotionsApi,
             OperatorPromotionsApi,
+            PosPromotionsApi,
+            PosOfferPages,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],

@@ -34,6 +34,7 @@ from fulfilment.pickup import (
 )
 from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
 from locations.inventory import ADJUST_REASONS
+from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
 
@@ -64,6 +65,8 @@ class PayForm(msgspec.Struct):
     """How the walk-in customer pays."""
 
     payment_method: str = ""
+    #: Coupon codes scanned from consumers' wallets or typed (space or comma separated).
+    coupons: str = ""
 
 
 class CountForm(msgspec.Struct):
@@ -307,6 +310,7 @@ class PosPages(Controller):
                 me,
                 [LineRequest(int(v), q) for v, q in sorted(cart.items())],
                 data.payment_method,
+                coupons=data.coupons.replace(",", " ").split()[:10],
             )
         except DomainError as error:
             flash(request, error.localized(), "error")
@@ -321,7 +325,10 @@ class PosPages(Controller):
         """A print-friendly receipt of a walk-in sale."""
         sale = await store_sale(location_id, order_id)
         return Template(
-            "store_pos/receipt.html", context=await _context(me, location_id, sale=sale)
+            "store_pos/receipt.html",
+            context=await _context(
+                me, location_id, sale=sale, discounts=await order_discounts(order_id)
+            ),
         )
 
     @get("/pos/{location_id:int}/stock", opt=STAFF_HERE)
