@@ -73,6 +73,7 @@ from storefront.payment_api import PaymentApi
 from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.promotions_api import PromotionsApi
+from storefront.promotions_pages import PromotionPages
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             pickup_day_fragment,
             pickup_day_submit,
             PromotionsApi,
+            PromotionPages,
             SupplierPromotionsApi,
             OperatorPromotionsApi,
             PosPromotionsApi,

@@ -19,6 +19,7 @@ from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
 from payments.providers import providers_serving
+from promotions.claims import wallet
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 
@@ -47,6 +48,9 @@ class CheckoutForm(msgspec.Struct):
     collector_phone: str = ""
     payment_method: str = ""
     idempotency_key: str = ""
+    #: best: the best combination of my coupons; none; codes: those in `coupon_codes`.
+    coupon_mode: str = "best"
+    coupon_codes: str = ""
 
 
 def _buy_now_lines(text: str) -> list[LineRequest]:
@@ -76,8 +80,21 @@ def _address(form: CheckoutForm) -> dict[str, str]:
     return {k: getattr(form, k).strip() for k in fields if getattr(form, k).strip()}
 
 
-def _request(form: CheckoutForm, lines: list[LineRequest]) -> CheckoutRequest:
+def _coupons(form: CheckoutForm) -> list[str] | None:
+    """The coupons chosen: None for the best combination, else the codes (none: empty)."""
+    if form.coupon_mode == "none":
+        return []
+    if form.coupon_mode == "codes":
+        return form.coupon_codes.replace(",", " ").split()[:10]
+    return None
+
+
+def _request(
+    form: CheckoutForm, lines: list[LineRequest], customer_id: int | None = None
+) -> CheckoutRequest:
     return CheckoutRequest(
+        coupons=_coupons(form),
+        customer_id=customer_id,
         lines=lines,
         method=form.method if form.method in ("pickup", "delivery") else "pickup",
         position=_position(form),
@@ -87,14 +104,19 @@ def _request(form: CheckoutForm, lines: list[LineRequest]) -> CheckoutRequest:
 
 
 async def _page(
-    request: Request[Any, Any, Any], form: CheckoutForm, error: str | None = None, status: int = 200
+    request: Request[Any, Any, Any],
+    form: CheckoutForm,
+    error: str | None = None,
+    status: int = 200,
+    *,
+    customer_id: int,
 ) -> Template:
     lines = await _lines(request, form)
     goods = await goods_by_id([ln.variant_id for ln in lines])
     quoted, notice = None, None
     if lines:
         try:
-            quoted = quote_out(await quote(_request(form, lines)))
+            quoted = quote_out(await quote(_request(form, lines, customer_id)))
         except DomainError as problem:
             notice = problem.localized()
     if error is None and form.method == "delivery" and form.phone.strip():
@@ -115,6 +137,7 @@ async def _page(
             "error": error,
             # Only the providers this server runs: no sandbox choice in production.
             "payment_choices": providers_serving(form.method),
+            "my_coupons": await wallet(customer_id, "unused"),
         },
         status_code=status,
     )
@@ -126,11 +149,11 @@ class CheckoutPages(Controller):
     include_in_schema = False
 
     @get("/checkout", opt=SIGNED_IN)
-    async def checkout(self, request: Request[Any, Any, Any]) -> Template:
+    async def checkout(self, me: Me, request: Request[Any, Any, Any]) -> Template:
         """The checkout form with the current quote (re-quoted on every change)."""
         query = {k: v for k, v in request.query_params.items() if k in QUERY_FIELDS}
         form = msgspec.convert(query, CheckoutForm)
-        return await _page(request, form)
+        return await _page(request, form, customer_id=me.id)
 
     @post("/checkout", opt=SIGNED_IN)
     async def place(
@@ -138,14 +161,14 @@ class CheckoutPages(Controller):
     ) -> Template | Redirect:
         """Re-quote (`intent=update`), or place the order, then pay online or see the order."""
         if data.intent == "update":
-            return await _page(request, data)
+            return await _page(request, data, customer_id=me.id)
         try:
             lines = await _lines(request, data)
             if not lines:
                 raise InvalidOrder("Add at least one item")
             if not data.payment_method:
                 raise InvalidOrder("Choose how to pay")
-            checkout = _request(data, lines)
+            checkout = _request(data, lines, me.id)
             placed = await place_order(
                 PlaceOrder(
                     channel="online",
@@ -163,10 +186,13 @@ class CheckoutPages(Controller):
                     location_id=checkout.location_id,
                     actor_id=me.id,
                     clear_cart=not data.buy_now,
+                    coupons=checkout.coupons,
                 )
             )
         except DomainError as problem:
-            return await _page(request, data, problem.localized(), problem.status_code)
+            return await _page(
+                request, data, problem.localized(), problem.status_code, customer_id=me.id
+            )
         payment = placed.payment or placed.order.payment
         if payment is not None and payment.pay_url and placed.order.status == "pending_payment":
             return Redirect(payment.pay_url)
