@@ -26,6 +26,7 @@ from backoffice.operator.console_pages import OperatorPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.promotions_api import OperatorPromotionsApi, SupplierPromotionsApi
+from backoffice.shared.promotions_pages import OperatorPromotionPages, SupplierPromotionPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
 from backoffice.supplier.console_api import SupplierApi
@@ -217,6 +218,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PromotionPages,
             SupplierPromotionsApi,
             OperatorPromotionsApi,
+            SupplierPromotionPages,
+            OperatorPromotionPages,
             PosPromotionsApi,
             PosOfferPages,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
