@@ -1,5 +1,7 @@
-"""Promotion pages: coupon centre, claiming, the wallet, and the offer fragments of the
-product, shop and cart pages (flash price with its countdown, coupons, 满减 hints).
+"""Promotion pages: coupon centre, claiming, the wallet, and the offer fragments.
+
+The product, shop and cart pages load their offers as fragments: the flash price with its
+countdown, coupons to claim, 满减 hints.
 """
 
 from __future__ import annotations
