@@ -133,7 +133,9 @@ def _rules(spec: PromotionSpec) -> dict[str, Any]:
     if spec.kind == Kind.COUPON:
         _money(spec.threshold, "threshold")
         if bool(spec.amount) == bool(spec.percent_bp):
-            raise InvalidPromotion("A coupon takes either an amount or a percentage off")
+            raise InvalidPromotion(
+                "amount, percent_bp: a coupon takes either an amount or a percentage off"
+            )
         if spec.percent_bp and not 1 <= spec.percent_bp <= 9_900:
             raise InvalidPromotion("percent_bp must be between 1 and 9900")
         if spec.amount and spec.threshold and spec.amount > spec.threshold:
@@ -147,7 +149,7 @@ def _rules(spec: PromotionSpec) -> dict[str, Any]:
     if spec.kind == Kind.FULL_REDUCTION:
         tiers = sorted((int(t), int(o)) for t, o in spec.tiers)
         if not 1 <= len(tiers) <= MAX_TIERS:
-            raise InvalidPromotion("Give 1 to {n} tiers", n=MAX_TIERS)
+            raise InvalidPromotion("tiers: give 1 to {n} tiers", n=MAX_TIERS)
         for threshold, off in tiers:
             _money(threshold, "tiers")
             if not 0 < off <= threshold:

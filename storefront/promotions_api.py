@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from accounts.access import ANYONE, CONSUMERS, Me, Viewer
@@ -148,7 +148,7 @@ class PromotionsApi(Controller):
 
     @get("/me/coupons", opt=CONSUMERS)
     async def my_coupons(
-        self, me: Me, wanted: Annotated[str | None, Parameter(query="state")] = None
+        self, me: Me, wanted: Annotated[str | None, QueryParameter(name="state")] = None
     ) -> list[WalletCouponOut]:
         """Your coupons, newest first; `state`: unused, used or expired."""
         if wanted is not None and wanted not in WALLET_STATES:
