@@ -198,6 +198,16 @@ class _Book:
         #: What each line cost after the flash prices (what thresholds are measured on).
         self.after_flash: dict[int, int] = dict(self.left)
 
+    def copy(self) -> _Book:
+        """A copy to try coupons on without touching this one."""
+        other = _Book.__new__(_Book)
+        other.lines = self.lines
+        other.left = dict(self.left)
+        other.discounts = {k: list(v) for k, v in self.discounts.items()}
+        other.applied = list(self.applied)
+        other.after_flash = self.after_flash
+        return other
+
     def base(self, rule: Rule) -> dict[int, int]:
         """What the lines in the rule's scope cost now (key → fen, zeros left out)."""
         return {k: self.left[k] for k, line in sorted(self.lines.items()) if rule.covers(line)}
@@ -319,11 +329,23 @@ def _run(
     chosen: Sequence[CouponChoice],
     location_id: int | None,
 ) -> _Book:
+    return _with_coupons(_before_coupons(lines, rules, location_id), chosen)
+
+
+def _before_coupons(
+    lines: Sequence[PriceLine], rules: Sequence[Rule], location_id: int | None
+) -> _Book:
+    """The book after the steps that do not depend on coupons: flash prices, then 满减."""
     live = [r for r in rules if r.scope != Scope.STORE or r.location_id == location_id]
     book = _Book(lines)
     _flash(book, [r for r in live if r.kind == Kind.FLASH_PRICE])
     book.after_flash = dict(book.left)
     _full_reductions(book, [r for r in live if r.kind == Kind.FULL_REDUCTION])
+    return book
+
+
+def _with_coupons(book: _Book, chosen: Sequence[CouponChoice]) -> _Book:
+    """The coupon steps on `book`: one supplier coupon per supplier, then one platform."""
     for choice in sorted(_supplier_coupons(chosen), key=lambda c: c.rule.supplier_id or 0):
         _use_coupon(book, choice)
     for choice in [c for c in chosen if c.rule.scope != Scope.SUPPLIER][:1]:
@@ -355,47 +377,60 @@ def best_coupons(
 ) -> tuple[CouponChoice, ...]:
     """The combination of the wallet's coupons that takes the most off (ties: fewer coupons).
 
-    One option (or none) per supplier and one platform coupon (or none); every combination
-    is tried when there are few, else the best coupon of each slot on its own.
+    One coupon (or none) per supplier and one platform coupon (or none). Supplier coupons
+    touch only their supplier's lines, so each is tried once on its own; every combination
+    of them with each platform coupon is then scored from those results (the platform
+    coupon is measured on what the supplier coupons leave). With very many combinations,
+    each supplier's best coupon alone is taken.
     """
-    slots: dict[int | None, list[CouponChoice]] = {}
+    start = _before_coupons(lines, rules, location_id)
+    slots: dict[int, list[CouponChoice]] = {}
+    platform: list[CouponChoice] = []
     for choice in sorted(wallet, key=_coupon_order):
-        rule = choice.rule
-        slot = rule.supplier_id if rule.scope == Scope.SUPPLIER else None
-        slots.setdefault(slot, []).append(choice)
+        if choice.rule.scope == Scope.SUPPLIER:
+            slots.setdefault(choice.rule.supplier_id or 0, []).append(choice)
+        else:
+            platform.append(choice)
+    # What each supplier coupon takes off each line (independent of the other suppliers').
+    taken: dict[int, dict[int, int]] = {}
+    for choices in slots.values():
+        for choice in choices:
+            after = _with_coupons(start.copy(), [choice]).left
+            taken[id(choice)] = {k: start.left[k] - after[k] for k in start.left}
     options: list[list[CouponChoice | None]] = [
-        [None, *choices] for _, choices in sorted(slots.items(), key=lambda s: s[0] or 0)
+        [None, *choices] for _, choices in sorted(slots.items())
     ]
-    count = 1
+    count = len(platform) + 1
     for option in options:
         count *= len(option)
     if count > MAX_COMBINATIONS:
-        options = [
-            [None, _best_alone(lines, rules, [c for c in o if c], location_id)] for o in options
-        ]
+        options = [[None, max(o[1:], key=lambda c: sum(taken[id(c)].values()))] for o in options]
+    covered = {
+        id(p): [k for k, line in sorted(start.lines.items()) if p.rule.covers(line)]
+        for p in platform
+    }
     best: tuple[int, int, tuple[CouponChoice, ...]] = (0, 0, ())
     for combo in itertools.product(*options):
-        chosen = tuple(c for c in combo if c is not None)
-        saved = _run(lines, rules, chosen, location_id)
-        value = sum(a.amount for a in saved.applied if a.coupon_id is not None or a.code)
-        if (value, -len(chosen)) > (best[0], -best[1]):
-            best = (value, len(chosen), chosen)
+        chosen = [c for c in combo if c is not None]
+        left = dict(start.left)
+        value = 0
+        for choice in chosen:
+            for key, off in taken[id(choice)].items():
+                left[key] -= off
+                value += off
+        for extra in [None, *platform]:
+            total = value
+            picked = tuple(chosen)
+            if extra is not None:
+                total += coupon_value(extra.rule, sum(left[k] for k in covered[id(extra)]))
+                picked = (*picked, extra)
+            if (total, -len(picked)) > (best[0], -best[1]):
+                best = (total, len(picked), picked)
     return best[2]
 
 
 def _coupon_order(choice: CouponChoice) -> tuple[int, int]:
     return (choice.rule.promotion_id, choice.coupon_id or 0)
-
-
-def _best_alone(
-    lines: Sequence[PriceLine],
-    rules: Sequence[Rule],
-    choices: Sequence[CouponChoice],
-    location_id: int | None,
-) -> CouponChoice | None:
-    scored = [(_run(lines, rules, [c], location_id).applied[-1:], c) for c in choices]
-    valued = [(a[0].amount if a else 0, c) for a, c in scored]
-    return max(valued, key=lambda v: v[0])[1] if valued else None
 
 
 def price_lines(
