@@ -38,7 +38,7 @@ from core.database import make_engine, prepare_engine, use_engine  # noqa: E402
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote  # noqa: E402
 from promotions.claims import claim_coupon  # noqa: E402
 from promotions.manage import PromotionSpec, create_promotion  # noqa: E402
-from promotions.offers import active_rules, wallet_choices  # noqa: E402
+from promotions.offers import active_rules, price_for, wallet_choices  # noqa: E402
 from promotions.pricing import best_coupons, price_lines  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
@@ -192,6 +192,22 @@ async def main() -> None:
         price_lines(price, rules, best_coupons(price, rules, wallet), wallet=wallet)
         pure.append((time.perf_counter() - started) * 1000)
     print(f"pure pricing + best of {len(wallet)} coupons ({len(rules)} rules):", percentiles(pure))
+    loaded = []
+    for _ in range(args.n):
+        started = time.perf_counter()
+        await price_for(price, customer_id=consumer, codes=None)
+        loaded.append((time.perf_counter() - started) * 1000)
+    print("promotions' share of a quote (read rules and wallet, price):", percentiles(loaded))
+    if os.environ.get("QUOTE_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(100):
+            await price_for(price, customer_id=consumer, codes=None)
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumtime").print_stats(25)
 
 
 if __name__ == "__main__":

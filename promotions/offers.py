@@ -52,9 +52,16 @@ def rule_of(row: dict[str, Any], *, units_left: int | None = None) -> Rule:
     )
 
 
+def _when(value: Any) -> datetime:
+    """A timestamp read by a raw query (SQLite may hand back text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def running(row: dict[str, Any], now: datetime) -> bool:
     """Active and within its window."""
-    return row["status"] == Status.ACTIVE and row["starts_at"] <= now < row["ends_at"]
+    return row["status"] == Status.ACTIVE and _when(row["starts_at"]) <= now < _when(row["ends_at"])
 
 
 async def active_rules(
@@ -69,14 +76,24 @@ async def active_rules(
     variants = {line.key for line in lines}
     if not lines:
         return []
-    rows = await Promotion.select().where(
-        (Promotion.status == Status.ACTIVE)
-        & (Promotion.kind != Kind.COUPON)
-        & (Promotion.starts_at <= now)
-        & (Promotion.ends_at > now)
-        & (Promotion.supplier_id.is_null() | Promotion.supplier_id.is_in(suppliers))
+    # One plain query (Piccolo's query building costs more than the query on every quote);
+    # the few rows are checked against the window here.
+    marks = ", ".join("{}" for _ in suppliers)
+    rows = await Promotion.raw(
+        "SELECT * FROM promotion WHERE status = {} AND kind <> {} "
+        f"AND (supplier_id IS NULL OR supplier_id IN ({marks})) "
+        f"AND (kind <> {{}} OR variant_id IN ({', '.join('{}' for _ in variants)}))",
+        Status.ACTIVE.value,
+        Kind.COUPON.value,
+        *suppliers,
+        Kind.FLASH_PRICE.value,
+        *sorted(variants),
     )
-    rows = [r for r in rows if r["kind"] != Kind.FLASH_PRICE or r["variant_id"] in variants]
+    rows = [
+        r
+        for r in rows
+        if running(r, now) and (r["kind"] != Kind.FLASH_PRICE or r["variant_id"] in variants)
+    ]
     flash = [r["id"] for r in rows if r["kind"] == Kind.FLASH_PRICE and r["per_consumer"]]
     had: dict[int, int] = {}
     if flash and customer_id is not None:
@@ -101,21 +118,15 @@ async def wallet_choices(customer_id: int | None, now: datetime) -> list[CouponC
     """The consumer's unused coupons that can be used now."""
     if customer_id is None:
         return []
-    coupons = await Coupon.select(Coupon.id, Coupon.code, Coupon.promotion).where(
-        (Coupon.owner_id == customer_id) & (Coupon.status == CouponStatus.UNUSED)
+    rows = await Coupon.raw(
+        "SELECT p.*, c.id AS coupon_id, c.code AS coupon_code FROM coupon c "
+        "JOIN promotion p ON p.id = c.promotion WHERE c.owner_id = {} AND c.status = {} "
+        "ORDER BY c.id",
+        customer_id,
+        CouponStatus.UNUSED.value,
     )
-    if not coupons:
-        return []
-    promos = {
-        p["id"]: p
-        for p in await Promotion.select().where(
-            Promotion.id.is_in(sorted({c["promotion"] for c in coupons}))
-        )
-    }
     return [
-        CouponChoice(rule_of(promos[c["promotion"]]), c["id"], c["code"])
-        for c in coupons
-        if running(promos[c["promotion"]], now)
+        CouponChoice(rule_of(r), r["coupon_id"], r["coupon_code"]) for r in rows if running(r, now)
     ]
 
 
