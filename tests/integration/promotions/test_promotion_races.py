@@ -135,3 +135,58 @@ async def test_a_cancelled_unpaid_order_gives_its_coupon_back(db: Engine) -> Non
     assert (figures.used, figures.given) == (0, 0)
     again = await make_order(buyer.id, [(variant, 1)], location_id=store)
     assert again.discount == 1_000
+
+
+async def test_an_order_left_unpaid_gives_its_code_and_flash_units_back(db: Engine) -> None:
+    from datetime import timedelta
+
+    from fulfilment.moves import now_utc
+    from fulfilment.sweeps import cancel_unpaid_orders
+
+    store = await make_store(BEIJING)
+    product = await make_product(prices=(10_000,))
+    variant = product["variant_ids"][0]
+    await stock(store, variant, 10)
+    flash = await make_promotion(
+        "flash_price",
+        supplier_id=product["supplier_id"],
+        variant_id=variant,
+        flash_price=8_000,
+        total=1,
+        per_consumer=1,
+    )
+    code = await make_promotion("coupon", code="ONCE", amount=500, total=0, per_consumer=1)
+    buyer = await make_user()
+
+    from fulfilment.checkout import LineRequest
+    from fulfilment.orders import PlaceOrder, place_order
+
+    def order(key: str) -> PlaceOrder:
+        return PlaceOrder(
+            channel="online",
+            customer_id=buyer.id,
+            lines=[LineRequest(variant, 1)],
+            method="pickup",
+            payment_method="sandbox",
+            idempotency_key=key,
+            position=BEIJING,
+            location_id=store,
+            coupons=["ONCE"],
+        )
+
+    first = (await place_order(order("a"))).order
+    assert first.discount == 2_000 + 500
+    try:
+        await place_order(order("b"))
+    except PromotionUsedUp:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("a code limited to one use per person was used twice")
+
+    assert await cancel_unpaid_orders(now_utc() + timedelta(days=1)) == [first.id]
+    operator = await promoter()
+    assert (await promotion_of(operator, code.id)).used == 0
+    figures = await promotion_of(await promoter(product["supplier_id"]), flash.id)
+    assert (figures.used, figures.given) == (0, 0)
+    again = (await place_order(order("c"))).order
+    assert again.discount == 2_500
