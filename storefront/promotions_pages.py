@@ -98,8 +98,6 @@ class PromotionPages(Controller):
                 "running": flash_price is not None and flash_price.running(now),
                 "offers": offers,
                 "held": await _held(viewer),
-                "refresh_url": f"/fragments/products/{product_id}/offers"
-                f"?variant={variant}&supplier={supplier}",
             },
         )
 

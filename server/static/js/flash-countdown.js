@@ -9,11 +9,11 @@
     return (n < 10 ? "0" : "") + n;
   }
 
-  function clock(ms) {
+  function clock(ms, dayUnit) {
     var s = Math.max(0, Math.floor(ms / 1000));
     var d = Math.floor(s / 86400);
     var rest = pad(Math.floor((s % 86400) / 3600)) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
-    return d > 0 ? d + "d " + rest : rest;
+    return d > 0 ? d + (dayUnit || "d") + " " + rest : rest;
   }
 
   function tick() {
@@ -24,7 +24,7 @@
       var running = box.classList.contains("running");
       var target = running ? ends : starts;
       var face = box.querySelector("[data-countdown-clock]");
-      if (face) face.textContent = clock(target - now);
+      if (face) face.textContent = clock(target - now, box.dataset.dayUnit);
       var crossed = running ? now >= ends : now >= starts;
       if (crossed && !box.dataset.refreshing) {
         box.dataset.refreshing = "1";
