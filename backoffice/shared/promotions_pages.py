@@ -46,6 +46,9 @@ class PromotionForm(msgspec.Struct):
     flash_price: str = ""
     variant_id: str = ""
     code: str = ""
+    #: Narrow the promotion to products or categories: ids separated by commas or spaces.
+    product_ids: str = ""
+    category_ids: str = ""
     total: str = ""
     per_consumer: str = "1"
 
@@ -75,6 +78,13 @@ def _tiers(text: str) -> list[tuple[int, int]]:
     return tiers
 
 
+def _ids(text: str, field: str) -> list[int]:
+    parts = text.replace("，", ",").replace(",", " ").split()
+    if len(parts) > 100:
+        raise InvalidInput("{field}: at most {n} ids", field=field, n=100)
+    return [parse_whole(part, field, low=1, high=2**62) for part in parts]
+
+
 def spec_of_form(form: PromotionForm) -> PromotionSpec:
     """The domain spec of the form, each field checked (400 naming it)."""
     percent = parse_decimal(form.percent or "0", "percent", places=2, high=Decimal(99))
@@ -95,6 +105,8 @@ def spec_of_form(form: PromotionForm) -> PromotionSpec:
         flash_price=_fen(form.flash_price, "flash_price"),
         variant_id=variant or None,
         code=clean_text(form.code, "code", max_length=32) or None,
+        product_ids=_ids(form.product_ids, "product_ids"),
+        category_ids=_ids(form.category_ids, "category_ids"),
         total=parse_whole(form.total, "total", low=0, high=MAX_INT32),
         per_consumer=parse_whole(form.per_consumer, "per_consumer", low=0, high=MAX_INT32),
     )

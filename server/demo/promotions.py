@@ -16,7 +16,7 @@ FLASH_SKU = "HW-M60P-BLK-256"
 async def load_demo_promotions(supplier_ids: dict[str, int], variant_ids: dict[str, int]) -> int:
     """Create the demo promotions; returns how many."""
     now = datetime.now(UTC)
-    window = {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(days=30)}
+    start, end = now - timedelta(hours=1), now + timedelta(days=30)
     operator = CurrentUser(id=0, email="demo@kuaiqu.cn", name="demo", role=Role.OPERATOR)
     specs: list[tuple[CurrentUser, PromotionSpec]] = [
         (
@@ -25,7 +25,8 @@ async def load_demo_promotions(supplier_ids: dict[str, int], variant_ids: dict[s
                 kind="full_reduction",
                 name="全场满199减20 · 满399减50",
                 tiers=[(19_900, 2_000), (39_900, 5_000)],
-                **window,
+                starts_at=start,
+                ends_at=end,
             ),
         ),
         (
@@ -37,7 +38,8 @@ async def load_demo_promotions(supplier_ids: dict[str, int], variant_ids: dict[s
                 threshold=9_900,
                 total=10_000,
                 per_consumer=1,
-                **window,
+                starts_at=start,
+                ends_at=end,
             ),
         ),
         (
@@ -50,7 +52,8 @@ async def load_demo_promotions(supplier_ids: dict[str, int], variant_ids: dict[s
                 code="KUAIQU10",
                 total=0,
                 per_consumer=3,
-                **window,
+                starts_at=start,
+                ends_at=end,
             ),
         ),
     ]
@@ -69,7 +72,8 @@ async def load_demo_promotions(supplier_ids: dict[str, int], variant_ids: dict[s
                         threshold=30_000,
                         total=500,
                         per_consumer=1,
-                        **window,
+                        starts_at=start,
+                        ends_at=end,
                     ),
                 )
             )
