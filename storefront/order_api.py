@@ -40,6 +40,8 @@ class OrderLineOut(msgspec.Struct):
     quantity: int
     unit_price: int
     line_total: int
+    #: The promotions' discount on this line (fen); `line_total` is after it.
+    discount: int = 0
     review_state: str | None = None
     review: ReviewOut | None = None
 
@@ -148,6 +150,7 @@ def fulfilment_out(
                 quantity=ln.quantity,
                 unit_price=ln.unit_price,
                 line_total=ln.line_total,
+                discount=ln.discount,
                 review_state=reviews[ln.id].state if ln.id in reviews else None,
                 review=_review_of(reviews.get(ln.id)),
             )

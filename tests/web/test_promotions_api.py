@@ -89,6 +89,8 @@ async def test_supplier_creates_a_coupon_a_consumer_claims_it_and_checkout_uses_
     )
     assert order.status_code == 201, order.text
     assert order.json()["discount"] == 2_500
+    line = order.json()["fulfilments"][0]["lines"][0]
+    assert (line["discount"], line["line_total"]) == (2_500, 12_000 - 2_500)
     used = (await client.get("/api/me/coupons", params={"state": "used"})).json()
     assert [c["code"] for c in used] == [code]
 
