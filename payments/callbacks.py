@@ -88,7 +88,7 @@ async def _apply_callback(
         )
         changes: dict = {Payment.status: event.status, Payment.updated_at: _now()}
         if event.status == PaymentStatus.SUCCEEDED:
-            changes[Payment.method] = PaymentMethod.ONLINE
+            changes[Payment.method] = event.method or PaymentMethod.ONLINE
         if event.provider_ref:
             changes[Payment.provider_ref] = event.provider_ref
         changed = (
