@@ -104,8 +104,9 @@ def load_payment_settings(env: Mapping[str, str]) -> PaymentSettings:
         wechat_apiv3_key=_secret(env, "KUAIQU_WECHAT_PAY_APIV3_KEY"),
         wechat_public_key=_secret(env, "KUAIQU_WECHAT_PAY_PUBLIC_KEY"),
         wechat_public_key_id=env.get("KUAIQU_WECHAT_PAY_PUBLIC_KEY_ID", ""),
-        wechat_gateway=(env.get("KUAIQU_WECHAT_PAY_GATEWAY", "") or "https://api.mch.weixin.qq.com")
-        .rstrip("/"),
+        wechat_gateway=(
+            env.get("KUAIQU_WECHAT_PAY_GATEWAY", "") or "https://api.mch.weixin.qq.com"
+        ).rstrip("/"),
     )
 
 

@@ -1,4 +1,6 @@
-"""Alipay (支付宝) adapter: 电脑网站支付 (page pay) and 手机网站支付 (wap pay), with python-alipay-sdk.
+"""Alipay (支付宝) adapter: 电脑网站支付 (page pay) and 手机网站支付 (wap pay).
+
+Built on python-alipay-sdk.
 
 Requests are signed RSA2 with the app's private key; notifications and answers are
 verified with Alipay's public key. Payments are named by their reference (out_trade_no,
@@ -126,7 +128,9 @@ class AlipayProvider:
     def verify_callback(self, body: bytes, headers: Mapping[str, str]) -> CallbackEvent:
         """Verify an asynchronous notification (a signed form) and read it."""
         try:
-            fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True))
+            fields = dict(
+                parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+            )
         except (UnicodeDecodeError, ValueError):
             raise InvalidSignature("The payment callback is not in the expected form") from None
         signature = fields.pop("sign", "")
@@ -144,8 +148,10 @@ class AlipayProvider:
             raise InvalidSignature("The payment callback is for another merchant")
         payment_id = payment_id_of(fields.get("out_trade_no", ""))
         status = _TRADE_STATUS.get(fields.get("trade_status", ""))
-        if payment_id is None or status in (None, PaymentStatus.PENDING) or not fields.get(
-            "notify_id"
+        if (
+            payment_id is None
+            or status in (None, PaymentStatus.PENDING)
+            or not fields.get("notify_id")
         ):
             raise InvalidSignature("The payment callback is not in the expected form")
         return CallbackEvent(
@@ -161,9 +167,7 @@ class AlipayProvider:
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         """One signed server call, its answer verified; errors as ProviderUnavailable."""
         try:
-            answer: dict[str, Any] = await asyncio.to_thread(
-                getattr(self.client, method), **kwargs
-            )
+            answer: dict[str, Any] = await asyncio.to_thread(getattr(self.client, method), **kwargs)
         except AliPayValidationError:
             raise ProviderUnavailable("Alipay's answer was not signed by Alipay") from None
         except AliPayException as error:
@@ -188,7 +192,9 @@ class AlipayProvider:
                 "Alipay refused the refund: {reason}",
                 reason=str(answer.get("sub_msg") or answer.get("msg") or answer.get("code")),
             )
-        status = RefundStatus.SUCCEEDED if answer.get("fund_change") == "Y" else "processing"
+        status = (
+            RefundStatus.SUCCEEDED if answer.get("fund_change") == "Y" else RefundStatus.PROCESSING
+        )
         return ProviderRefund(status=status, provider_ref=reference)
 
     async def query_trade(self, payment: PaymentInfo) -> TradeState:
@@ -218,7 +224,9 @@ class AlipayProvider:
             return RefundState("unknown", 0)
         status = answer.get("refund_status", "REFUND_SUCCESS")
         return RefundState(
-            status=RefundStatus.SUCCEEDED if status == "REFUND_SUCCESS" else "processing",
+            status=RefundStatus.SUCCEEDED
+            if status == "REFUND_SUCCESS"
+            else RefundStatus.PROCESSING,
             amount=fen_of(answer["refund_amount"]),
         )
 
@@ -268,7 +276,7 @@ def _error_answer(error: AliPayException) -> dict[str, Any]:
 
 
 def _download(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:  # noqa: S310 (Alipay's URL)
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:
         return bytes(answer.read())
 
 

@@ -36,7 +36,16 @@ async def handle_webhook(
     if not chosen.accepts_callbacks:
         raise ProviderNotFound("Payment provider {name} takes no callbacks", name=provider)
     event = chosen.verify_callback(body, headers)
-    digest = hashlib.sha256(body).hexdigest()
+    return await apply_event(provider, event, hashlib.sha256(body).hexdigest(), then=then)
+
+
+async def apply_event(
+    provider: str, event: CallbackEvent, digest: str, *, then: ResultHook | None = None
+) -> PaymentResult | None:
+    """Apply a verified event (a callback, or a trade query's answer) once.
+
+    None when an event of that id was already applied.
+    """
     try:
         return await _apply_callback(provider, event, digest, then)
     except Exception as error:

@@ -55,9 +55,9 @@ _TRADE_STATE = {
 }
 _REFUND_STATE = {
     "SUCCESS": RefundStatus.SUCCEEDED,
-    "PROCESSING": "processing",
-    "ABNORMAL": "failed",
-    "CLOSED": "failed",
+    "PROCESSING": RefundStatus.PROCESSING,
+    "ABNORMAL": RefundStatus.FAILED,
+    "CLOSED": RefundStatus.FAILED,
 }
 _CALLBACK_HEADERS = (
     "Wechatpay-Signature",
@@ -157,16 +157,12 @@ class WechatPayProvider:
                 "payer_client_ip": client_ip or "127.0.0.1",
                 "h5_info": {"type": "Wap"},
             }
-            code, body = await self._request(
-                "/v3/pay/transactions/h5", RequestType.POST, order
-            )
+            code, body = await self._request("/v3/pay/transactions/h5", RequestType.POST, order)
             url, kind = body.get("h5_url", ""), "redirect"
             if url and return_url:
                 url = f"{url}&redirect_url={quote(return_url, safe='')}"
         else:
-            code, body = await self._request(
-                "/v3/pay/transactions/native", RequestType.POST, order
-            )
+            code, body = await self._request("/v3/pay/transactions/native", RequestType.POST, order)
             url, kind = body.get("code_url", ""), "qr"
         if code != 200 or not url:
             raise ProviderUnavailable(
@@ -279,9 +275,7 @@ class WechatPayProvider:
         gateway = self.settings.wechat_gateway
         path = url[len(gateway) :] if url.startswith(gateway) else url
         try:
-            status, raw = await asyncio.to_thread(
-                self.client._core.request, path, skip_verify=True
-            )
+            status, raw = await asyncio.to_thread(self.client._core.request, path, skip_verify=True)
         except Exception as error:
             raise ProviderUnavailable(
                 "WeChat Pay could not be reached: {error}", error=str(error)
