@@ -19,6 +19,7 @@ from payments.service import (
     handle_webhook,
     refund_order_payments,
 )
+from payments.online import check_with_provider
 from payments.recovery import recover_order_payments, sync_pending_payments
 from payments.statuses import PaymentStatus
 
@@ -73,3 +74,8 @@ async def sync_payments(older_than_minutes: int = 2) -> list[PaymentResult]:
     return await sync_pending_payments(
         older_than_minutes=older_than_minutes, then=move_order_on_payment
     )
+
+
+async def check_online_payment(payment_id: int, customer_id: int) -> PaymentView:
+    """The consumer's "I have paid": ask the provider, and move the order if it says paid."""
+    return await check_with_provider(payment_id, customer_id, then=move_order_on_payment)

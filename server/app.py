@@ -71,6 +71,7 @@ from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
+from storefront.online_pay_pages import OnlinePayPages
 from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierLocationsPages,
             PaymentApi,
             PaymentPages,
+            OnlinePayPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
