@@ -25,6 +25,8 @@ from payments.providers import PaymentInfo
 
 #: The platform's reference of a payment at every provider (out_trade_no): 6 to 32 ASCII.
 _REFERENCE = re.compile(r"^KQP(\d{10,19})$")
+#: Payment ids are 32-bit serials: a larger number names no payment of ours.
+_MAX_ID = 2**31 - 1
 
 
 def payment_reference(payment_id: int) -> str:
@@ -35,7 +37,9 @@ def payment_reference(payment_id: int) -> str:
 def payment_id_of(reference: str) -> int | None:
     """The payment id inside a reference, or None when it is not one of ours."""
     found = _REFERENCE.match(reference or "")
-    return int(found.group(1)) if found else None
+    if not found or int(found.group(1)) > _MAX_ID:
+        return None
+    return int(found.group(1))
 
 
 def refund_reference(payment: PaymentInfo) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from core.database import write_transaction
 from payments.capabilities import StatementLine, StatementSource, payment_id_of
 from payments.errors import InvalidPayment
-from payments.providers import get_provider
+from payments.providers import get_provider, registered_providers
 from payments.statuses import PAID_STATUSES, RefundStatus
 from payments.tables import Payment, ReconciliationMismatch, ReconciliationRun, Refund
 
@@ -180,7 +180,7 @@ async def compare(
 async def reconcile(provider: str, day: date) -> ReconciliationReport:
     """Download the provider's statement of `day`, compare it, store the run and mismatches."""
     chosen = get_provider(provider)
-    if not isinstance(chosen, StatementSource):
+    if not isinstance(chosen, StatementSource):  # also ProviderNotFound for unknown names
         raise InvalidPayment("Provider {name} publishes no statement", name=provider)
     lines = await chosen.statement(day)  # outside the transaction: HTTP
     count, found = await compare(provider, day, lines)
@@ -216,7 +216,29 @@ async def reconcile(provider: str, day: date) -> ReconciliationReport:
     return ReconciliationReport(run_id, provider, day.isoformat(), len(lines), count, found)
 
 
-async def recent_runs(limit: int = 50) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class RunView:
+    """A stored run with its mismatches, as the operator sees it."""
+
+    id: int
+    provider: str
+    day: str
+    status: str
+    statement_lines: int
+    platform_payments: int
+    mismatch_count: int
+    created_at: datetime
+    mismatches: list[Mismatch]
+
+
+def statement_providers() -> list[str]:
+    """The configured providers that publish a daily statement."""
+    return sorted(
+        name for name, p in registered_providers().items() if isinstance(p, StatementSource)
+    )
+
+
+async def recent_runs(limit: int = 50) -> list[RunView]:
     """The latest runs, newest first, with their mismatches."""
     runs = (
         await ReconciliationRun.select()
@@ -230,6 +252,31 @@ async def recent_runs(limit: int = 50) -> list[dict]:
         .where(ReconciliationMismatch.run.is_in([r["id"] for r in runs]))
         .order_by(ReconciliationMismatch.id)
     )
-    for run in runs:
-        run["found"] = [m for m in rows if m["run"] == run["id"]]
-    return runs
+    by_run: dict[int, list[Mismatch]] = {}
+    for m in rows:
+        by_run.setdefault(m["run"], []).append(
+            Mismatch(
+                kind=m["kind"],
+                subject=m["subject"],
+                reference=m["reference"],
+                payment_id=m["payment_id"],
+                platform_amount=m["platform_amount"],
+                provider_amount=m["provider_amount"],
+                platform_status=m["platform_status"],
+                provider_status=m["provider_status"],
+            )
+        )
+    return [
+        RunView(
+            id=r["id"],
+            provider=r["provider"],
+            day=r["day"],
+            status=r["status"],
+            statement_lines=r["statement_lines"],
+            platform_payments=r["platform_payments"],
+            mismatch_count=r["mismatches"],
+            created_at=r["created_at"],
+            mismatches=by_run.get(r["id"], []),
+        )
+        for r in runs
+    ]

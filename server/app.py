@@ -23,6 +23,8 @@ from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
+from backoffice.operator.reconciliation_api import ReconciliationApi
+from backoffice.operator.reconciliation_pages import ReconciliationPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
@@ -181,6 +183,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PaymentApi,
             PaymentPages,
             OnlinePayPages,
+            ReconciliationApi,
+            ReconciliationPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
