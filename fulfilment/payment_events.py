@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from fulfilment.errors import OrderNotPayable
 from fulfilment.orders import mark_order_paid, mark_payment_failed
 from payments import sandbox
+from payments.online import check_with_provider
+from payments.recovery import recover_order_payments, sync_pending_payments
 from payments.service import (
     PaymentResult,
     PaymentView,
@@ -19,8 +21,6 @@ from payments.service import (
     handle_webhook,
     refund_order_payments,
 )
-from payments.online import check_with_provider
-from payments.recovery import recover_order_payments, sync_pending_payments
 from payments.statuses import PaymentStatus
 
 #: Stored on the refund when money arrives for an order that was cancelled meanwhile.

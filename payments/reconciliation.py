@@ -122,7 +122,7 @@ async def compare(
                     "",
                 )
             )
-    refunds = await Refund.select(Refund.all_columns(), Refund.payment.provider).where(
+    refunds = await Refund.select(*Refund.all_columns(), Refund.payment.provider).where(
         (Refund.payment.provider == provider)
         & (Refund.created_at >= start)
         & (Refund.created_at < end)

@@ -101,7 +101,7 @@ async def sync_pending_payments(
 async def sync_processing_refunds() -> int:
     """Bring refunds the provider was still processing up to date; returns how many changed."""
     refunds = (
-        await Refund.select(Refund.all_columns(), Refund.payment.all_columns())
+        await Refund.select(*Refund.all_columns(), *Refund.payment.all_columns())
         .where(Refund.status == RefundStatus.PROCESSING)
         .order_by(Refund.id)
         .limit(BATCH)

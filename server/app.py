@@ -66,6 +66,7 @@ from storefront.checkout_pages import CheckoutPages
 from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
+from storefront.online_pay_pages import OnlinePayPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
@@ -73,7 +74,6 @@ from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
-from storefront.online_pay_pages import OnlinePayPages
 from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages

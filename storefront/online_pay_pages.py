@@ -29,9 +29,7 @@ def is_mobile(request: Request) -> bool:
     return any(word in agent for word in _MOBILE)
 
 
-async def checkout_for(
-    request: Request, me: Me, payment_id: int, mode: str
-) -> OnlineCheckout:
+async def checkout_for(request: Request, me: Me, payment_id: int, mode: str) -> OnlineCheckout:
     """The consumer's checkout, with the return URL and client address the provider wants."""
     base = str(request.base_url).rstrip("/")
     return await online_checkout(
@@ -64,9 +62,7 @@ class OnlinePayPages(Controller):
             qr = "data:image/svg+xml;base64," + base64.b64encode(
                 qr_svg(checkout.action.url)
             ).decode("ascii")
-        return Template(
-            "storefront/pay_online.html", context={"checkout": checkout, "qr": qr}
-        )
+        return Template("storefront/pay_online.html", context={"checkout": checkout, "qr": qr})
 
     @get("/pay/online/{payment_id:int}/return", opt=SIGNED_IN)
     async def back_from_cashier(self, me: Me, payment_id: FromPath[int]) -> Redirect:
@@ -76,6 +72,6 @@ class OnlinePayPages(Controller):
 
     @post("/pay/online/{payment_id:int}/check", opt=SIGNED_IN)
     async def check(self, me: Me, payment_id: FromPath[int]) -> Redirect:
-        """"I have paid": ask the provider now, then show the order."""
+        """The "I have paid" button: ask the provider now, then show the order."""
         payment = await check_online_payment(payment_id, me.id)
         return Redirect(f"/orders/{payment.order_id}", status_code=HTTP_303_SEE_OTHER)

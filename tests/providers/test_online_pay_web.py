@@ -7,9 +7,9 @@ from typing import Any
 from httpx import AsyncClient
 from piccolo.engine.base import Engine
 
+from fulfilment.views import load_order
 from payments.capabilities import payment_reference
 from payments.service import get_payment
-from fulfilment.views import load_order
 from tests.support.factories import (
     login,
     make_order,
@@ -40,7 +40,9 @@ async def test_alipay_posts_a_form_and_gets_success_once_processed(
     again = await client.post("/api/payments/alipay/webhook", content=body, headers=headers)
     assert (again.status_code, again.text) == (200, "success")
     forged = await client.post(
-        "/api/payments/alipay/webhook", content=body.replace(b"total_amount=129.00", b"total_amount=1.00"), headers=headers
+        "/api/payments/alipay/webhook",
+        content=body.replace(b"total_amount=129.00", b"total_amount=1.00"),
+        headers=headers,
     )
     assert forged.status_code == 400
     assert (await get_payment(order.payment.id)).status == "succeeded"

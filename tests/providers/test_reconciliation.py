@@ -7,7 +7,7 @@ from datetime import datetime
 from piccolo.engine.base import Engine
 
 from payments.capabilities import payment_reference
-from payments.reconciliation import CHINA, reconcile, recent_runs
+from payments.reconciliation import CHINA, recent_runs, reconcile
 from payments.service import handle_webhook, refund_order_payments
 from payments.tables import Payment, ReconciliationMismatch
 from tests.support.factories import make_payment
@@ -52,7 +52,10 @@ async def test_every_kind_of_alipay_mismatch_is_named(db: Engine, alipay: FakeAl
             ("amount_differs", payment_reference(dearer.payment_id)),
             ("status_differs", payment_reference(unpaid.payment_id)),
             ("missing_on_platform", "KQP2147483648"),
-            ("missing_at_provider", alipay.trades[payment_reference(absent.payment_id)].provider_ref),
+            (
+                "missing_at_provider",
+                alipay.trades[payment_reference(absent.payment_id)].provider_ref,
+            ),
         ]
     )
     assert await ReconciliationMismatch.count() == 4

@@ -98,3 +98,22 @@ async def test_trade_query_recovers_a_lost_callback(db: Engine, wechat: FakeWech
     assert [r.payment_id for r in recovered] == [started.payment_id]
     assert (await get_payment(started.payment_id)).status == "succeeded"
     assert await sync_pending_payments(older_than_minutes=-1) == []
+
+
+async def test_a_processing_refund_is_brought_up_to_date_by_sync(
+    db: Engine, wechat: FakeWechatPay
+) -> None:
+    from payments.recovery import sync_processing_refunds
+    from payments.tables import Refund
+
+    started = await make_payment(provider="wechat_pay")
+    reference = payment_reference(started.payment_id)
+    await handle_webhook("wechat_pay", *wechat.callback(reference, 12900))
+    wechat.refund_status = "PROCESSING"
+    order_id = (await get_payment(started.payment_id)).order_id
+    given = await refund_order_payments(order_id=order_id, amount=100, reason="late")
+    assert [r.status for r in given] == ["processing"]
+    assert await sync_processing_refunds() == 0  # still processing at WeChat Pay
+    wechat.refunds[f"{reference}R0"]["status"] = "SUCCESS"
+    assert await sync_processing_refunds() == 1
+    assert [r["status"] for r in await Refund.select(Refund.status)] == ["succeeded"]

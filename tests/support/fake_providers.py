@@ -179,7 +179,11 @@ class FakeAlipay(_Server):
             "receipt_amount": _yuan(amount),
         }
         unsigned = "&".join(f"{k}={v}" for k, v in sorted(fields.items()))
-        signed = {**fields, "sign": rsa2_sign(key or self.alipay_key, unsigned), "sign_type": "RSA2"}
+        signed = {
+            **fields,
+            "sign": rsa2_sign(key or self.alipay_key, unsigned),
+            "sign_type": "RSA2",
+        }
         signed.update(tamper or {})
         return urlencode(signed).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -202,49 +206,88 @@ class FakeAlipay(_Server):
         api = params.get("method", "")
         self.calls.append(api)
         if params.get("app_id") != self.APP_ID or not rsa2_verify(self.app_key, unsigned, sign):
-            return self._answer(api, {"code": "40002", "msg": "Invalid Arguments",
-                                      "sub_code": "isv.invalid-signature"})
+            return self._answer(
+                api,
+                {"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature"},
+            )
         biz = json.loads(params.get("biz_content") or "{}")
         trade = self.trades.get(biz.get("out_trade_no", ""))
         ok = {"code": "10000", "msg": "Success"}
-        missing = {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST",
-                   "sub_msg": "交易不存在"}
+        missing = {
+            "code": "40004",
+            "msg": "Business Failed",
+            "sub_code": "ACQ.TRADE_NOT_EXIST",
+            "sub_msg": "交易不存在",
+        }
         if api == "alipay.trade.query":
             if trade is None:
                 return self._answer(api, missing)
-            return self._answer(api, {**ok, "trade_no": trade.provider_ref,
-                                      "out_trade_no": trade.reference,
-                                      "trade_status": trade.status,
-                                      "total_amount": _yuan(trade.amount)})
+            return self._answer(
+                api,
+                {
+                    **ok,
+                    "trade_no": trade.provider_ref,
+                    "out_trade_no": trade.reference,
+                    "trade_status": trade.status,
+                    "total_amount": _yuan(trade.amount),
+                },
+            )
         if api == "alipay.trade.refund":
             if trade is None or trade.status != "TRADE_SUCCESS":
                 return self._answer(api, missing)
             request_no = biz.get("out_request_no", "")
-            cents = int(round(float(biz["refund_amount"]) * 100))
+            cents = round(float(biz["refund_amount"]) * 100)
             if request_no not in trade.refunds:
                 if sum(trade.refunds.values()) + cents > trade.amount:
-                    return self._answer(api, {"code": "40004", "msg": "Business Failed",
-                                              "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
-                                              "sub_msg": "退款金额超限"})
+                    return self._answer(
+                        api,
+                        {
+                            "code": "40004",
+                            "msg": "Business Failed",
+                            "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
+                            "sub_msg": "退款金额超限",
+                        },
+                    )
                 trade.refunds[request_no] = cents
-            return self._answer(api, {**ok, "trade_no": trade.provider_ref,
-                                      "out_trade_no": trade.reference, "fund_change": "Y",
-                                      "refund_fee": _yuan(sum(trade.refunds.values()))})
+            return self._answer(
+                api,
+                {
+                    **ok,
+                    "trade_no": trade.provider_ref,
+                    "out_trade_no": trade.reference,
+                    "fund_change": "Y",
+                    "refund_fee": _yuan(sum(trade.refunds.values())),
+                },
+            )
         if api == "alipay.trade.fastpay.refund.query":
             request_no = biz.get("out_request_no", "")
             if trade is None or request_no not in trade.refunds:
                 return self._answer(api, ok)
-            return self._answer(api, {**ok, "out_request_no": request_no,
-                                      "refund_amount": _yuan(trade.refunds[request_no]),
-                                      "refund_status": "REFUND_SUCCESS"})
+            return self._answer(
+                api,
+                {
+                    **ok,
+                    "out_request_no": request_no,
+                    "refund_amount": _yuan(trade.refunds[request_no]),
+                    "refund_status": "REFUND_SUCCESS",
+                },
+            )
         if api == "alipay.data.dataservice.bill.downloadurl.query":
-            return self._answer(api, {**ok, "bill_download_url":
-                                      f"{self.base}/bill/{biz.get('bill_date')}.zip"})
+            return self._answer(
+                api, {**ok, "bill_download_url": f"{self.base}/bill/{biz.get('bill_date')}.zip"}
+            )
         return self._answer(api, {"code": "40004", "msg": "unknown method"})
 
     def _bill_zip(self) -> bytes:
-        columns = ["支付宝交易号", "商户订单号", "业务类型", "商品名称", "订单金额（元）",
-                   "商家实收（元）", "退款批次号/请求号"]
+        columns = [
+            "支付宝交易号",
+            "商户订单号",
+            "业务类型",
+            "商品名称",
+            "订单金额（元）",
+            "商家实收（元）",
+            "退款批次号/请求号",
+        ]
         out = io.StringIO()
         out.write("#支付宝业务明细查询\n#账号：[20880000000000000156]\n")
         writer = csv.writer(out)
@@ -254,22 +297,38 @@ class FakeAlipay(_Server):
         out.write("#-----------------------------------------业务明细列表结束------------\n")
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w") as bundle:
-            bundle.writestr("20880000000000000156_20261203_业务明细.csv", out.getvalue().encode("gbk"))
-            bundle.writestr("20880000000000000156_20261203_业务明细(汇总).csv", "#汇总\n".encode("gbk"))
+            bundle.writestr(
+                "20880000000000000156_20261203_业务明细.csv", out.getvalue().encode("gbk")
+            )
+            bundle.writestr(
+                "20880000000000000156_20261203_业务明细(汇总).csv", "#汇总\n".encode("gbk")
+            )
         return archive.getvalue()
 
     def bill_payment(self, reference: str, amount: int, provider_ref: str = "") -> None:
         """A 交易 line in the day's bill."""
-        self.bill_lines.append({"支付宝交易号": provider_ref or f"T{reference}",
-                                "商户订单号": reference, "业务类型": "交易",
-                                "订单金额（元）": _yuan(amount), "商家实收（元）": _yuan(amount)})
+        self.bill_lines.append(
+            {
+                "支付宝交易号": provider_ref or f"T{reference}",
+                "商户订单号": reference,
+                "业务类型": "交易",
+                "订单金额（元）": _yuan(amount),
+                "商家实收（元）": _yuan(amount),
+            }
+        )
 
     def bill_refund(self, reference: str, amount: int, request_no: str) -> None:
         """A 退款 line in the day's bill."""
-        self.bill_lines.append({"支付宝交易号": f"T{reference}", "商户订单号": reference,
-                                "业务类型": "退款", "订单金额（元）": _yuan(amount),
-                                "商家实收（元）": "-" + _yuan(amount),
-                                "退款批次号/请求号": request_no})
+        self.bill_lines.append(
+            {
+                "支付宝交易号": f"T{reference}",
+                "商户订单号": reference,
+                "业务类型": "退款",
+                "订单金额（元）": _yuan(amount),
+                "商家实收（元）": "-" + _yuan(amount),
+                "退款批次号/请求号": request_no,
+            }
+        )
 
 
 class FakeWechatPay(_Server):
@@ -288,6 +347,8 @@ class FakeWechatPay(_Server):
         self.trades: dict[str, Trade] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
         self.bill_rows: list[list[str]] = []
+        #: The status new refunds start in (PROCESSING: paid back later).
+        self.refund_status = "SUCCESS"
 
     def environment(self) -> dict[str, str]:
         """The KUAIQU_* variables pointing the adapter at this fake."""
@@ -303,8 +364,9 @@ class FakeWechatPay(_Server):
             "KUAIQU_PAYMENTS_NOTIFY_BASE_URL": "https://shop.example",
         }
 
-    def _signed(self, body: str, key: rsa.RSAPrivateKey | None = None,
-                timestamp: int | None = None) -> dict[str, str]:
+    def _signed(
+        self, body: str, key: rsa.RSAPrivateKey | None = None, timestamp: int | None = None
+    ) -> dict[str, str]:
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         nonce = secrets.token_hex(16)
         return {
@@ -312,7 +374,9 @@ class FakeWechatPay(_Server):
             "Wechatpay-Nonce": nonce,
             "Wechatpay-Serial": self.PUBLIC_KEY_ID,
             "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
-            "Wechatpay-Signature": rsa2_sign(key or self.platform_key, f"{stamp}\n{nonce}\n{body}\n"),
+            "Wechatpay-Signature": rsa2_sign(
+                key or self.platform_key, f"{stamp}\n{nonce}\n{body}\n"
+            ),
         }
 
     def open_trade(self, reference: str, amount: int, state: str = "SUCCESS") -> Trade:
@@ -335,25 +399,39 @@ class FakeWechatPay(_Server):
         """The callback WeChat Pay posts: resource encrypted with the APIv3 key, body signed."""
         trade = self.trades.get(reference) or self.open_trade(reference, amount, state)
         resource = {
-            "mchid": self.MCH_ID, "appid": self.APP_ID, "out_trade_no": reference,
-            "transaction_id": trade.provider_ref, "trade_type": "NATIVE", "trade_state": state,
-            "amount": {"total": amount, "payer_total": amount, "currency": "CNY",
-                       "payer_currency": "CNY"},
+            "mchid": self.MCH_ID,
+            "appid": self.APP_ID,
+            "out_trade_no": reference,
+            "transaction_id": trade.provider_ref,
+            "trade_type": "NATIVE",
+            "trade_state": state,
+            "amount": {
+                "total": amount,
+                "payer_total": amount,
+                "currency": "CNY",
+                "payer_currency": "CNY",
+            },
         }
         nonce = secrets.token_hex(6)
         cipher = AESGCM((apiv3_key or self.APIV3_KEY).encode()).encrypt(
             nonce.encode(), json.dumps(resource).encode(), b"transaction"
         )
-        body = json.dumps({
-            "id": event_id or secrets.token_hex(12),
-            "create_time": "2026-12-03T10:00:00+08:00",
-            "resource_type": "encrypt-resource",
-            "event_type": "TRANSACTION.SUCCESS",
-            "summary": "支付成功",
-            "resource": {"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
-                         "ciphertext": base64.b64encode(cipher).decode(),
-                         "associated_data": "transaction", "nonce": nonce},
-        })
+        body = json.dumps(
+            {
+                "id": event_id or secrets.token_hex(12),
+                "create_time": "2026-12-03T10:00:00+08:00",
+                "resource_type": "encrypt-resource",
+                "event_type": "TRANSACTION.SUCCESS",
+                "summary": "支付成功",
+                "resource": {
+                    "original_type": "transaction",
+                    "algorithm": "AEAD_AES_256_GCM",
+                    "ciphertext": base64.b64encode(cipher).decode(),
+                    "associated_data": "transaction",
+                    "nonce": nonce,
+                },
+            }
+        )
         headers = {"Content-Type": "application/json", **self._signed(body, key, timestamp)}
         return body.encode(), headers
 
@@ -386,18 +464,30 @@ class FakeWechatPay(_Server):
         data = json.loads(body or b"{}")
         if parts.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5"):
             reference = data["out_trade_no"]
-            self.trades.setdefault(reference, Trade(reference, data["amount"]["total"], "NOTPAY",
-                                                    f"4200{len(self.trades) + 1:012d}"))
+            self.trades.setdefault(
+                reference,
+                Trade(
+                    reference, data["amount"]["total"], "NOTPAY", f"4200{len(self.trades) + 1:012d}"
+                ),
+            )
             if parts.path.endswith("native"):
                 return self._reply(200, {"code_url": f"weixin://wxpay/bizpayurl?pr={reference}"})
-            return self._reply(200, {"h5_url": f"https://wx.tenpay.com/checkmweb?prepay={reference}"})
+            return self._reply(
+                200, {"h5_url": f"https://wx.tenpay.com/checkmweb?prepay={reference}"}
+            )
         if parts.path.startswith("/v3/pay/transactions/out-trade-no/"):
             trade = self.trades.get(parts.path.rsplit("/", 1)[1])
             if trade is None:
                 return self._reply(404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"})
-            return self._reply(200, {"out_trade_no": trade.reference, "trade_state": trade.status,
-                                     "transaction_id": trade.provider_ref,
-                                     "amount": {"total": trade.amount, "currency": "CNY"}})
+            return self._reply(
+                200,
+                {
+                    "out_trade_no": trade.reference,
+                    "trade_state": trade.status,
+                    "transaction_id": trade.provider_ref,
+                    "amount": {"total": trade.amount, "currency": "CNY"},
+                },
+            )
         if parts.path == "/v3/refund/domestic/refunds" and method == "POST":
             trade = self.trades.get(data["out_trade_no"])
             if trade is None or trade.status not in ("SUCCESS", "REFUND"):
@@ -408,26 +498,39 @@ class FakeWechatPay(_Server):
                 if sum(trade.refunds.values()) + amount > trade.amount:
                     return self._reply(403, {"code": "NOT_ENOUGH", "message": "退款金额超限"})
                 trade.refunds[number] = amount
-                self.refunds[number] = {"out_refund_no": number, "status": "SUCCESS",
-                                        "amount": {"refund": amount, "total": trade.amount}}
+                self.refunds[number] = {
+                    "out_refund_no": number,
+                    "status": self.refund_status,
+                    "amount": {"refund": amount, "total": trade.amount},
+                }
             return self._reply(200, self.refunds[number])
         if parts.path.startswith("/v3/refund/domestic/refunds/"):
             found = self.refunds.get(parts.path.rsplit("/", 1)[1])
             return self._reply(200, found) if found else self._reply(404, {"code": "NOT_FOUND"})
         if parts.path == "/v3/bill/tradebill":
-            return self._reply(200, {"hash_type": "SHA1", "hash_value": "x",
-                                     "download_url": f"{self.base}/v3/billdownload/file?token=t"})
+            return self._reply(
+                200,
+                {
+                    "hash_type": "SHA1",
+                    "hash_value": "x",
+                    "download_url": f"{self.base}/v3/billdownload/file?token=t",
+                },
+            )
         if parts.path == "/v3/billdownload/file":
-            head = ("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,"
-                    "交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,"
-                    "商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,"
-                    "手续费,费率,订单金额,申请退款金额,费率备注")
+            head = (
+                "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,"
+                "交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,"
+                "商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,"
+                "手续费,费率,订单金额,申请退款金额,费率备注"
+            )
             rows = [",".join("`" + cell for cell in row) for row in self.bill_rows]
             text = "\n".join([head, *rows, "总交易单数,应结订单总金额", "`0,`0.00"]) + "\n"
             return 200, {"Content-Type": "text/plain"}, text.encode()
         return self._reply(404, {"code": "NOT_FOUND"})
 
-    def bill_row(self, reference: str, amount: int, *, refund: int = 0, refund_no: str = "") -> None:
+    def bill_row(
+        self, reference: str, amount: int, *, refund: int = 0, refund_no: str = ""
+    ) -> None:
         """A line of the trade bill: a payment, or a refund of one."""
         cells = [""] * 27
         cells[0] = "2026-12-03 10:00:00"
