@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from core.database import write_transaction
-from payments.capabilities import StatementLine, StatementSource, payment_id_of
+from payments.capabilities import (
+    StatementLine,
+    StatementSource,
+    payment_id_of,
+    payment_reference,
+)
 from payments.errors import InvalidPayment
 from payments.providers import get_provider, registered_providers
 from payments.statuses import PAID_STATUSES, RefundStatus
@@ -114,7 +119,7 @@ async def compare(
                 Mismatch(
                     "missing_at_provider",
                     "payment",
-                    row["provider_ref"] or str(row["id"]),
+                    payment_reference(row["id"]),
                     row["id"],
                     row["amount"],
                     None,

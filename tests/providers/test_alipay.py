@@ -152,3 +152,21 @@ async def test_a_lost_notification_is_recovered_by_trade_query_before_the_sweep_
     assert (await load_order(paid.id, with_events=False)).status == "paid"  # type: ignore[attr-defined,union-attr]
     assert (await get_payment(paid.payment.id)).status == "succeeded"  # type: ignore[attr-defined]
     assert "alipay.trade.query" in alipay.calls
+
+
+async def test_a_card_payment_through_alipay_is_recorded_as_card(
+    db: Engine, alipay: FakeAlipay
+) -> None:
+    started = await make_payment(provider="alipay_card", amount=5000)
+    body, headers = alipay.notification(payment_reference(started.payment_id), 5000)
+    assert await handle_webhook("alipay_card", body, headers) is not None
+    payment = await get_payment(started.payment_id)
+    assert (payment.status, payment.method) == ("succeeded", "card")
+    from payments.records import _info
+
+    row = await Payment.select().where(Payment.id == started.payment_id).first()
+    assert row is not None
+    action = await get_provider("alipay_card").pay_action(  # type: ignore[attr-defined]
+        _info(row), mode="page", client_ip="", return_url=""
+    )
+    assert "enable_pay_channels" in action.url and "debitCardExpress" in action.url
