@@ -66,6 +66,7 @@ from storefront.checkout_pages import CheckoutPages
 from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
+from storefront.online_pay_api import OnlinePayApi
 from storefront.online_pay_pages import OnlinePayPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PaymentApi,
             PaymentPages,
             OnlinePayPages,
+            OnlinePayApi,
             ReconciliationApi,
             ReconciliationPages,
             CatalogApi,

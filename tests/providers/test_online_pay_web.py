@@ -83,3 +83,27 @@ async def test_i_have_paid_asks_wechat_pay_and_the_qr_is_shown(
     assert (answer.status_code, answer.headers["location"]) == (303, f"/orders/{order.id}")
     assert (await get_payment(order.payment.id)).status == "succeeded"
     assert (await load_order(order.id, with_events=False)).status == "paid"  # type: ignore[union-attr]
+
+
+async def test_the_json_twin_gives_the_code_and_checks_with_the_provider(
+    db: Engine, wechat: FakeWechatPay, client: AsyncClient
+) -> None:
+    buyer = await make_user()
+    await login(client, buyer)
+    order = await _order(buyer.id, "wechat_pay")
+    answer = await client.get(f"/api/pay/online/{order.payment.id}")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["mode"], body["modes"], body["action"]["kind"]) == (
+        "native",
+        ["native", "h5"],
+        "qr",
+    )
+    h5 = (await client.get(f"/api/pay/online/{order.payment.id}?mode=h5")).json()
+    assert h5["action"]["kind"] == "redirect"
+    assert (await client.get(f"/api/pay/online/{order.payment.id}?mode=page")).status_code == 400
+    wechat.trades[payment_reference(order.payment.id)].status = "SUCCESS"
+    checked = await client.post(f"/api/pay/online/{order.payment.id}/check")
+    assert (checked.status_code, checked.json()["status"]) == (200, "succeeded")
+    again = (await client.get(f"/api/pay/online/{order.payment.id}")).json()
+    assert again["action"] is None
