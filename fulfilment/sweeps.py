@@ -11,6 +11,7 @@ from core.settings import get_settings
 from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
+from fulfilment.payment_events import recover_order_payment
 from fulfilment.statuses import OrderStatus
 from fulfilment.tables import Order
 from payments.providers import offline_provider_names
@@ -43,6 +44,12 @@ async def cancel_unpaid_orders(now: datetime) -> list[int]:
     )
     cancelled = []
     for row in rows:
+        try:
+            # A lost callback: the provider may have the money although we never heard.
+            if await recover_order_payment(row["id"]):
+                continue
+        except Exception:
+            log.exception("Trade query before cancelling order %s failed", row["id"])
         try:
             await cancel_order(row["id"], actor_id=None, reason="not paid in time")
         except (IllegalTransition, OrderNotPayable):

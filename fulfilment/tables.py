@@ -36,7 +36,8 @@ class Order(Table, tablename="orders"):
     discount = BigInt(default=0)
     total = BigInt(default=0)
     currency = Varchar(length=3, default="CNY")
-    #: sandbox | in_store | cod
+    #: The name of a registered payment provider (`payments.providers`): sandbox, in_store, cod,
+    #: alipay, alipay_card, wechat_pay, …
     payment_method = Varchar(length=16, default="sandbox")
     #: The client's Idempotency-Key; unique per customer (composite index in the migration).
     idempotency_key = Varchar(length=100, null=True, default=None)

@@ -36,7 +36,16 @@ async def handle_webhook(
     if not chosen.accepts_callbacks:
         raise ProviderNotFound("Payment provider {name} takes no callbacks", name=provider)
     event = chosen.verify_callback(body, headers)
-    digest = hashlib.sha256(body).hexdigest()
+    return await apply_event(provider, event, hashlib.sha256(body).hexdigest(), then=then)
+
+
+async def apply_event(
+    provider: str, event: CallbackEvent, digest: str, *, then: ResultHook | None = None
+) -> PaymentResult | None:
+    """Apply a verified event (a callback, or a trade query's answer) once.
+
+    None when an event of that id was already applied.
+    """
     try:
         return await _apply_callback(provider, event, digest, then)
     except Exception as error:
@@ -88,7 +97,7 @@ async def _apply_callback(
         )
         changes: dict = {Payment.status: event.status, Payment.updated_at: _now()}
         if event.status == PaymentStatus.SUCCEEDED:
-            changes[Payment.method] = PaymentMethod.ONLINE
+            changes[Payment.method] = event.method or PaymentMethod.ONLINE
         if event.provider_ref:
             changes[Payment.provider_ref] = event.provider_ref
         changed = (

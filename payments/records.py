@@ -95,6 +95,7 @@ def _info(row: dict) -> PaymentInfo:
         currency=row["currency"],
         method=row["method"],
         provider_ref=row["provider_ref"],
+        refunded_amount=row.get("refunded_amount", 0),
     )
 
 

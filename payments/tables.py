@@ -64,3 +64,38 @@ class WebhookEvent(Table):
     #: SHA-256 of the raw body, to tell what was received without keeping it.
     payload_digest = Varchar(length=64)
     received_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReconciliationRun(Table):
+    """One comparison of a provider's daily statement with the platform's payments."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    provider = Varchar(length=32, index=True)
+    #: The statement's day (China time), as YYYY-MM-DD.
+    day = Varchar(length=10, index=True)
+    #: matched | mismatched
+    status = Varchar(length=16)
+    statement_lines = BigInt(default=0)
+    platform_payments = BigInt(default=0)
+    mismatches = BigInt(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReconciliationMismatch(Table):
+    """One difference a reconciliation run found, named by kind."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    run = ForeignKey(references=ReconciliationRun, index=True)
+    #: missing_on_platform | missing_at_provider | amount_differs | status_differs
+    kind = Varchar(length=24)
+    #: payment | refund
+    subject = Varchar(length=8)
+    #: The payment's (or refund's) reference at the provider.
+    reference = Varchar(length=64)
+    payment_id = BigInt(null=True, default=None)
+    platform_amount = BigInt(null=True, default=None)
+    provider_amount = BigInt(null=True, default=None)
+    platform_status = Varchar(length=24, default="")
+    provider_status = Varchar(length=24, default="")

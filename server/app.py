@@ -23,6 +23,8 @@ from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
+from backoffice.operator.reconciliation_api import ReconciliationApi
+from backoffice.operator.reconciliation_pages import ReconciliationPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
@@ -64,6 +66,8 @@ from storefront.checkout_pages import CheckoutPages
 from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
+from storefront.online_pay_api import OnlinePayApi
+from storefront.online_pay_pages import OnlinePayPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
@@ -179,6 +183,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierLocationsPages,
             PaymentApi,
             PaymentPages,
+            OnlinePayPages,
+            OnlinePayApi,
+            ReconciliationApi,
+            ReconciliationPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
