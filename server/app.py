@@ -23,6 +23,8 @@ from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
+from backoffice.operator.settlement_api import OperatorSettlementApi
+from backoffice.operator.settlement_pages import OperatorSettlementPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
@@ -31,6 +33,8 @@ from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
 from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
+from backoffice.supplier.money_api import SupplierMoneyApi
+from backoffice.supplier.money_pages import SupplierMoneyPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
 from core import versions
@@ -197,6 +201,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReviewPages,
             SupplierReviewApi,
             SupplierReviewPages,
+            SupplierMoneyApi,
+            SupplierMoneyPages,
+            OperatorSettlementApi,
+            OperatorSettlementPages,
             PosApi,
             PosCounterApi,
             PosPages,
