@@ -78,6 +78,9 @@ class StatementView:
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[first moment, moment after) of the days `start`..`end` in China time."""
+    for day, name in ((start, "period_start"), (end, "period_end")):
+        if not 2000 <= day.year <= 2999:
+            raise InvalidSettlement("{field}: a date between 2000 and 2999", field=name)
     if end < start:
         raise InvalidSettlement("period_end: the period ends before it starts")
     if (end - start).days >= MAX_PERIOD_DAYS:

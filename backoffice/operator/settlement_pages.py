@@ -18,6 +18,7 @@ from backoffice.supplier.money_api import csv_response
 from catalog import categories, onboarding
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
+from fulfilment.after_sale import refund_fulfilment
 from settlement.commission import overrides, remove_override, set_override
 from settlement.deposits import deduct_deposit, deposit_balance, refund_deposit
 from settlement.dues import supplier_dues
@@ -164,6 +165,22 @@ class OperatorSettlementPages(Controller):
         try:
             await refund_deposit(supplier_id, text(form, "reason"), actor_id=me.id)
             flash(request, gettext("Deposit refunded"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(SETTLEMENT, status_code=HTTP_303_SEE_OTHER)
+
+    @post(f"{SETTLEMENT}/refunds", opt=OPERATORS)
+    async def refund_part(self, me: Me, request: Request[Any, Any, Any]) -> Redirect:
+        """Give money back for a delivered or collected part of an order."""
+        form = await request.form()
+        try:
+            await refund_fulfilment(
+                parse_int(text(form, "fulfilment_id"), "Shipment"),
+                amount=parse_yuan(text(form, "amount"), "Amount"),
+                reason=text(form, "reason"),
+                actor_id=me.id,
+            )
+            flash(request, gettext("Refund issued"), "success")
         except DomainError as error:
             flash(request, error.localized(), "error")
         return Redirect(SETTLEMENT, status_code=HTTP_303_SEE_OTHER)

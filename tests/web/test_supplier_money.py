@@ -218,3 +218,37 @@ async def test_operator_issues_and_pays_a_statement_the_supplier_downloads(
     assert again.status_code == 409
     final = (await client.get(f"/api/operator/settlement/statements/{statement['id']}")).json()
     assert (final["status"], final["paid_ref"]) == ("paid", "招商银行 0001")
+
+
+async def test_operator_refunds_part_of_a_delivered_order_from_the_page(
+    client: AsyncClient,
+) -> None:
+    supplier = await make_supplier()
+    variant = (await make_product(supplier_id=supplier, prices=(10_000,)))["variant_ids"][0]
+    await stock(await make_store(BEIJING, kind="warehouse"), variant, 2)
+    order = await make_order((await make_user()).id, [(variant, 1)], method="delivery")
+    body, headers = sandbox_callback(order.payment.id, amount=order.total)
+    await receive_callback("sandbox", body, headers)
+    part = order.fulfilments[0]
+    await login(client, await make_user(Role.OPERATOR))
+    early = await client.post(
+        f"/api/operator/settlement/fulfilments/{part.id}/refund",
+        json={"amount": 100, "reason": "未送达"},
+    )
+    assert early.status_code == 409  # not delivered yet: cancel instead
+    await ship_fulfilment(supplier, part.id, carrier="顺丰", tracking_number="SF7", actor_id=None)
+    await mark_delivered(supplier, part.id, actor_id=None)
+    done = await submit_form(
+        client,
+        "/operator/settlement/refunds",
+        {"fulfilment_id": str(part.id), "amount": "12.34", "reason": "包装破损"},
+        page="/operator/settlement",
+    )
+    assert done.status_code in (302, 303)
+    too_much = await client.post(
+        f"/api/operator/settlement/fulfilments/{part.id}/refund",
+        json={"amount": 10_000, "reason": "全退"},
+    )
+    assert too_much.status_code == 400 and "amount" in too_much.json()["detail"]
+    payments = (await client.get(f"/api/orders/{order.id}/payments")).json()
+    assert payments[0]["refunded_amount"] == 1_234
