@@ -156,6 +156,12 @@ class Settings:
     secure_cookies: bool = False
     #: Payment providers (see `payments/plugins.py` and the README's Payments section).
     payments: PaymentSettings = field(default_factory=PaymentSettings)
+    #: A new supplier's entry fee (入驻费) in fen, paid before it goes active.
+    supplier_entry_fee: int = 100_000
+    #: A new supplier's deposit (保证金) in fen, the default the operator approves with.
+    supplier_deposit: int = 1_000_000
+    #: Payment-channel fee charged to suppliers on settlement, in basis points of net sales.
+    settlement_fee_bp: int = 60
 
     @property
     def is_postgres(self) -> bool:
@@ -197,6 +203,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         geocoder_api_key=env.get("KUAIQU_GEOCODER_API_KEY", ""),
         secure_cookies=env.get("KUAIQU_SECURE_COOKIES", "") in ("1", "true", "yes"),
         payments=load_payment_settings(env),
+        supplier_entry_fee=_fen("KUAIQU_SUPPLIER_ENTRY_FEE", env.get("KUAIQU_SUPPLIER_ENTRY_FEE")),
+        supplier_deposit=_fen("KUAIQU_SUPPLIER_DEPOSIT", env.get("KUAIQU_SUPPLIER_DEPOSIT")),
+        settlement_fee_bp=_basis_points(env.get("KUAIQU_SETTLEMENT_FEE_BP", "60")),
     )
 
 
@@ -210,4 +219,24 @@ def _pool_size(text: str) -> int:
     """KUAIQU_DB_POOL_SIZE: a whole number of connections, 1 to 200."""
     if not text.strip().isdigit() or not 1 <= int(text) <= 200:
         raise ValueError(f"KUAIQU_DB_POOL_SIZE must be a whole number from 1 to 200, not {text!r}")
+    return int(text)
+
+
+#: Defaults of the supplier money settings, in fen.
+_FEN_DEFAULTS = {"KUAIQU_SUPPLIER_ENTRY_FEE": 100_000, "KUAIQU_SUPPLIER_DEPOSIT": 1_000_000}
+
+
+def _fen(name: str, text: str | None) -> int:
+    """An amount in fen: a whole number from 0 to 10^12 (its default when unset)."""
+    if text is None or not text.strip():
+        return _FEN_DEFAULTS[name]
+    if not text.strip().isdigit() or int(text) > 10**12:
+        raise ValueError(f"{name} must be a whole number of fen from 0, not {text!r}")
+    return int(text)
+
+
+def _basis_points(text: str) -> int:
+    """KUAIQU_SETTLEMENT_FEE_BP: 0 to 10000 basis points."""
+    if not text.strip().isdigit() or int(text) > 10_000:
+        raise ValueError(f"KUAIQU_SETTLEMENT_FEE_BP must be 0 to 10000, not {text!r}")
     return int(text)

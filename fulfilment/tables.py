@@ -66,8 +66,10 @@ class Fulfilment(Table):
     #: The supplier shipping a delivery fulfilment (catalog.Supplier id); null for pickup.
     supplier_id = BigInt(null=True, default=None, index=True)
     #: pickup: allocated | preparing | ready_for_pickup | collected | expired | cancelled;
-    #: delivery: allocated | shipped | delivered | cancelled
+    #: delivery: allocated | shipped | delivered | refused | cancelled
     status = Varchar(length=20, default="allocated", index=True)
+    #: Cash on delivery: the fen the courier collected with this parcel (null: none yet).
+    cod_collected = BigInt(null=True, default=None)
     carrier = Varchar(length=50, default="")
     tracking_number = Varchar(length=64, default="")
     #: Numeric code typed at the POS (set when ready; the POS issue fills it).

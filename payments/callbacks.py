@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from core.database import is_unique_violation, write_transaction
 from payments.errors import InvalidCallback, PaymentNotFound, ProviderNotFound
 from payments.providers import CallbackEvent, get_provider
+from payments.purposes import PaymentPurpose, purpose_handler
 from payments.records import PaymentResult, ResultHook, _now
 from payments.statuses import PaymentMethod, PaymentStatus
 from payments.tables import Payment, WebhookEvent
@@ -107,10 +108,15 @@ async def _apply_callback(
         )
         result = PaymentResult(
             payment_id=payment["id"],
-            order_id=payment["order_id"],
+            order_id=payment["order_id"] or 0,
             status=event.status,
             newly_changed=bool(changed),
+            purpose=payment["purpose"],
+            subject_id=payment["subject_id"],
         )
-        if then is not None:
-            await then(result)
+        # An order's payment moves its order (the caller's hook); another purpose goes to
+        # the handler its package registered (`payments.purposes`).
+        hook = then if result.purpose == PaymentPurpose.ORDER else purpose_handler(result.purpose)
+        if hook is not None:
+            await hook(result)
     return result

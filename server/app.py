@@ -25,6 +25,8 @@ from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
 from backoffice.operator.reconciliation_api import ReconciliationApi
 from backoffice.operator.reconciliation_pages import ReconciliationPages
+from backoffice.operator.settlement_api import OperatorSettlementApi
+from backoffice.operator.settlement_pages import OperatorSettlementPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
@@ -33,6 +35,8 @@ from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
 from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
+from backoffice.supplier.money_api import SupplierMoneyApi
+from backoffice.supplier.money_pages import SupplierMoneyPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
 from core import versions
@@ -205,6 +209,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReviewPages,
             SupplierReviewApi,
             SupplierReviewPages,
+            SupplierMoneyApi,
+            SupplierMoneyPages,
+            OperatorSettlementApi,
+            OperatorSettlementPages,
             PosApi,
             PosCounterApi,
             PosPages,

@@ -221,8 +221,16 @@ class SupplierPages(Controller):
             flash(request, gettext("Tick the box to accept the agreement"), "error")
             return Redirect("/supplier")
         await onboarding.accept_agreement(me, text(form, "version"))
-        flash(request, gettext("Agreement signed: your shop is open"), "success")
-        return Redirect("/supplier")
+        assert me.supplier_id is not None  # accept_agreement refuses anyone else
+        if (await onboarding.supplier_detail(me.supplier_id))["status"] == "active":
+            flash(request, gettext("Agreement signed: your shop is open"), "success")
+            return Redirect("/supplier")
+        flash(
+            request,
+            gettext("Agreement signed: pay the entry fee and the deposit to open your shop"),
+            "success",
+        )
+        return Redirect("/supplier/money")
 
     @get("/supplier/products", opt=SUPPLIERS)
     async def products(

@@ -8,6 +8,7 @@ from accounts.roles import Role
 from catalog import onboarding
 from catalog.tables import Supplier
 from tests.support.factories import login, make_category, make_product, make_supplier, make_user
+from tests.support.money import pay_dues_via_pages
 from tests.support.web import csrf_token
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -155,6 +156,10 @@ async def test_an_approved_supplier_signs_the_agreement_from_the_console(
         "/supplier",
     )
     assert signed.status_code == 302
+    row = await Supplier.select(Supplier.status, Supplier.agreement_version).first()
+    # The agreement is signed; the shop waits for its entry fee.
+    assert row == {"status": "approved", "agreement_version": onboarding.AGREEMENT_VERSION}
+    await pay_dues_via_pages(client)
     row = await Supplier.select(Supplier.status, Supplier.agreement_version).first()
     assert row == {"status": "active", "agreement_version": onboarding.AGREEMENT_VERSION}
     assert 'href="/supplier/stock"' in (await client.get("/supplier")).text
