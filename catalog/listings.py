@@ -26,6 +26,7 @@ from catalog.errors import (
     SupplierStateError,
 )
 from catalog.products import VariantInput, check_variants, create_product, search_text_for
+from catalog.search_index import index_product
 from catalog.tables import Category, Product, Supplier, Variant
 from core.database import write_transaction
 from core.errors import InvalidInput, PermissionDenied
@@ -175,6 +176,7 @@ async def _apply(product_id: int, data: ProductInput) -> None:
     gone = [vid for sku, vid in existing.items() if sku not in wanted]
     if gone:
         await Variant.update({Variant.is_active: False}).where(Variant.id.is_in(gone))
+    await index_product(product_id)
 
 
 async def edit_product(user: CurrentUser, product_id: int, data: ProductInput) -> str:

@@ -27,6 +27,8 @@ from backoffice.operator.reconciliation_api import ReconciliationApi
 from backoffice.operator.reconciliation_pages import ReconciliationPages
 from backoffice.operator.settlement_api import OperatorSettlementApi
 from backoffice.operator.settlement_pages import OperatorSettlementPages
+from backoffice.operator.search_api import OperatorSearchApi
+from backoffice.operator.search_pages import OperatorSearchPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
@@ -39,6 +41,7 @@ from backoffice.supplier.money_api import SupplierMoneyApi
 from backoffice.supplier.money_pages import SupplierMoneyPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
+from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
 from core import versions
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
@@ -197,6 +200,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierPages,
             OperatorApi,
             OperatorPages,
+            OperatorSearchApi,
+            OperatorSearchPages,
             CartApi,
             CartPages,
             CheckoutApi,
@@ -263,6 +268,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cache_versions_lifespan(settings.redis_url),
             realtime_lifespan(channels),
             sweeps_lifespan,
+            search_catch_up_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,
