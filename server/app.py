@@ -55,6 +55,8 @@ from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
+from storefront.address_api import AddressApi
+from storefront.address_pages import AddressPages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -187,6 +189,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorPages,
             CartApi,
             CartPages,
+            AddressApi,
+            AddressPages,
             CheckoutApi,
             CheckoutPages,
             OrderApi,

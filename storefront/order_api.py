@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import SIGNED_IN, Me
 from accounts.roles import Role
+from fulfilment.addresses import delivery_address_from_book
 from fulfilment.errors import InvalidOrder
 from fulfilment.order_centre import order_centre, parse_tab
 from fulfilment.orders import (
@@ -269,6 +270,9 @@ class OrderApi(Controller):
         if me.role is not Role.CONSUMER:
             raise InvalidOrder("Only consumer accounts place online orders")
         request_body = checkout_request(data)
+        address = request_body.address
+        if data.address_id is not None:
+            address = await delivery_address_from_book(me.id, data.address_id)
         placed = await place_order(
             PlaceOrder(
                 channel="online",
@@ -278,7 +282,7 @@ class OrderApi(Controller):
                 payment_method=data.payment_method,
                 idempotency_key=idempotency_key,
                 position=request_body.position,
-                address=request_body.address,
+                address=address,
                 pickup_contact=msgspec.structs.asdict(data.pickup_contact)
                 if data.pickup_contact
                 else {},
