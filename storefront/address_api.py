@@ -81,7 +81,9 @@ class AddressApi(Controller):
         return address_out(await address_of(me.id, address_id))
 
     @put("/{address_id:int}", opt=SIGNED_IN, status_code=HTTP_200_OK)
-    async def change(self, me: Me, address_id: FromPath[int], data: JSONBody[AddressIn]) -> AddressOut:
+    async def change(
+        self, me: Me, address_id: FromPath[int], data: JSONBody[AddressIn]
+    ) -> AddressOut:
         """Replace one of my addresses (`is_default: true` also makes it the default)."""
         return address_out(await save_address(me.id, address_input(data), address_id))
 

@@ -25,7 +25,16 @@ from storefront.checkout_api import quote_out
 
 #: Checkout fields a link may carry in its query string; the recipient's name, phone and
 #: address are POSTed only, so they never land in URLs, logs or the browser history.
-QUERY_FIELDS = ("buy_now", "method", "address_id", "lat", "lon", "location_id", "city", "payment_method")
+QUERY_FIELDS = (
+    "buy_now",
+    "method",
+    "address_id",
+    "lat",
+    "lon",
+    "location_id",
+    "city",
+    "payment_method",
+)
 
 
 class CheckoutForm(msgspec.Struct):
@@ -64,7 +73,7 @@ async def _lines(request: Request[Any, Any, Any], form: CheckoutForm) -> list[Li
     if form.buy_now:
         return _buy_now_lines(form.buy_now)
     cart = await cart_of(cart_owner(request))
-    return [LineRequest(ln.variant_id, ln.quantity) for ln in cart.lines if ln.on_sale]
+    return [LineRequest(ln.variant_id, ln.quantity) for ln in cart.selected_lines]
 
 
 def _position(form: CheckoutForm) -> tuple[float, float] | None:

@@ -77,9 +77,7 @@ async def test_the_address_pages_show_every_problem_at_once_then_save(
     address_id = (await client.get("/api/addresses")).json()[0]["id"]
     edit = await client.get(f"/addresses/{address_id}/edit")
     assert "朝阳路 1 号" in edit.text
-    await submit_form(
-        client, f"/addresses/{address_id}/delete", {}, page="/addresses"
-    )
+    await submit_form(client, f"/addresses/{address_id}/delete", {}, page="/addresses")
     assert (await client.get("/api/addresses")).json() == []
 
 
