@@ -57,6 +57,7 @@ from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
 from storefront.address_api import AddressApi
 from storefront.address_pages import AddressPages
+from storefront.browse_pages import BrowsePages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -191,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CartPages,
             AddressApi,
             AddressPages,
+            BrowsePages,
             CheckoutApi,
             CheckoutPages,
             OrderApi,
