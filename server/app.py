@@ -58,6 +58,7 @@ from store_pos.pos_pages import PosPages
 from storefront.address_api import AddressApi
 from storefront.address_pages import AddressPages
 from storefront.browse_pages import BrowsePages
+from storefront.suggestions_api import SearchHelpApi
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AddressApi,
             AddressPages,
             BrowsePages,
+            SearchHelpApi,
             CheckoutApi,
             CheckoutPages,
             OrderApi,

@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -21,6 +21,7 @@ from core.i18n import gettext
 from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
 from locations.stock_reads import total_available
+from storefront.search_history import remember_search
 
 SORT_LABELS = {
     "relevance": "Best match",
@@ -123,6 +124,7 @@ class CatalogPages(Controller):
     @get("/search", opt=ANYONE)
     async def search(
         self,
+        request: Request[Any, Any, Any],
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
         supplier: FromQuery[str] = "",
@@ -136,6 +138,7 @@ class CatalogPages(Controller):
         Every filter arrives as text and is checked here, so a bad value gets a message in
         the visitor's language on the page instead of a validation error.
         """
+        remember_search(request, q)
         return await _results_page(
             template_context={"heading": None, "action": "/search"},
             q=q,
