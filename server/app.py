@@ -58,7 +58,6 @@ from store_pos.pos_pages import PosPages
 from storefront.address_api import AddressApi
 from storefront.address_pages import AddressPages
 from storefront.browse_pages import BrowsePages
-from storefront.suggestions_api import SearchHelpApi
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -78,6 +77,7 @@ from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
+from storefront.suggestions_api import SearchHelpApi
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
 #: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
