@@ -177,9 +177,8 @@ async def save_address(
             make_default = data.is_default or count == 0
         else:
             await address_of(user_id, address_id)
-            await Address.update({**fields, "updated_at": now_utc()}).where(
-                Address.id == address_id
-            )
+            changes: dict[Any, Any] = {**fields, "updated_at": now_utc()}
+            await Address.update(changes).where(Address.id == address_id)
             make_default = data.is_default
         if make_default:
             await _make_default(user_id, address_id)

@@ -178,7 +178,7 @@ class ParcelEvent(Table):
 
     fulfilment = ForeignKey(references=Fulfilment, index=True)
     #: collected | in_transit | out_for_delivery | delivered (fulfilment.carriers.ParcelStage)
-    kind = Varchar(length=20)
+    kind = Varchar(length=32)
     #: Where it happened: a city, a sorting centre or the recipient's district.
     place = Varchar(length=80, default="")
     #: The carrier's own words (e.g. the courier's name), shown as given.

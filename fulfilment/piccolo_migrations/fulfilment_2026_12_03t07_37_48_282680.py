@@ -296,7 +296,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 20,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
