@@ -27,6 +27,8 @@ from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocati
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.shared.today_api import OperatorTodayApi, SupplierTodayApi
+from backoffice.shared.today_pages import TodayPages
 from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
@@ -177,6 +179,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StoresPages,
             SupplierStockApi,
             SupplierStockPages,
+            SupplierTodayApi,
+            OperatorTodayApi,
+            TodayPages,
             OperatorLocationsApi,
             OperatorLocationsPages,
             SupplierLocationsApi,
