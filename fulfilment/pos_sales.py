@@ -8,7 +8,7 @@ the goods are sold: the order ends completed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from accounts.roles import CurrentUser
@@ -170,10 +170,21 @@ class StoreItem:
     options: dict[str, str] = field(default_factory=dict)
 
 
-async def store_goods(location_id: int, query: str = "", *, limit: int = 50) -> list[StoreItem]:
-    """Variants this store holds, matching a name, SKU or exact barcode (all when empty)."""
+async def store_goods(
+    location_id: int,
+    query: str = "",
+    *,
+    limit: int = 50,
+    options_of: Iterable[int] | None = None,
+) -> list[StoreItem]:
+    """Variants this store holds, matching a name, SKU or exact barcode (all when empty).
+
+    Each carries its options; `options_of` limits that look-up to some variants (the till's
+    cart, when every item of the store is listed).
+    """
     rows = await store_stock(location_id, query, limit=limit)
-    goods = await goods_by_id(r["variant_id"] for r in rows)
+    wanted = [r["variant_id"] for r in rows] if options_of is None else list(options_of)
+    goods = await goods_by_id(wanted)
     return [
         StoreItem(
             variant_id=r["variant_id"],

@@ -89,7 +89,8 @@ def _tendered_fen(text: str) -> int | None:
 async def _sale_lines(request: Request[Any, Any, Any], location_id: int) -> list[dict[str, Any]]:
     """The walk-in cart of this store: each line's item, quantity and total."""
     cart = _cart(request, location_id)
-    items = {i.variant_id: i for i in await store_goods(location_id, limit=10_000)}
+    held = await store_goods(location_id, limit=10_000, options_of=[int(v) for v in cart])
+    items = {i.variant_id: i for i in held}
     return [
         {"item": items[int(v)], "quantity": q_, "total": items[int(v)].price * q_}
         for v, q_ in cart.items()
