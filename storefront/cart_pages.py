@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from accounts.access import ANYONE, Viewer
 from core.errors import DomainError
 from core.i18n import gettext
+from core.types import MAX_INT64, parse_whole
 from fulfilment.cart import (
     add_to_cart,
     cart_of,
@@ -123,6 +124,10 @@ class CartPages(Controller):
         self, request: Request[Any, Any, Any], data: URLEncodedBody[SelectForm]
     ) -> Redirect:
         """Tick or untick a line (or all lines) for checkout."""
-        ids = [int(data.variant_id)] if data.variant_id.isdigit() else None
+        ids = (
+            [parse_whole(data.variant_id, "variant_id", low=1, high=MAX_INT64)]
+            if data.variant_id.strip()
+            else None
+        )
         await select_items(cart_owner(request), ids, bool(data.selected))
         return Redirect("/cart")

@@ -108,11 +108,11 @@ async def _with_saved_address(
     chosen = form.address_id
     if not chosen and not (form.name or form.phone or form.detail) and saved[0].is_default:
         chosen = str(saved[0].id)
-    if not chosen.isdigit():
+    found = next((a for a in saved if str(a.id) == chosen), None)
+    if found is None and not chosen.isdigit():
         return msgspec.structs.replace(form, address_id=""), saved
-    found = next((a for a in saved if a.id == int(chosen)), None)
     if found is None:
-        raise InvalidOrder("There is no address {id} in your address book", id=chosen)
+        raise InvalidOrder("There is no address {id} in your address book", id=chosen[:20])
     filled = {k: getattr(found, k) for k in ("name", "phone", "province", "city", "district")}
     return msgspec.structs.replace(form, address_id=chosen, detail=found.detail, **filled), saved
 
