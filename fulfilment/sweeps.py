@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from core.periodic import PeriodClaim
 from core.settings import get_settings
+from fulfilment.carriers import refresh_parcels
 from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
@@ -82,6 +83,7 @@ async def run_sweeps(now: datetime) -> None:
     await auto_confirm_orders(now)
     await remind_expiring_pickups(now)
     await expire_pickups(now)
+    await refresh_parcels(now=now)  # carriers' new scans; signed-for parcels become delivered
 
 
 async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:

@@ -33,6 +33,8 @@ from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocati
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.shared.today_api import OperatorTodayApi, SupplierTodayApi
+from backoffice.shared.today_pages import TodayPages
 from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
@@ -64,6 +66,9 @@ from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
+from storefront.address_api import AddressApi
+from storefront.address_pages import AddressPages
+from storefront.browse_pages import BrowsePages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -85,6 +90,7 @@ from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
+from storefront.suggestions_api import SearchHelpApi
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
 #: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
@@ -184,6 +190,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StoresPages,
             SupplierStockApi,
             SupplierStockPages,
+            SupplierTodayApi,
+            OperatorTodayApi,
+            TodayPages,
             OperatorLocationsApi,
             OperatorLocationsPages,
             SupplierLocationsApi,
@@ -204,6 +213,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorSearchPages,
             CartApi,
             CartPages,
+            AddressApi,
+            AddressPages,
+            BrowsePages,
+            SearchHelpApi,
             CheckoutApi,
             CheckoutPages,
             OrderApi,

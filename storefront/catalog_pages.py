@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -22,6 +22,7 @@ from core.i18n import gettext
 from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
 from locations.stock_reads import total_available
+from storefront.search_history import remember_search
 
 SORT_LABELS = {
     "relevance": "Best match",
@@ -181,6 +182,7 @@ class CatalogPages(Controller):
     @get("/search", opt=ANYONE)
     async def search(
         self,
+        request: Request[Any, Any, Any],
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
         supplier: FromQuery[str] = "",
@@ -196,6 +198,7 @@ class CatalogPages(Controller):
         Every filter arrives as text and is checked here, so a bad value gets a message in
         the visitor's language on the page instead of a validation error.
         """
+        remember_search(request, q)
         return await _results_page(
             template_context={"heading": None, "action": "/search"},
             q=q,

@@ -114,7 +114,10 @@ async def test_a_company_joins_and_its_reviewed_phone_is_found_by_search(
     ):
         await rows.nth(index).locator("input[name=sku]").fill(sku)
         await rows.nth(index).locator("input[name=price]").fill(price)
-        await rows.nth(index).locator("input[name=options]").fill(f"颜色={colour}")
+        # One select per spec (product-form.js) writes 颜色=… into the row's options.
+        await rows.nth(index).locator("select[data-spec='颜色']").select_option(colour)
+        options = rows.nth(index).locator("input[name=options]")
+        assert await options.input_value() == f"颜色={colour}"
     await shot(page, "supplier-product-form")
     await page.click("button:has-text('提交审核')")
     await page.wait_for_url("**/supplier/products")
