@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.errors import CategoryInUse, CategoryNotFound
+from catalog.search_index import mark_category_stale
 from catalog.tables import Category, Product
 from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
@@ -121,6 +122,8 @@ async def update_category(
             values[Category.parent] = parent_id
         if values:
             await Category.update(values).where(Category.id == category_id)
+            if name_zh is not None or name_en is not None or move:
+                await mark_category_stale(await descendant_ids(category_id))
 
 
 async def delete_category(category_id: int) -> None:
@@ -132,3 +135,8 @@ async def delete_category(category_id: int) -> None:
         if await Category.exists().where(Category.parent == category_id):
             raise CategoryInUse("This category still has sub-categories; move them first")
         await Category.delete().where(Category.id == category_id)
+
+
+async def get_category(category_id: int) -> dict:
+    """One category row; raises CategoryNotFound."""
+    return await _get(category_id)

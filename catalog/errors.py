@@ -85,3 +85,9 @@ class ReviewDenied(PermissionDenied):
     """Supplier staff tried to answer a review of another supplier's product."""
 
     code = "review_denied"
+
+
+class SynonymGroupNotFound(NotFound):
+    """No search synonym group with that id."""
+
+    code = "synonym_group_not_found"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.errors import CategoryNotFound, DuplicateSku, InvalidProduct
+from catalog.search_analysis import normalise_text
+from catalog.search_index import index_product
 from catalog.tables import Category, Product, Supplier, Variant
 from core.database import write_transaction
 
@@ -53,11 +54,6 @@ def check_variants(specs: dict[str, list[str]], variants: list[VariantInput]) ->
                     spec=spec,
                     sku=variant.sku,
                 )
-
-
-def normalise_text(text: str) -> str:
-    """Lower-case, full-width to half-width (NFKC) and single spaces: what search compares."""
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 async def search_text_for(
@@ -137,6 +133,7 @@ async def create_product(
                 for v in variants
             ]
         )
+        await index_product(product_id)
     return product_id
 
 

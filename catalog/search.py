@@ -1,33 +1,75 @@
-"""Keyword search over listed products, the same on SQLite and PostgreSQL.
+"""Product search over the search index, paged in the database, the same on SQLite and PostgreSQL.
 
-Matching is LIKE on `Product.search_text` (lower-cased, NFKC-normalised names, brand,
-category names and SKU codes), one condition per keyword, so Chinese works without a
-tokenizer ("手机" is a substring of "华为 mate 60 手机") and both engines agree. Relevance is
-computed here in Python from where the keywords occur, and sorting and paging happen after
-it, so the order never depends on an engine's collation or FTS ranking.
+A query is cut into term groups (`catalog.search_analysis`): every group must match a
+product (AND), any term of a group may (OR): the word itself, its synonyms
+(`catalog.synonyms`) and, for Latin words of three letters or more, the indexed terms it
+begins (at most `MAX_PREFIX`, "pingg" → "pingguo"). A product's score is the sum over the
+groups of its best term's weight, times 3 for the word typed, 2 for a synonym, 1 for a
+prefix. One SQL statement then answers the page, the total and the brand and spec facets
+(`WITH m AS MATERIALIZED … UNION ALL …`); only integers are compared and ties fall back to
+the id, so both engines give the same pages. Without a query the browse path skips the
+term lookups.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.catalog_cache import cached
 from catalog.categories import descendant_ids
 from catalog.errors import CategoryNotFound
-from catalog.listings import visible_to_consumers
-from catalog.products import normalise_text
-from catalog.tables import Category, Product, Variant
+from catalog.search_analysis import (
+    is_chinese,
+    is_latin,
+    latin_parts,
+    query_pieces,
+    split_piece,
+    sub_words,
+    unique,
+)
+from catalog.synonyms import synonym_map
+from catalog.tables import Category, Product, SearchTerm, Variant
 from core.errors import InvalidInput
 
 SORTS = ("relevance", "sales", "price_asc", "price_desc", "newest")
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+#: Furthest page a query may ask for (deep offsets cost the database, people never go there).
+MAX_PAGE = 500
+#: Indexed terms one Latin prefix may stand for, and the shortest prefix expanded.
+MAX_PREFIX = 20
+MIN_PREFIX = 3
+#: Facet values returned: brands, and spec values over all spec names.
+MAX_BRANDS = 20
+MAX_SPEC_VALUES = 60
+#: Spec values are counted for a query's matches only up to this many matches (counting
+#: them costs a lookup per match; narrowing by a word, category or brand brings them back).
+#: Browsing without words always counts them: that answer is cached per catalog version.
+MAX_SPEC_FACET_MATCHES = 3_000
+#: Filter values one query may carry.
+MAX_FILTERS = 10
+#: Longest query text, and most term groups one query is cut into (the rest is ignored).
+MAX_QUERY_LENGTH = 100
+MAX_GROUPS = 12
+
+_ORDER = {
+    "relevance": "score DESC, sales_count DESC, id DESC",
+    "sales": "sales_count DESC, id DESC",
+    "price_asc": "price_from ASC, id DESC",
+    "price_desc": "price_from DESC, id DESC",
+    "newest": "id DESC",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """What a consumer asks for; every field optional."""
+    """What a consumer asks for; every field optional.
+
+    `brands` keeps products of any of these brands; `specs` holds "name:value" filters,
+    all of which a product must have.
+    """
 
     q: str = ""
     category_id: int | None = None
@@ -37,55 +79,68 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PAGE_SIZE
+    brands: tuple[str, ...] = ()
+    specs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BrandCount:
+    """A brand among the results and how many results it has (ignoring the brand filter)."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpecCount:
+    """A spec value among the results and how many results have it."""
+
+    name: str
+    value: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """One page of matching products."""
+    """One page of matching products, with the facets of all matches."""
 
     items: list[dict[str, Any]]
     page: int
     pages: int
     total: int
+    brands: list[BrandCount] = field(default_factory=list)
+    specs: list[SpecCount] = field(default_factory=list)
 
 
-def keywords(q: str) -> list[str]:
-    """The normalised keywords of a query, without duplicates."""
-    return list(dict.fromkeys(normalise_text(q).split()))[:8]
+@dataclass(slots=True)
+class TermGroup:
+    """Terms of which a product must have one: the word, its synonyms, the prefix matches."""
+
+    word: str
+    synonyms: list[str] = field(default_factory=list)
+    prefixed: list[str] = field(default_factory=list)
+
+    def terms(self) -> list[str]:
+        """Every term of the group, each once."""
+        return unique([self.word, *self.synonyms, *self.prefixed])
 
 
-def _like_pattern(term: str) -> str:
-    """A LIKE pattern matching at least every text containing `term`.
-
-    SQLite has no default LIKE escape character, so instead of escaping, `%` and `_` keep
-    their wildcard meaning and a backslash becomes `_`; the exact substring test in Python
-    then drops the extra matches.
-    """
-    return "%" + term.replace("\\", "_") + "%"
-
-
-def relevance(terms: list[str], name: str, brand: str, search_text: str) -> int:
-    """Score a product for the keywords: name hits weigh most, a name starting with one most."""
-    name_n, brand_n = normalise_text(name), normalise_text(brand)
-    score = 0
-    for term in terms:
-        if name_n.startswith(term):
-            score += 12
-        if term in name_n:
-            score += 8 + 2 * name_n.count(term)
-        if term == brand_n or term in brand_n:
-            score += 5
-        if term in search_text:
-            score += 1
-    return score
+def spec_filter(text: str) -> tuple[str, str]:
+    """A "name:value" spec filter split in two; 400 naming `spec` when malformed."""
+    name, sep, value = text.replace("：", ":").partition(":")
+    if not sep or not name.strip() or not value.strip() or len(text) > 130:
+        raise InvalidInput("spec must look like name:value, e.g. 颜色:黑色")
+    return name.strip(), value.strip()
 
 
 def check_query(query: SearchQuery) -> None:
-    """Refuse an unknown sort, a bad page or an inverted price range with a clear message."""
+    """Refuse an unknown sort, a bad page, an inverted price range or malformed filters."""
+    if len(query.q) > MAX_QUERY_LENGTH:
+        raise InvalidInput("q may have at most {n} characters", n=MAX_QUERY_LENGTH)
     if query.sort not in SORTS:
         raise InvalidInput("sort must be one of {sorts}", sorts=", ".join(SORTS))
-    if query.page < 1:
-        raise InvalidInput("page must be 1 or more")
+    if not 1 <= query.page <= MAX_PAGE:
+        raise InvalidInput("page must be between 1 and {n}", n=MAX_PAGE)
     if not 1 <= query.per_page <= MAX_PAGE_SIZE:
         raise InvalidInput("per_page must be between 1 and {n}", n=MAX_PAGE_SIZE)
     for value in (query.min_price, query.max_price):
@@ -97,75 +152,325 @@ def check_query(query: SearchQuery) -> None:
         and query.min_price > query.max_price
     ):
         raise InvalidInput("min_price must not be above max_price")
+    if len(query.brands) > MAX_FILTERS or len(query.specs) > MAX_FILTERS:
+        raise InvalidInput("At most {n} brand and {n} spec filters", n=MAX_FILTERS)
+    if any(len(b) > 100 for b in query.brands):
+        raise InvalidInput("brand may have at most {n} characters", n=100)
+    for spec in query.specs:
+        spec_filter(spec)
+
+
+async def _known(terms: list[str]) -> set[str]:
+    """Which of these terms some product is indexed under."""
+    if not terms:
+        return set()
+    rows = await SearchTerm.raw(
+        f"SELECT DISTINCT term FROM search_term WHERE term IN ({_marks(len(terms))})", *terms
+    )
+    return {r["term"] for r in rows}
+
+
+async def _prefixed(word: str) -> list[str]:
+    """Indexed terms that begin with a Latin word (not the word itself), shortest first."""
+    upper = word[:-1] + chr(ord(word[-1]) + 1)
+    rows = await SearchTerm.raw(
+        "SELECT DISTINCT term FROM search_term WHERE term > {} AND term < {} "
+        "ORDER BY term LIMIT {}",
+        word,
+        upper,
+        MAX_PREFIX * 5,
+    )
+    found = [r["term"] for r in rows if r["term"].startswith(word)]
+    return sorted(found, key=lambda t: (len(t), t))[:MAX_PREFIX]
+
+
+async def term_groups(q: str) -> list[TermGroup]:
+    """The term groups of a query (empty when it holds no word)."""
+    pieces = query_pieces(q)
+    if not pieces:
+        return []
+    synonyms = await synonym_map()
+    candidates: list[str] = []
+    for piece in pieces:
+        candidates.append(piece)
+        for word in split_piece(piece):
+            candidates += [word, *latin_parts(word)]
+            if is_chinese(word):
+                candidates += sub_words(word)
+    known = await _known(unique(candidates))
+
+    def findable(word: str) -> bool:
+        return word in known or word in synonyms
+
+    words: list[str] = []
+    for piece in pieces:
+        if findable(piece):
+            words.append(piece)
+            continue
+        for word in split_piece(piece):
+            if findable(word) or (is_latin(word) and word.isalpha()):
+                words.append(word)
+            elif is_latin(word) and latin_parts(word):
+                words += latin_parts(word)
+            elif is_chinese(word) and len(word) > 1:
+                inner = [w for w in sub_words(word) if findable(w)]
+                words += inner or [word]
+            else:
+                words.append(word)
+    groups = [TermGroup(word=w, synonyms=synonyms.get(w, [])) for w in unique(words)][:MAX_GROUPS]
+    for group in groups:
+        if is_latin(group.word) and group.word.isalpha() and len(group.word) >= MIN_PREFIX:
+            group.prefixed = await _prefixed(group.word)
+    return groups
+
+
+def _marks(n: int) -> str:
+    return ", ".join(["{}"] * n)
+
+
+class _Sql:
+    """SQL text and its arguments, written in order (placeholders are `{}`)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, text: str, *args: Any) -> _Sql:
+        self.parts.append(text)
+        self.args.extend(args)
+        return self
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _visible(sql: _Sql, query: SearchQuery, category_ids: list[int] | None) -> None:
+    """WHERE conditions on `product p`: listed, priced, of an active supplier, the filters."""
+    sql.add(
+        "p.status = 'listed' AND p.price_from > 0 "
+        "AND p.supplier IN (SELECT id FROM supplier WHERE status = 'active')"
+    )
+    if category_ids is not None:
+        sql.add(f" AND p.category IN ({_marks(len(category_ids))})", *category_ids)
+    if query.supplier_id is not None:
+        sql.add(" AND p.supplier = {}", query.supplier_id)
+    if query.min_price is not None:
+        sql.add(" AND p.price_from >= {}", query.min_price)
+    if query.max_price is not None:
+        sql.add(" AND p.price_from <= {}", query.max_price)
+    for spec in unique(query.specs):
+        name, value = spec_filter(spec)
+        sql.add(
+            " AND EXISTS (SELECT 1 FROM search_facet sf "
+            "WHERE sf.product = p.id AND sf.name = {} AND sf.value = {})",
+            name,
+            value,
+        )
+
+
+def _brands(query: SearchQuery) -> list[str]:
+    return unique(b.strip() for b in query.brands if b.strip())
+
+
+def _aggregates(sql: _Sql, matches: str, unfiltered: str, *, spec_limit: int | None) -> None:
+    """UNION ALL parts: the total and spec values of `matches`, the brands of `unfiltered`.
+
+    With `spec_limit`, spec values are counted only when the matches are that many or fewer
+    (counted once: the condition does not depend on the row).
+    """
+    sql.add(
+        f" UNION ALL SELECT 1, COUNT(*), 0, '', '' FROM {matches}"
+        f" UNION ALL SELECT 2, COUNT(*), 0, brand, '' FROM {unfiltered} WHERE brand <> ''"
+        " GROUP BY brand"
+        " UNION ALL SELECT 3, COUNT(*), 0, sf.name, sf.value FROM search_facet sf "
+        f"JOIN {matches} ON sf.product = {matches}.id"
+    )
+    if spec_limit is not None:
+        sql.add(f" WHERE (SELECT COUNT(*) FROM {matches}) <= {{}}", spec_limit)
+    sql.add(" GROUP BY sf.name, sf.value")
+
+
+def _page_part(sql: _Sql, query: SearchQuery, source: str, *, browse: bool = False) -> None:
+    """The page's ids with their rank, from `source` (a CTE or a subquery)."""
+    # Browsing has no score: "relevance" is the best sellers first, as with equal scores.
+    order = _ORDER["sales" if browse and query.sort == "relevance" else query.sort]
+    sql.add(
+        "SELECT 0 AS part, id AS a, rank AS n, '' AS x, '' AS y FROM ("
+        f"SELECT id, ROW_NUMBER() OVER (ORDER BY {order}) AS rank FROM ("
+        f"SELECT id, score, price_from, sales_count FROM {source} ORDER BY {order} "
+        "LIMIT {} OFFSET {}) page) ranked",
+        query.per_page,
+        (query.page - 1) * query.per_page,
+    )
+
+
+def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | None) -> _Sql:
+    """One statement: matches per term group (m), visible ones (b), brand-filtered (f)."""
+    sql = _Sql()
+    parts = []
+    for group in groups:
+        terms = group.terms()
+        synonyms = [t for t in group.synonyms if t != group.word] or [group.word]
+        parts.append(
+            "SELECT product, MAX(CASE WHEN term = {} THEN weight * 3 "
+            f"WHEN term IN ({_marks(len(synonyms))}) THEN weight * 2 ELSE weight END) AS w "
+            f"FROM search_term WHERE term IN ({_marks(len(terms))}) GROUP BY product"
+        )
+        sql.args += [group.word, *synonyms, *terms]
+    if len(parts) == 1:  # one group: its rows are the matches, no second grouping
+        sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, g.w AS score FROM (")
+        sql.add(parts[0]).add(") g), ")
+    else:
+        sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, SUM(g.w) AS score FROM (")
+        sql.add(" UNION ALL ".join(parts))
+        sql.add(") g GROUP BY g.product HAVING COUNT(*) = {}), ", len(groups))
+    sql.add(
+        "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
+        "p.sales_count AS sales_count, p.brand AS brand FROM m "
+        "JOIN product p ON p.id = m.pid WHERE "
+    )
+    _visible(sql, query, cats)
+    sql.add(")")
+    matches = "b"
+    brands = _brands(query)
+    if brands:
+        sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
+        sql.args += brands
+        matches = "f"
+    sql.add(" ")
+    _page_part(sql, query, matches)
+    _aggregates(sql, matches, "b", spec_limit=MAX_SPEC_FACET_MATCHES)
+    return sql
+
+
+def _browse_page_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
+    """Without a query: the page straight off the product table (its sort columns indexed)."""
+    sql = _Sql().add("SELECT * FROM (")
+    inner = _Sql().add(
+        "(SELECT p.id AS id, 0 AS score, p.price_from AS price_from, "
+        "p.sales_count AS sales_count FROM product p WHERE "
+    )
+    _visible(inner, query, cats)
+    brands = _brands(query)
+    if brands:
+        inner.add(f" AND p.brand IN ({_marks(len(brands))})", *brands)
+    inner.add(") browse")
+    _page_part(sql, query, inner.text(), browse=True)
+    # The inner text's arguments come before the page's LIMIT and OFFSET.
+    sql.args = inner.args + sql.args
+    sql.add(") answer")
+    return sql
+
+
+def _browse_aggregates_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
+    """Without a query: total and facets of the filtered catalogue (cached per catalog version)."""
+    sql = _Sql().add(
+        "WITH b AS MATERIALIZED (SELECT p.id AS id, p.brand AS brand FROM product p WHERE "
+    )
+    _visible(sql, query, cats)
+    sql.add(")")
+    matches = "b"
+    brands = _brands(query)
+    if brands:
+        sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
+        sql.args += brands
+        matches = "f"
+    sql.add(" SELECT 0 AS part, 0 AS a, 0 AS n, '' AS x, '' AS y WHERE 1 = 0")
+    _aggregates(sql, matches, "b", spec_limit=None)
+    return sql
+
+
+async def _run(sql: _Sql) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Product.raw(sql.text(), *sql.args)
+    return rows
 
 
 async def search_products(query: SearchQuery) -> SearchResult:
-    """Listed products of active suppliers matching the query, sorted and paged."""
+    """Listed products of active suppliers matching the query: one page, total and facets.
+
+    With words, one statement answers everything. Without, the page comes straight off the
+    product table and the total and facets of the filtered catalogue are cached until the
+    catalog changes (`catalog.catalog_cache`), since they count every listed product.
+    """
     check_query(query)
-    terms = keywords(query.q)
-    select = Product.select(
+    groups = await term_groups(query.q)
+    category_ids: list[int] | None = None
+    if query.category_id is not None:
+        if not await Category.exists().where(Category.id == query.category_id):
+            raise CategoryNotFound("No category {id}", id=query.category_id)
+        category_ids = await descendant_ids(query.category_id)
+    if groups:
+        rows = await _run(_keyword_sql(query, groups, category_ids))
+    else:
+        key = (
+            "search-aggregates",
+            tuple(category_ids or ()),
+            query.supplier_id,
+            query.min_price,
+            query.max_price,
+            tuple(sorted(set(query.specs))),
+            tuple(sorted(_brands(query))),
+        )
+        aggregate_sql = _browse_aggregates_sql(query, category_ids)
+        aggregates = await cached(key, lambda: _run(aggregate_sql))
+        rows = await _run(_browse_page_sql(query, category_ids)) + list(aggregates)
+
+    page_ids: list[tuple[int, int]] = []
+    total = 0
+    brand_counts: list[BrandCount] = []
+    spec_counts: list[SpecCount] = []
+    for row in rows:
+        if row["part"] == 0:
+            page_ids.append((row["n"], row["a"]))
+        elif row["part"] == 1:
+            total = row["a"]
+        elif row["part"] == 2:
+            brand_counts.append(BrandCount(value=row["x"], count=row["a"]))
+        else:
+            spec_counts.append(SpecCount(name=row["x"], value=row["y"], count=row["a"]))
+    brand_counts.sort(key=lambda b: (-b.count, b.value))
+    spec_counts = sorted(
+        sorted(spec_counts, key=lambda s: (-s.count, s.name, s.value))[:MAX_SPEC_VALUES],
+        key=lambda s: (s.name, -s.count, s.value),
+    )
+    ids = [product_id for _, product_id in sorted(page_ids)]
+    return SearchResult(
+        items=await _page_items(ids),
+        page=query.page,
+        pages=max(1, math.ceil(total / query.per_page)),
+        total=total,
+        brands=brand_counts[:MAX_BRANDS],
+        specs=spec_counts,
+    )
+
+
+async def _page_items(ids: list[int]) -> list[dict[str, Any]]:
+    """The page's products with their supplier, lowest price and active variants, in order."""
+    if not ids:
+        return []
+    rows = await Product.select(
         Product.id,
         Product.name,
         Product.name_en,
         Product.brand,
         Product.image,
-        Product.search_text,
+        Product.price_from,
         Product.sales_count,
         Product.review_count,
         Product.rating_sum,
         Product.created_at,
         Product.supplier.id.as_alias("supplier_id"),
         Product.supplier.name.as_alias("supplier_name"),
-    ).where(visible_to_consumers())
-    for term in terms:
-        select = select.where(Product.search_text.like(_like_pattern(term)))
-    if query.category_id is not None:
-        if not await Category.exists().where(Category.id == query.category_id):
-            raise CategoryNotFound("No category {id}", id=query.category_id)
-        select = select.where(Product.category.is_in(await descendant_ids(query.category_id)))
-    if query.supplier_id is not None:
-        select = select.where(Product.supplier == query.supplier_id)
-    rows = await select
+    ).where(Product.id.is_in(ids))
     variants: dict[int, list[dict[str, Any]]] = {}
-    if rows:
-        for v in (
-            await Variant.select(Variant.id, Variant.sku, Variant.price, Variant.product)
-            .where(Variant.product.is_in([r["id"] for r in rows]))
-            .where(Variant.is_active == True)  # noqa: E712
-            .order_by(Variant.id)
-        ):
-            variants.setdefault(v["product"], []).append(
-                {"id": v["id"], "sku": v["sku"], "price": v["price"]}
-            )
-    found = []
-    for row in rows:
-        own = variants.get(row["id"], [])
-        if not own or not all(term in row["search_text"] for term in terms):
-            continue
-        price_from = min(v["price"] for v in own)
-        if query.min_price is not None and price_from < query.min_price:
-            continue
-        if query.max_price is not None and price_from > query.max_price:
-            continue
-        score = relevance(terms, row["name"], row["brand"], row["search_text"])
-        found.append(row | {"price_from": price_from, "variants": own, "score": score})
-    _sort(found, query.sort)
-    total = len(found)
-    pages = max(1, math.ceil(total / query.per_page))
-    start = (query.page - 1) * query.per_page
-    items = found[start : start + query.per_page]
-    for item in items:
-        item.pop("search_text", None)
-    return SearchResult(items=items, page=query.page, pages=pages, total=total)
-
-
-def _sort(found: list[dict[str, Any]], sort: str) -> None:
-    """Sort in place; ties always fall back to the newest id, so pages never overlap."""
-    keys = {
-        "relevance": lambda r: (-r["score"], -r["sales_count"], -r["id"]),
-        "sales": lambda r: (-r["sales_count"], -r["id"]),
-        "price_asc": lambda r: (r["price_from"], -r["id"]),
-        "price_desc": lambda r: (-r["price_from"], -r["id"]),
-        "newest": lambda r: (-r["id"],),
-    }
-    found.sort(key=keys[sort])
+    for v in (
+        await Variant.select(Variant.id, Variant.sku, Variant.price, Variant.product)
+        .where(Variant.product.is_in(ids))
+        .where(Variant.is_active == True)  # noqa: E712
+        .order_by(Variant.id)
+    ):
+        variants.setdefault(v["product"], []).append(
+            {"id": v["id"], "sku": v["sku"], "price": v["price"]}
+        )
+    by_id = {r["id"]: r | {"variants": variants.get(r["id"], [])} for r in rows}
+    return [by_id[i] for i in ids if i in by_id]

@@ -36,8 +36,11 @@ class Supplier(TracksCatalogChanges, Table):
     status = Varchar(length=16, default="applied", index=True)
     #: Commission taken by the platform, in basis points (500 = 5 %).
     commission_bp = Integer(default=500)
-    #: Security deposit paid to the platform, in fen.
+    #: Security deposit the supplier pays the platform (set at approval), in fen; what was
+    #: paid, deducted and refunded is in settlement's deposit ledger.
     deposit = BigInt(default=0)
+    #: When the entry fee and deposit were paid (null: not yet, or none were due).
+    dues_paid_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     #: The account that applied (server.User id); it becomes the supplier's staff.
     applicant_id = BigInt(null=True, default=None, index=True)
@@ -100,6 +103,11 @@ class Product(TracksCatalogChanges, Table):
     #: kept up to date in the review's own transaction so lists never count reviews per row.
     review_count = BigInt(default=0)
     rating_sum = BigInt(default=0)
+    #: Lowest price of the active variants (fen), kept by the search index for sorting.
+    price_from = BigInt(default=0, index=True)
+    #: `catalog.search_index.INDEX_VERSION` the product's search terms were built with
+    #: (0: stale, to be rebuilt by the catch-up at start or after a category rename).
+    search_version = Integer(default=0, index=True)
 
 
 class SupplierDocument(Table):
@@ -168,3 +176,38 @@ class Review(TracksCatalogChanges, Table):
     reply = Text(default="")
     replied_at = Timestamptz(null=True, default=None)
     replied_by = BigInt(null=True, default=None)
+
+
+class SearchTerm(Table):
+    """One term a product is found by, with its weight (name words weigh most).
+
+    Built by `catalog.search_index` from the name, brand, English name, categories, SKU codes
+    and spec values: jieba words, their pinyin and initials, Latin/digit tokens. A raw
+    covering index (term, product, weight) makes a query's lookups index-only.
+    """
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    product = ForeignKey(references=Product, index=True)
+    term = Varchar(length=64)
+    weight = Integer(default=1)
+
+
+class SearchFacet(Table):
+    """A filterable value of a product: each value of each of its specs ("存储" = "256GB")."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    product = ForeignKey(references=Product, index=True)
+    name = Varchar(length=64)
+    value = Varchar(length=64)
+
+
+class SynonymGroup(Table):
+    """Words the operator declares equivalent in search ("苹果, apple, iphone")."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    #: Normalised terms separated by commas.
+    terms = Text()
+    updated_at = Timestamptz(default=TimestamptzNow())

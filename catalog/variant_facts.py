@@ -68,3 +68,14 @@ async def sale_facts(variant_ids: Iterable[int]) -> list[dict[str, Any]]:
         f"WHERE v.id IN ({placeholders})",
         *ids,
     )
+
+
+async def categories_of_variants(variant_ids: Iterable[int]) -> dict[int, int]:
+    """The category id of each variant's product (for per-category commission rates)."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    rows = await Variant.select(Variant.id, Variant.product.category.as_alias("category_id")).where(
+        Variant.id.is_in(ids)
+    )
+    return {r["id"]: r["category_id"] for r in rows}

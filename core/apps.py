@@ -16,6 +16,7 @@ DOMAIN_APPS: tuple[str, ...] = (
     "payments",
     "promotions",
     "fulfilment",
+    "settlement",
 )
 
 #: Packages of pages and JSON API, independent of each other.

@@ -14,7 +14,7 @@ from promotions.pricing import PriceLine, Pricing
 async def price_cart(
     cart: Cart, customer_id: int | None, codes: Sequence[str] | None = None
 ) -> Pricing:
-    """Price the cart's lines for sale as checkout would (before choosing a store).
+    """Price the cart's selected lines as checkout would (before choosing a store).
 
     `codes` None: the best combination of the consumer's wallet coupons.
     """
@@ -28,7 +28,7 @@ async def price_cart(
             quantity=line.quantity,
         )
         for line in cart.lines
-        if line.on_sale
+        if line.on_sale and line.selected
     ]
     return await price_for(lines, customer_id=customer_id, codes=codes)
 

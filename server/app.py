@@ -23,18 +23,29 @@ from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
+from backoffice.operator.reconciliation_api import ReconciliationApi
+from backoffice.operator.reconciliation_pages import ReconciliationPages
+from backoffice.operator.search_api import OperatorSearchApi
+from backoffice.operator.search_pages import OperatorSearchPages
+from backoffice.operator.settlement_api import OperatorSettlementApi
+from backoffice.operator.settlement_pages import OperatorSettlementPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.promotions_api import OperatorPromotionsApi, SupplierPromotionsApi
 from backoffice.shared.promotions_pages import OperatorPromotionPages, SupplierPromotionPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.shared.today_api import OperatorTodayApi, SupplierTodayApi
+from backoffice.shared.today_pages import TodayPages
 from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
 from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
+from backoffice.supplier.money_api import SupplierMoneyApi
+from backoffice.supplier.money_pages import SupplierMoneyPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
+from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
 from core import versions
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
@@ -59,6 +70,9 @@ from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
 from store_pos.promotions_api import PosPromotionsApi
 from store_pos.promotions_pages import PosOfferPages
+from storefront.address_api import AddressApi
+from storefront.address_pages import AddressPages
+from storefront.browse_pages import BrowsePages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -68,6 +82,8 @@ from storefront.checkout_pages import CheckoutPages
 from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
+from storefront.online_pay_api import OnlinePayApi
+from storefront.online_pay_pages import OnlinePayPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
@@ -80,6 +96,7 @@ from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
+from storefront.suggestions_api import SearchHelpApi
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
 #: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
@@ -179,20 +196,33 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StoresPages,
             SupplierStockApi,
             SupplierStockPages,
+            SupplierTodayApi,
+            OperatorTodayApi,
+            TodayPages,
             OperatorLocationsApi,
             OperatorLocationsPages,
             SupplierLocationsApi,
             SupplierLocationsPages,
             PaymentApi,
             PaymentPages,
+            OnlinePayPages,
+            OnlinePayApi,
+            ReconciliationApi,
+            ReconciliationPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
             SupplierPages,
             OperatorApi,
             OperatorPages,
+            OperatorSearchApi,
+            OperatorSearchPages,
             CartApi,
             CartPages,
+            AddressApi,
+            AddressPages,
+            BrowsePages,
+            SearchHelpApi,
             CheckoutApi,
             CheckoutPages,
             OrderApi,
@@ -203,6 +233,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReviewPages,
             SupplierReviewApi,
             SupplierReviewPages,
+            SupplierMoneyApi,
+            SupplierMoneyPages,
+            OperatorSettlementApi,
+            OperatorSettlementPages,
             PosApi,
             PosCounterApi,
             PosPages,
@@ -261,6 +295,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cache_versions_lifespan(settings.redis_url),
             realtime_lifespan(channels),
             sweeps_lifespan,
+            search_catch_up_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,

@@ -15,9 +15,14 @@ ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/supplier", "Supplier console"),
         ("/supplier/fulfilments", "Shipments"),
         ("/supplier/reviews", "Reviews"),
+        ("/supplier/money", "My money"),
         ("/supplier/promotions", "Promotions"),
     ],
-    Role.OPERATOR: [("/operator", "Operator console"), ("/operator/promotions", "Promotions")],
+    Role.OPERATOR: [
+        ("/operator", "Operator console"),
+        ("/operator/settlement", "Settlement"),
+        ("/operator/promotions", "Promotions"),
+    ],
 }
 
 

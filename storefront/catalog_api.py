@@ -14,6 +14,7 @@ from catalog.listings import listed_product
 from catalog.reviews import summary_of
 from catalog.search import PAGE_SIZE, SearchQuery, search_products
 from catalog.shops import public_shop
+from core.types import ShortText
 
 
 class CategoryOut(msgspec.Struct):
@@ -66,13 +67,30 @@ class ProductBrief(msgspec.Struct):
     review_count: int = 0
 
 
+class BrandFacet(msgspec.Struct):
+    """A brand among all matches and how many matches it has (the brand filter aside)."""
+
+    value: str
+    count: int
+
+
+class SpecFacet(msgspec.Struct):
+    """A spec value among all matches and how many matches have it."""
+
+    name: str
+    value: str
+    count: int
+
+
 class ProductPage(msgspec.Struct):
-    """One page of search results."""
+    """One page of search results, with the brand and spec facets of all matches."""
 
     items: list[ProductBrief]
     page: int
     pages: int
     total: int
+    brands: list[BrandFacet] = []
+    specs: list[SpecFacet] = []
 
 
 class VariantOut(msgspec.Struct):
@@ -203,10 +221,16 @@ class CatalogApi(Controller):
         sort: FromQuery[str] = "relevance",
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = PAGE_SIZE,
+        brand: FromQuery[list[ShortText] | None] = None,
+        spec: FromQuery[list[ShortText] | None] = None,
     ) -> ProductPage:
         """Search listed products by keyword, category (with children), supplier and price.
 
         Prices are in fen; sort is relevance | sales | price_asc | price_desc | newest.
+        Chinese words need no spaces and pinyin works ("苹果手机", "pingguo", "mate60").
+        `brand` (repeatable) keeps any of these brands; `spec` (repeatable, "name:value")
+        keeps products with all these spec values. `brands` and `specs` count the matches
+        per brand (ignoring the brand filter) and per spec value.
         """
         result = await search_products(
             SearchQuery(
@@ -218,6 +242,8 @@ class CatalogApi(Controller):
                 sort=sort,
                 page=page,
                 per_page=per_page,
+                brands=tuple(brand or ()),
+                specs=tuple(spec or ()),
             )
         )
         return ProductPage(
@@ -225,6 +251,8 @@ class CatalogApi(Controller):
             page=result.page,
             pages=result.pages,
             total=result.total,
+            brands=[BrandFacet(value=b.value, count=b.count) for b in result.brands],
+            specs=[SpecFacet(name=s.name, value=s.value, count=s.count) for s in result.specs],
         )
 
     @get("/products/{product_id:int}", opt=ANYONE)

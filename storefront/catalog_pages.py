@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -14,13 +15,14 @@ from accounts.access import ANYONE
 from catalog.categories import category_by_slug, category_tree
 from catalog.listings import listed_product
 from catalog.reviews import list_product_reviews
-from catalog.search import SORTS, SearchQuery, search_products
+from catalog.search import MAX_FILTERS, MAX_PAGE, SORTS, SearchQuery, SearchResult, search_products
 from catalog.shops import public_shop
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
 from locations.stock_reads import total_available
+from storefront.search_history import remember_search
 
 SORT_LABELS = {
     "relevance": "Best match",
@@ -72,8 +74,48 @@ def _filters(
         min_price=lowest,
         max_price=highest,
         sort=sort if sort in SORTS else "relevance",
-        page=min(wanted_page, 10_000),
+        page=min(wanted_page, MAX_PAGE),
     )
+
+
+def _facet_links(
+    path: str, params: dict[str, Any], brands: list[str], specs: list[str], result: SearchResult
+) -> dict[str, Any]:
+    """Chips of the brand and spec facets, each a link that turns its filter on or off."""
+
+    def href(new_brands: list[str], new_specs: list[str]) -> str:
+        query = [(k, v) for k, v in params.items() if v]
+        query += [("brand", b) for b in new_brands] + [("spec", s) for s in new_specs]
+        return path + "?" + urlencode(query)
+
+    def toggled(items: list[str], item: str) -> list[str]:
+        return [i for i in items if i != item] if item in items else [*items, item]
+
+    brand_chips = [
+        {
+            "value": b.value,
+            "count": b.count,
+            "selected": b.value in brands,
+            "href": href(toggled(brands, b.value), specs),
+        }
+        for b in result.brands
+    ]
+    spec_groups: dict[str, list[dict[str, Any]]] = {}
+    for spec in result.specs:
+        key = f"{spec.name}:{spec.value}"
+        spec_groups.setdefault(spec.name, []).append(
+            {
+                "value": spec.value,
+                "count": spec.count,
+                "selected": key in specs,
+                "href": href(brands, toggled(specs, key)),
+            }
+        )
+    return {
+        "brands": brand_chips,
+        "specs": list(spec_groups.items()),
+        "page_base": href(brands, specs),
+    }
 
 
 async def _results_page(
@@ -86,7 +128,11 @@ async def _results_page(
     max_price: str,
     sort: str,
     page: str,
+    brands: list[str] | None = None,
+    specs: list[str] | None = None,
 ) -> Template:
+    brands = [b for b in (brands or []) if b.strip()][:MAX_FILTERS]
+    specs = [s for s in (specs or []) if s.strip()][:MAX_FILTERS]
     context = template_context | {
         "q": q,
         "form": {
@@ -101,10 +147,23 @@ async def _results_page(
         "error": None,
         "result": None,
         "sold_out": set(),
+        "facets": None,
     }
     try:
         wanted = _filters(category, supplier, min_price, max_price, sort, page)
-        context["result"] = result = await search_products(replace(wanted, q=q))
+        context["result"] = result = await search_products(
+            replace(wanted, q=q, brands=tuple(brands), specs=tuple(specs))
+        )
+        path = template_context["action"]
+        params = {
+            "q": q,
+            "category": "" if template_context["heading"] else category,
+            "supplier": context["form"]["supplier"],
+            "min_price": min_price,
+            "max_price": max_price,
+            "sort": context["form"]["sort"] if context["form"]["sort"] != "relevance" else "",
+        }
+        context["facets"] = _facet_links(path, params, brands, specs, result)
         stock = await total_available(v["id"] for p in result.items for v in p["variants"])
         context["sold_out"] = {
             p["id"] for p in result.items if all(stock.get(v["id"], 0) <= 0 for v in p["variants"])
@@ -123,6 +182,7 @@ class CatalogPages(Controller):
     @get("/search", opt=ANYONE)
     async def search(
         self,
+        request: Request[Any, Any, Any],
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
         supplier: FromQuery[str] = "",
@@ -130,12 +190,15 @@ class CatalogPages(Controller):
         max_price: FromQuery[str] = "",
         sort: FromQuery[str] = "relevance",
         page: FromQuery[str] = "1",
+        brand: FromQuery[list[str] | None] = None,
+        spec: FromQuery[list[str] | None] = None,
     ) -> Template:
-        """Search results with filters, sorting and pages (prices typed in yuan).
+        """Search results with filters, facets, sorting and pages (prices typed in yuan).
 
         Every filter arrives as text and is checked here, so a bad value gets a message in
         the visitor's language on the page instead of a validation error.
         """
+        remember_search(request, q)
         return await _results_page(
             template_context={"heading": None, "action": "/search"},
             q=q,
@@ -145,6 +208,8 @@ class CatalogPages(Controller):
             max_price=max_price,
             sort=sort,
             page=page,
+            brands=brand,
+            specs=spec,
         )
 
     @get("/categories/{slug:str}", opt=ANYONE)
@@ -156,6 +221,8 @@ class CatalogPages(Controller):
         max_price: FromQuery[str] = "",
         sort: FromQuery[str] = "relevance",
         page: FromQuery[str] = "1",
+        brand: FromQuery[list[str] | None] = None,
+        spec: FromQuery[list[str] | None] = None,
     ) -> Template:
         """A category's listed products, its sub-categories included."""
         row = await category_by_slug(slug)
@@ -168,6 +235,8 @@ class CatalogPages(Controller):
             max_price=max_price,
             sort=sort,
             page=page,
+            brands=brand,
+            specs=spec,
         )
 
     @get("/products/{product_id:int}", opt=ANYONE)

@@ -59,6 +59,9 @@ class OrderIn(QuoteIn):
     payment_method: str = "sandbox"
     #: For pickup: who collects it (optional).
     pickup_contact: PickupContactIn | None = None
+    #: For delivery: a saved address of the address book (`/api/addresses`), used instead
+    #: of `address` when given.
+    address_id: Id | None = None
 
 
 class QuoteLineOut(msgspec.Struct):

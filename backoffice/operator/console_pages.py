@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from accounts.access import OPERATORS, Me
 from accounts.roles import CurrentUser
 from backoffice.supplier.forms import parse_int, parse_yuan, text
-from catalog import categories, listings, onboarding
+from catalog import categories, listings, onboarding, synonyms
 from core.errors import DomainError
 from core.i18n import gettext
 
@@ -78,6 +78,7 @@ class OperatorPages(Controller):
                 "suppliers": len(await onboarding.suppliers()),
                 "products": len(await listings.review_queue()),
                 "categories": len(_flat(await categories.category_tree())),
+                "synonym_groups": len(await synonyms.synonym_groups()),
             },
         )
 

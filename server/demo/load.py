@@ -12,6 +12,7 @@ from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
 from catalog.reviews import seed_review
 from catalog.suppliers import create_supplier
+from catalog.synonyms import DEMO_SYNONYMS, add_group
 from catalog.tables import Supplier, Variant
 from core.database import write_transaction
 from locations.locations import create_location
@@ -111,6 +112,8 @@ async def load_demo(media_dir: Path) -> DemoSummary:
                     for v in p["variants"]
                 ],
             )
+        for group in DEMO_SYNONYMS:
+            await add_group(group)
         variants = await Variant.select(Variant.id, Variant.sku, Variant.product)
         variant_ids = {r["sku"]: r["id"] for r in variants}
         product_of = {r["sku"]: r["product"] for r in variants}
