@@ -109,13 +109,19 @@ async def test_pos_sale_redeems_a_wallet_coupon_and_the_receipt_shows_it(
     assert 'name="coupons"' in page.text
     preview = await client.get(f"/pos/{store}/sale/offers", params={"coupons": held.code})
     assert "到店券" in preview.text and "¥50.00" in preview.text
+    confirm = await client.get(
+        f"/pos/{store}/sale/confirm", params={"payment_method": "cash", "coupons": held.code}
+    )
+    assert "到店券" in confirm.text and "¥50.00" in confirm.text
+    assert f'name="coupons" value="{held.code}"' in confirm.text
     paid = await submit_form(
         client,
         f"/pos/{store}/sale/pay",
-        {"payment_method": "cash", "coupons": held.code},
+        {"payment_method": "cash", "coupons": held.code, "tendered": "100"},
         page=sale_page,
     )
     assert paid.status_code in (302, 303), paid.text
+    assert "/receipts/" in paid.headers["location"]
     receipt = await client.get(paid.headers["location"])
     assert "到店券" in receipt.text and "-¥10.00" in receipt.text and "¥50.00" in receipt.text
     used = await client.post(
