@@ -14,6 +14,7 @@ DOMAIN_APPS: tuple[str, ...] = (
     "locations",
     "notifications",
     "payments",
+    "promotions",
     "fulfilment",
     "settlement",
 )

@@ -49,6 +49,8 @@ class CartLine:
     #: Units available across all locations.
     available: int
     on_sale: bool
+    #: The product's category (for promotions narrowed to categories).
+    category_id: int = 0
     #: Ticked for checkout (checkout takes only the selected lines).
     selected: bool = True
 
@@ -123,6 +125,7 @@ async def cart_of(owner: CartOwner) -> Cart:
                 currency=g.currency,
                 available=available.get(g.variant_id, 0),
                 on_sale=g.on_sale,
+                category_id=g.category_id,
                 selected=bool(r["selected"]),
             )
         )

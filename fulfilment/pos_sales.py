@@ -41,11 +41,16 @@ async def sell_walk_in(
     lines: Sequence[LineRequest],
     payment_method: str,
     tendered: int | None = None,
+    coupons: Sequence[str] = (),
 ) -> OrderView:
     """Sell goods held at this store to a walk-in customer; returns the completed order.
 
     `tendered` is the cash the customer handed over (fen), when paying cash; less than the
     total refuses the sale (nothing is kept) — `cash_change` says what to give back.
+
+    The sale is priced like an online order of the same goods at this store: platform,
+    supplier and this store's promotions apply, and `coupons` (codes scanned from a
+    consumer's wallet or typed) are redeemed.
 
     Raises:
         OutOfStock: the store does not hold enough of some line; nothing was written.
@@ -69,6 +74,7 @@ async def sell_walk_in(
             location_id=location_id,
             store_location_id=location_id,
             actor_id=staff.id,
+            coupons=list(coupons),
         )
     )
     order_id = placed.order.id

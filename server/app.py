@@ -25,12 +25,14 @@ from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
 from backoffice.operator.reconciliation_api import ReconciliationApi
 from backoffice.operator.reconciliation_pages import ReconciliationPages
-from backoffice.operator.settlement_api import OperatorSettlementApi
-from backoffice.operator.settlement_pages import OperatorSettlementPages
 from backoffice.operator.search_api import OperatorSearchApi
 from backoffice.operator.search_pages import OperatorSearchPages
+from backoffice.operator.settlement_api import OperatorSettlementApi
+from backoffice.operator.settlement_pages import OperatorSettlementPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
+from backoffice.shared.promotions_api import OperatorPromotionsApi, SupplierPromotionsApi
+from backoffice.shared.promotions_pages import OperatorPromotionPages, SupplierPromotionPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
 from backoffice.shared.today_api import OperatorTodayApi, SupplierTodayApi
@@ -66,6 +68,8 @@ from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
+from store_pos.promotions_api import PosPromotionsApi
+from store_pos.promotions_pages import PosOfferPages
 from storefront.address_api import AddressApi
 from storefront.address_pages import AddressPages
 from storefront.browse_pages import BrowsePages
@@ -85,6 +89,8 @@ from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
 from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
+from storefront.promotions_api import PromotionsApi
+from storefront.promotions_pages import PromotionPages
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
@@ -242,6 +248,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             choose_pickup_day_api,
             pickup_day_fragment,
             pickup_day_submit,
+            PromotionsApi,
+            PromotionPages,
+            SupplierPromotionsApi,
+            OperatorPromotionsApi,
+            SupplierPromotionPages,
+            OperatorPromotionPages,
+            PosPromotionsApi,
+            PosOfferPages,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],

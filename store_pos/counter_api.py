@@ -38,6 +38,8 @@ class SaleIn(msgspec.Struct):
 
     lines: Annotated[list[SaleLineIn], msgspec.Meta(max_length=200)]
     payment_method: Literal["cash", "card", "qr"]
+    #: Coupon codes scanned from consumers' wallets or typed (public codes).
+    coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] = []
     #: Cash handed over, in fen (cash only): less than the total refuses the sale.
     tendered: Money | None = None
 
@@ -51,6 +53,7 @@ class SaleLineOut(msgspec.Struct):
     quantity: int
     unit_price: int
     line_total: int
+    discount: int = 0
 
 
 class SaleOut(msgspec.Struct):
@@ -60,6 +63,8 @@ class SaleOut(msgspec.Struct):
     number: str
     status: str
     channel: str
+    subtotal: int
+    discount: int
     total: int
     currency: str
     payment_method: str
@@ -78,6 +83,8 @@ def sale_out(view: OrderView, location_id: int) -> SaleOut:
         number=view.number,
         status=view.status,
         channel=view.channel,
+        subtotal=view.subtotal,
+        discount=view.discount,
         total=view.total,
         currency=view.currency,
         payment_method=view.payment.method if view.payment else "",
@@ -90,6 +97,7 @@ def sale_out(view: OrderView, location_id: int) -> SaleOut:
                 line.quantity,
                 line.unit_price,
                 line.line_total,
+                line.discount,
             )
             for f in view.fulfilments
             for line in f.lines
@@ -137,6 +145,7 @@ class PosCounterApi(Controller):
             me,
             [LineRequest(line.variant_id, line.quantity) for line in data.lines],
             data.payment_method,
+            coupons=data.coupons,
             tendered=data.tendered,
         )
         out = sale_out(view, location_id)

@@ -23,6 +23,7 @@ from accounts.roles import CurrentUser
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from core.types import parse_decimal
+from fulfilment.cart_offers import price_goods
 from fulfilment.checkout import LineRequest
 from fulfilment.hours import STORE_TZ
 from fulfilment.pickup import (
@@ -42,6 +43,7 @@ from fulfilment.pos_sales import (
     store_sale,
 )
 from locations.inventory import ADJUST_REASONS
+from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
 
@@ -77,6 +79,13 @@ class PayForm(msgspec.Struct):
 
     payment_method: str = ""
     tendered: str = ""
+    #: Coupon codes scanned from consumers' wallets or typed (space or comma separated).
+    coupons: str = ""
+
+
+def _codes(text: str) -> list[str]:
+    """Coupon codes typed or scanned, separated by spaces or commas (at most 10)."""
+    return text.replace(",", " ").split()[:10]
 
 
 def _tendered_fen(text: str) -> int | None:
@@ -283,12 +292,31 @@ class PosPages(Controller):
         request: Request[Any, Any, Any],
         location_id: FromPath[int],
         payment_method: FromQuery[str] = "",
+        coupons: FromQuery[str] = "",
     ) -> Template | Redirect:
-        """The step before completing: what is sold, the total, cash received and change."""
+        """The step before completing: what is sold, the total, cash received and change.
+
+        The total is after the promotions (platform, suppliers, this store) and the coupon
+        codes scanned, priced as the sale will be.
+        """
         lines = await _sale_lines(request, location_id)
         if not lines or payment_method not in COUNTER_METHODS:
             return Redirect(f"/pos/{location_id}/sale")
-        total = sum(line["total"] for line in lines)
+        wanted: dict[int, int] = {}
+        for line in lines:
+            wanted[line["item"].variant_id] = line["quantity"]
+        try:
+            pricing = await price_goods(
+                wanted,
+                customer_id=None,
+                codes=_codes(coupons[:400]),
+                location_id=location_id,
+                at_counter=True,
+            )
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+            return Redirect(f"/pos/{location_id}/sale")
+        total = pricing.subtotal - pricing.discount
         return Template(
             "store_pos/sale_confirm.html",
             context=await _context(
@@ -297,6 +325,8 @@ class PosPages(Controller):
                 lines=lines,
                 total=total,
                 method=payment_method,
+                pricing=pricing,
+                coupons=" ".join(_codes(coupons[:400])),
                 # Quick amounts a cashier is handed: exact, then the next notes up.
                 quick=sorted({total, *(-(-total // n) * n for n in (1000, 5000, 10000))}),
             ),
@@ -353,7 +383,10 @@ class PosPages(Controller):
     ) -> Redirect:
         """Take the money and complete the sale; show the receipt."""
         cart = _cart(request, location_id)
-        confirm = f"/pos/{location_id}/sale/confirm?payment_method={quote(data.payment_method)}"
+        confirm = (
+            f"/pos/{location_id}/sale/confirm?payment_method={quote(data.payment_method)}"
+            f"&coupons={quote(data.coupons[:400])}"
+        )
         try:
             tendered = _tendered_fen(data.tendered) if data.payment_method == "cash" else None
             if data.payment_method == "cash" and tendered is None:
@@ -364,6 +397,7 @@ class PosPages(Controller):
                 [LineRequest(int(v), q) for v, q in sorted(cart.items())],
                 data.payment_method,
                 tendered=tendered,
+                coupons=_codes(data.coupons),
             )
         except DomainError as error:
             flash(request, error.localized(), "error")
@@ -397,6 +431,7 @@ class PosPages(Controller):
                 sale=sale,
                 tendered=tendered if change is not None else None,
                 change=change,
+                discounts=await order_discounts(order_id),
             ),
         )
 

@@ -20,6 +20,7 @@ from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
 from payments.providers import providers_serving
+from promotions.claims import wallet
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 
@@ -57,6 +58,9 @@ class CheckoutForm(msgspec.Struct):
     collector_phone: str = ""
     payment_method: str = ""
     idempotency_key: str = ""
+    #: best: the best combination of my coupons; none; codes: those in `coupon_codes`.
+    coupon_mode: str = "best"
+    coupon_codes: str = ""
     #: A saved address of the address book ("new" or "" for the fields typed here).
     address_id: str = ""
 
@@ -88,8 +92,21 @@ def _address(form: CheckoutForm) -> dict[str, str]:
     return {k: getattr(form, k).strip() for k in fields if getattr(form, k).strip()}
 
 
-def _request(form: CheckoutForm, lines: list[LineRequest]) -> CheckoutRequest:
+def _coupons(form: CheckoutForm) -> list[str] | None:
+    """The coupons chosen: None for the best combination, else the codes (none: empty)."""
+    if form.coupon_mode == "none":
+        return []
+    if form.coupon_mode == "codes":
+        return form.coupon_codes.replace(",", " ").split()[:10]
+    return None
+
+
+def _request(
+    form: CheckoutForm, lines: list[LineRequest], customer_id: int | None = None
+) -> CheckoutRequest:
     return CheckoutRequest(
+        coupons=_coupons(form),
+        customer_id=customer_id,
         lines=lines,
         method=form.method if form.method in ("pickup", "delivery") else "pickup",
         position=_position(form),
@@ -130,7 +147,7 @@ async def _page(
     quoted, notice = None, None
     if lines:
         try:
-            quoted = quote_out(await quote(_request(form, lines)))
+            quoted = quote_out(await quote(_request(form, lines, me.id)))
         except DomainError as problem:
             notice = problem.localized()
     if error is None and form.method == "delivery" and form.phone.strip():
@@ -152,6 +169,7 @@ async def _page(
             "saved_addresses": saved,
             # Only the providers this server runs: no sandbox choice in production.
             "payment_choices": providers_serving(form.method),
+            "my_coupons": await wallet(me.id, "unused"),
         },
         status_code=status,
     )
@@ -183,7 +201,7 @@ class CheckoutPages(Controller):
             if not data.payment_method:
                 raise InvalidOrder("Choose how to pay")
             data, _saved = await _with_saved_address(me.id, data)
-            checkout = _request(data, lines)
+            checkout = _request(data, lines, me.id)
             placed = await place_order(
                 PlaceOrder(
                     channel="online",
@@ -201,6 +219,7 @@ class CheckoutPages(Controller):
                     location_id=checkout.location_id,
                     actor_id=me.id,
                     clear_cart=not data.buy_now,
+                    coupons=checkout.coupons,
                 )
             )
         except DomainError as problem:

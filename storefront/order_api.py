@@ -42,6 +42,8 @@ class OrderLineOut(msgspec.Struct):
     quantity: int
     unit_price: int
     line_total: int
+    #: The promotions' discount on this line (fen); `line_total` is after it.
+    discount: int = 0
     review_state: str | None = None
     review: ReviewOut | None = None
 
@@ -171,6 +173,7 @@ def fulfilment_out(
                 quantity=ln.quantity,
                 unit_price=ln.unit_price,
                 line_total=ln.line_total,
+                discount=ln.discount,
                 review_state=reviews[ln.id].state if ln.id in reviews else None,
                 review=_review_of(reviews.get(ln.id)),
             )
@@ -297,7 +300,7 @@ class OrderApi(Controller):
             raise InvalidOrder("The Idempotency-Key header is required to place an order")
         if me.role is not Role.CONSUMER:
             raise InvalidOrder("Only consumer accounts place online orders")
-        request_body = checkout_request(data)
+        request_body = checkout_request(data, me.id)
         address = request_body.address
         if data.address_id is not None:
             address = await delivery_address_from_book(me.id, data.address_id)

@@ -19,6 +19,7 @@ from locations.locations import create_location
 from locations.stock import receive_stock
 from server.demo import content
 from server.demo.images import product_image_svg, store_image_svg
+from server.demo.promotions import load_demo_promotions
 from server.demo.reviews import REVIEWS
 
 
@@ -168,4 +169,5 @@ async def load_demo(media_dir: Path) -> DemoSummary:
                     (supplier_ids[key] for kind, key in scope if kind == "supplier"), None
                 ),
             )
+        await load_demo_promotions(supplier_ids, variant_ids)
     return DemoSummary(**{**counts.__dict__, "loaded": True})
