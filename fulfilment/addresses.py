@@ -81,7 +81,9 @@ def _check_field(field: str, value: str) -> str:
     try:
         text = clean_text(value, field, max_length=limit)
     except DomainError as error:
-        raise _invalid(error.message, field, **error.params) from None
+        refused = InvalidOrder(error.message, **error.params)
+        refused.extra["field"] = field
+        raise refused from None
     if not text and field == "name":
         raise _invalid("Give the recipient's name (up to {n} characters)", field, n=NAME_MAX)
     if not text and field == "detail":

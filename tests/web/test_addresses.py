@@ -45,6 +45,8 @@ async def test_an_address_with_an_invalid_mobile_number_is_refused_naming_the_fi
     refused = await client.post("/api/addresses", json={**HOME, "phone": "123"})
     assert refused.status_code == 400
     assert refused.json()["field"] == "phone" and "123" in refused.json()["detail"]
+    long = await client.post("/api/addresses", json={**HOME, "name": "0" * 200})
+    assert long.status_code == 400 and long.json()["field"] == "name"
     empty = await client.post("/api/addresses", json={**HOME, "detail": "  "})
     assert empty.status_code == 400 and empty.json()["field"] == "detail"
     assert (await client.get("/api/addresses")).json() == []
