@@ -15,6 +15,7 @@ DOMAIN_APPS: tuple[str, ...] = (
     "notifications",
     "payments",
     "fulfilment",
+    "analytics",
 )
 
 #: Packages of pages and JSON API, independent of each other.

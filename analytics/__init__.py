@@ -1,0 +1,1 @@
+"""Analytics: shopper events (batched), daily rollups of sales, dashboards' figures, recommendations."""
