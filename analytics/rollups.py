@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 RECENT_DAYS = 14
 #: Seconds between two refreshes of the recent days.
 REFRESH_SECONDS = 300
+#: Seconds after the app starts before the first refresh (the app serves first).
+FIRST_REFRESH_SECONDS = 30
 #: The store-sales method of a POS (walk-in) sale.
 WALK_IN = "walk_in"
 
@@ -232,7 +234,8 @@ async def refresh_recent() -> int:
 
 
 async def refresh_forever() -> None:
-    """Refresh the recent days now and every `REFRESH_SECONDS` while the app runs."""
+    """Refresh the recent days soon after start, then every `REFRESH_SECONDS`."""
+    await asyncio.sleep(FIRST_REFRESH_SECONDS)
     while True:
         try:
             await refresh_recent()

@@ -21,6 +21,10 @@ from litestar.stores.redis import RedisStore
 
 from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
+from analytics import events as analytics_events
+from analytics import rollups as analytics_rollups
+from backoffice.operator.analytics_api import OperatorAnalyticsApi
+from backoffice.operator.analytics_pages import OperatorAnalyticsPages
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
@@ -123,6 +127,24 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
             await task
 
 
+@asynccontextmanager
+async def analytics_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Write shopper events in batches (flushed on stop); refresh recent rollups with sweeps."""
+    tasks = [asyncio.create_task(analytics_events.flush_forever(), name="kuaiqu-events")]
+    if sweeps_enabled():
+        tasks.append(
+            asyncio.create_task(analytics_rollups.refresh_forever(), name="kuaiqu-rollups")
+        )
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+
+
 def cache_versions_lifespan(redis_url: str) -> Any:
     """Empty caches (accounts, products) for this app's life, versions in Redis if set."""
 
@@ -185,6 +207,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SupplierPages,
             OperatorApi,
             OperatorPages,
+            OperatorAnalyticsApi,
+            OperatorAnalyticsPages,
             CartApi,
             CartPages,
             CheckoutApi,
@@ -247,6 +271,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cache_versions_lifespan(settings.redis_url),
             realtime_lifespan(channels),
             sweeps_lifespan,
+            analytics_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,

@@ -15,8 +15,9 @@ ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/supplier", "Supplier console"),
         ("/supplier/fulfilments", "Shipments"),
         ("/supplier/reviews", "Reviews"),
+        ("/supplier/analytics", "Analytics"),
     ],
-    Role.OPERATOR: [("/operator", "Operator console")],
+    Role.OPERATOR: [("/operator", "Operator console"), ("/operator/analytics", "Analytics")],
 }
 
 
