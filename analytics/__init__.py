@@ -1,1 +1,1 @@
-"""Analytics: shopper events (batched), daily rollups of sales, dashboards' figures, recommendations."""
+"""Analytics: shopper events (batched), daily sales rollups, dashboard figures, recommendations."""

@@ -72,7 +72,7 @@ class Period:
 
 
 def ratio(part: int, whole: int) -> float:
-    """part / whole rounded to 4 places; 0 when whole is 0."""
+    """Part / whole rounded to 4 places; 0 when whole is 0."""
     return round(part / whole, 4) if whole else 0.0
 
 
@@ -277,7 +277,9 @@ async def supplier_series(period: Period, supplier_id: int, grain: Grain) -> lis
     """One supplier's paid sales per day, week or month of the period."""
     rows = (
         await DailySupplierSales.select()
-        .where(_within(DailySupplierSales, period) & (DailySupplierSales.supplier_id == supplier_id))
+        .where(
+            _within(DailySupplierSales, period) & (DailySupplierSales.supplier_id == supplier_id)
+        )
         .order_by(DailySupplierSales.day)
     )
     buckets: dict[date, dict[str, int]] = {}

@@ -58,10 +58,7 @@ async def _event_counts(start: datetime, end: datetime) -> tuple[Counter[str], C
     )
     recs = await (
         ShopperEvent.select(ShopperEvent.kind, ShopperEvent.detail, Count(alias="n"))
-        .where(
-            during
-            & ShopperEvent.kind.is_in([EventKind.REC_IMPRESSION, EventKind.REC_CLICK])
-        )
+        .where(during & ShopperEvent.kind.is_in([EventKind.REC_IMPRESSION, EventKind.REC_CLICK]))
         .group_by(ShopperEvent.kind, ShopperEvent.detail)
     )
     kinds = Counter({row["kind"]: row["n"] for row in by_kind})
@@ -109,7 +106,9 @@ async def _day_rows(day: date) -> dict[str, Any]:
     paid = {o["id"]: o for o in orders if o["paid_at"] is not None}
     paid_at = {oid: o["paid_at"] for oid, o in paid.items()}
     refunds = await refunded_by_order(paid)
-    fulfilments = [f for f in await sales_facts.fulfilments_placed(start, end) if f["order_id"] in paid]
+    fulfilments = [
+        f for f in await sales_facts.fulfilments_placed(start, end) if f["order_id"] in paid
+    ]
     statuses = Counter(f["status"] for f in fulfilments if f["method"] == FulfilmentMethod.PICKUP)
     kinds, rec = await _event_counts(start, end)
     online = [o for o in orders if o["channel"] == Channel.ONLINE]
@@ -206,7 +205,7 @@ async def rebuild_day(day: date) -> None:
             DailySupplierSales,
             RecommendationDaily,
         ):
-            await table.delete().where(table.day == day)  # type: ignore[attr-defined]
+            await table.delete().where(table.day == day)
         await DailyTotals.insert(DailyTotals(**rows["totals"]))
         for table, key in (
             (DailyProductSales, "products"),
@@ -214,7 +213,7 @@ async def rebuild_day(day: date) -> None:
             (DailySupplierSales, "suppliers"),
             (RecommendationDaily, "recs"),
         ):
-            batch = [table(**row) for row in rows[key]]
+            batch: list[Any] = [table(**row) for row in rows[key]]
             for at in range(0, len(batch), 500):
                 await table.insert(*batch[at : at + 500])
 

@@ -10,7 +10,7 @@ from piccolo.table import Table
 
 
 class ShopperEvent(Table):
-    """Something a shopper did that analytics counts: a view, a search, an add to cart, …"""
+    """Something a shopper did that analytics counts: a view, a search, a cart add."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 

@@ -79,8 +79,7 @@ async def bought_with(product_id: int, *, orders: int = 200, limit: int = 8) -> 
     with_it = (
         await OrderLine.select(OrderLine.order.as_alias("order_id"))
         .where(
-            (OrderLine.variant._.product == product_id)
-            & OrderLine.order._.paid_at.is_not_null()
+            (OrderLine.variant._.product == product_id) & OrderLine.order._.paid_at.is_not_null()
         )
         .order_by(OrderLine.order, ascending=False)
         .limit(orders)
@@ -109,8 +108,7 @@ async def products_bought_by(customer_id: int, *, limit: int = 50) -> list[int]:
     rows = (
         await OrderLine.select(OrderLine.variant._.product.as_alias("product_id"))
         .where(
-            (OrderLine.order._.customer_id == customer_id)
-            & OrderLine.order._.paid_at.is_not_null()
+            (OrderLine.order._.customer_id == customer_id) & OrderLine.order._.paid_at.is_not_null()
         )
         .order_by(OrderLine.id, ascending=False)
         .limit(limit * 4)
@@ -138,9 +136,7 @@ async def supplier_orders_to_ship(supplier_id: int, *, limit: int = 50) -> list[
         .where(
             (Fulfilment.supplier_id == supplier_id)
             & (Fulfilment.method == FulfilmentMethod.DELIVERY)
-            & Fulfilment.status.is_in(
-                [FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING]
-            )
+            & Fulfilment.status.is_in([FulfilmentStatus.ALLOCATED, FulfilmentStatus.PREPARING])
             & (Fulfilment.order._.status == OrderStatus.PAID)
         )
         .order_by(Fulfilment.order._.paid_at)

@@ -73,6 +73,8 @@ from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
 from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
+from storefront.recommendation_api import RecommendationApi
+from storefront.recommendation_pages import RecommendationPages
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
@@ -227,6 +229,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             pickup_qr,
             InboxApi,
             InboxPages,
+            RecommendationApi,
+            RecommendationPages,
             pickup_code_fragment,
             pickup_days_api,
             choose_pickup_day_api,

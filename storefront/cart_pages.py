@@ -13,11 +13,13 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from accounts.access import ANYONE, Viewer
+from analytics.recommend import record_cart_add
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.cart import add_to_cart, cart_of, check_can_have, remove_from_cart, set_quantity
 from storefront.cart_session import cart_owner
 from storefront.inbox_pages import BADGE
+from storefront.shopper import shopper_of
 
 
 class AddForm(msgspec.Struct):
@@ -84,6 +86,7 @@ class CartPages(Controller):
             if viewer is None:
                 return Redirect(f"/login?next={urlquote(target, safe='')}")
             return Redirect(target)
+        record_cart_add(None, shopper_of(viewer, request))
         flash(request, gettext("Added to your cart"), "success")
         return Redirect(_back(request))
 

@@ -43,7 +43,9 @@ async def _generate() -> dict[str, Any]:
     phone = await make_product(
         supplier_id=supplier_a, category_id=phones, name="华为 Mate 60", prices=(10000,)
     )
-    leaves = await make_product(supplier_id=supplier_b, category_id=tea, name="龙井", prices=(2500,))
+    leaves = await make_product(
+        supplier_id=supplier_b, category_id=tea, name="龙井", prices=(2500,)
+    )
     pv, tv = phone["variant_ids"][0], leaves["variant_ids"][0]
     await stock(store, pv, 50)
     await stock(store, tv, 50)
@@ -132,8 +134,13 @@ async def test_dashboard_figures_equal_sums_over_the_data(client: AsyncClient, d
     assert suppliers[data["suppliers"][1]]["refunded_orders"] == 1
     assert suppliers[data["suppliers"][1]]["return_rate"] == round(1 / 3, 4)
     assert body["recommendations"] == [
-        {"list": "you_may_like", "page": "home", "impressions": 4, "clicks": 1,
-         "click_through": 0.25}
+        {
+            "list": "you_may_like",
+            "page": "home",
+            "impressions": 4,
+            "clicks": 1,
+            "click_through": 0.25,
+        }
     ]
 
     csv = await client.get("/api/operator/analytics/export/top_products")
