@@ -19,6 +19,7 @@ from piccolo.query.functions.aggregate import Count
 
 from analytics.events import EventKind
 from analytics.periods import day_bounds, days, today
+from analytics.stock_alerts import send_stock_alerts
 from analytics.tables import (
     DailyProductSales,
     DailyStoreSales,
@@ -233,11 +234,12 @@ async def refresh_recent() -> int:
 
 
 async def refresh_forever() -> None:
-    """Refresh the recent days soon after start, then every `REFRESH_SECONDS`."""
+    """Refresh the recent days and send stock alerts: soon after start, then periodically."""
     await asyncio.sleep(FIRST_REFRESH_SECONDS)
     while True:
         try:
             await refresh_recent()
+            await send_stock_alerts()
         except Exception:  # the next refresh tries again; the dashboards keep the last figures
-            log.exception("Refreshing the analytics rollups failed")
+            log.exception("Refreshing the analytics rollups or stock alerts failed")
         await asyncio.sleep(REFRESH_SECONDS)

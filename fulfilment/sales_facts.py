@@ -14,6 +14,14 @@ from typing import Any
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 
+#: A paid delivery is to be shipped within this time (the supplier dashboard's deadline).
+SHIP_WITHIN = timedelta(hours=48)
+
+
+def ship_deadline(paid_at: datetime) -> datetime:
+    """When a delivery paid at `paid_at` must have shipped."""
+    return paid_at + SHIP_WITHIN
+
 
 def _placed_in(column: Any, start: datetime, end: datetime) -> Any:
     return (column >= start) & (column < end)
@@ -123,9 +131,9 @@ async def products_bought_by(customer_id: int, *, limit: int = 50) -> list[int]:
 async def supplier_orders_to_ship(supplier_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
     """The supplier's paid delivery fulfilments not shipped yet, oldest paid first.
 
-    Rows: fulfilment_id, order_number, status, paid_at, location_id.
+    Rows: fulfilment_id, order_number, status, paid_at, location_id, deadline.
     """
-    return (
+    rows = (
         await Fulfilment.select(
             Fulfilment.id.as_alias("fulfilment_id"),
             Fulfilment.order._.number.as_alias("order_number"),
@@ -142,6 +150,9 @@ async def supplier_orders_to_ship(supplier_id: int, *, limit: int = 50) -> list[
         .order_by(Fulfilment.order._.paid_at)
         .limit(limit)
     )
+    for row in rows:
+        row["deadline"] = ship_deadline(row["paid_at"]) if row["paid_at"] else None
+    return rows
 
 
 async def supplier_units_sold(supplier_id: int, since: datetime) -> list[dict[str, Any]]:

@@ -31,6 +31,8 @@ from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocati
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.supplier.analytics_api import SupplierAnalyticsApi
+from backoffice.supplier.analytics_pages import SupplierAnalyticsPages
 from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
@@ -57,6 +59,8 @@ from server.security.input_guard import InputGuard
 from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
+from store_pos.dashboard_api import PosDashboardApi
+from store_pos.dashboard_pages import PosDashboardPages
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
 from storefront.cart_api import CartApi
@@ -231,6 +235,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InboxPages,
             RecommendationApi,
             RecommendationPages,
+            SupplierAnalyticsApi,
+            SupplierAnalyticsPages,
+            PosDashboardApi,
+            PosDashboardPages,
             pickup_code_fragment,
             pickup_days_api,
             choose_pickup_day_api,
