@@ -185,15 +185,33 @@ def _ranked(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any
     return rows[:limit] if limit else rows
 
 
+async def product_rows(period: Period, supplier_id: int | None = None) -> list[dict[str, Any]]:
+    """Paid sales of the period per (product, category): one scan serves both top lists."""
+    where = DailyProductSales.supplier_id == supplier_id if supplier_id is not None else None
+    keys = [DailyProductSales.product_id, DailyProductSales.category_id]
+    return await _grouped(DailyProductSales, keys, period, where)
+
+
+def _merge(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    merged: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        into = merged.setdefault(row[key], {"id": row[key], "units": 0, "amount": 0, "orders": 0})
+        for field in ("units", "amount", "orders"):
+            into[field] += int(row[field] or 0)
+    return list(merged.values())
+
+
 async def top_products(
-    period: Period, *, limit: int = 20, supplier_id: int | None = None
+    period: Period,
+    *,
+    limit: int = 20,
+    supplier_id: int | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Products by paid sales (amount) in the period: id, name, units, amount, orders."""
-    where = DailyProductSales.supplier_id == supplier_id if supplier_id is not None else None
-    rows = await _grouped(DailyProductSales, [DailyProductSales.product_id], period, where)
-    for row in rows:
-        row["id"] = row.pop("product_id")
-    ranked = _ranked(rows, limit)
+    if rows is None:
+        rows = await product_rows(period, supplier_id)
+    ranked = _ranked(_merge(rows, "product_id"), limit)
     names = await product_names(r["id"] for r in ranked)
     return [{"id": r["id"], "name": names.get(r["id"], ""), **_money(r)} for r in ranked]
 
@@ -202,12 +220,13 @@ def _money(row: dict[str, Any]) -> dict[str, int]:
     return {"units": row["units"], "amount": row["amount"], "orders": row["orders"]}
 
 
-async def top_categories(period: Period, *, limit: int = 20) -> list[dict[str, Any]]:
+async def top_categories(
+    period: Period, *, limit: int = 20, rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Categories by paid sales (amount) in the period (orders: order-product pairs)."""
-    rows = await _grouped(DailyProductSales, [DailyProductSales.category_id], period)
-    for row in rows:
-        row["id"] = row.pop("category_id")
-    ranked = _ranked(rows, limit)
+    if rows is None:
+        rows = await product_rows(period)
+    ranked = _ranked(_merge(rows, "category_id"), limit)
     names = await category_names(r["id"] for r in ranked)
     return [
         {
@@ -318,18 +337,26 @@ async def recommendations(period: Period) -> list[dict[str, Any]]:
     return out
 
 
+async def all_tables(period: Period, grain: Grain) -> dict[str, list[dict[str, Any]]]:
+    """Every table of the operator dashboard (the product rows read once)."""
+    products = await product_rows(period)
+    return {name: await table(name, period, grain, products=products) for name in TABLES}
+
+
 #: The tables of the operator dashboard, by the name the API and CSV export use.
 TABLES = ("series", "top_products", "top_categories", "stores", "suppliers", "recommendations")
 
 
-async def table(name: str, period: Period, grain: Grain) -> list[dict[str, Any]]:
-    """One dashboard table by name (see TABLES)."""
+async def table(
+    name: str, period: Period, grain: Grain, *, products: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """One dashboard table by name (see TABLES); `products`: `product_rows` already read."""
     if name == "series":
         return await series(period, grain)
     if name == "top_products":
-        return await top_products(period)
+        return await top_products(period, rows=products)
     if name == "top_categories":
-        return await top_categories(period)
+        return await top_categories(period, rows=products)
     if name == "stores":
         return await by_store(period)
     if name == "suppliers":

@@ -23,7 +23,7 @@ async def dashboard_data(start: date | None, end: date | None, grain: Grain) -> 
         "end": period.end.isoformat(),
         "grain": grain.value,
         "overview": await figures.overview(period),
-        **{name: await figures.table(name, period, grain) for name in figures.TABLES},
+        **await figures.all_tables(period, grain),
     }
 
 
