@@ -5,7 +5,8 @@ bulk-inserts (COPY) suppliers, categories, products, stores, 250,000 orders of 4
 the last 90 days with their fulfilments, payments (some refunded) and pickup events, and
 200,000 product-view events; then rebuilds the daily rollups of the 90 days and times
 `dashboard_data` (every figure and table of /api/operator/analytics) for the last 30 and
-the whole 90 days, by day, week and month.
+the whole 90 days, by day, week and month, in process and over HTTP (the app on
+httpx's ASGI transport, signed in as an operator: JSON API and the page).
 
     .venv/bin/python bench/analytics_bench.py [--orders 250000] [--runs 200]
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import sys
@@ -28,19 +30,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 os.environ.setdefault("KUAIQU_VAR_DIR", tempfile.mkdtemp(prefix="kuaiqu-bench-"))
+PG_ADMIN_URL = os.environ.get(
+    "KUAIQU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+PG_DB = "kuaiqu_bench_analytics"
+# The app measured over HTTP reads the bench database; no sweeps or refresh while timing.
+os.environ["KUAIQU_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
+os.environ["KUAIQU_DISABLE_SWEEPS"] = "1"
 
 import asyncpg  # noqa: E402
+import httpx  # noqa: E402
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
 
+from accounts.roles import Role  # noqa: E402
+from accounts.users import create_user  # noqa: E402
 from analytics import rollups  # noqa: E402
 from analytics.periods import Grain, today  # noqa: E402
 from backoffice.operator.analytics_api import dashboard_data  # noqa: E402
 from core.database import make_engine, prepare_engine, use_engine  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get(
-    "KUAIQU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-PG_DB = "kuaiqu_bench_analytics"
 DAYS = 90
 LINES_PER_ORDER = 4
 
@@ -248,6 +256,47 @@ async def fill(url: str, orders: int, rng: random.Random) -> int:
     return line_id
 
 
+async def http_timings(runs: int) -> None:
+    """Time GET /api/operator/analytics/ and the page through the whole app (in process)."""
+    from server.app import create_app
+
+    await create_user(
+        email="bench-operator@kuaiqu.test",
+        password="bench-operator-pw",
+        name="运营",
+        role=Role.OPERATOR,
+    )
+    app = create_app()
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench.local"
+        ) as client,
+    ):
+        login = await client.post(
+            "/api/auth/login",
+            json={"email": "bench-operator@kuaiqu.test", "password": "bench-operator-pw"},
+        )
+        assert login.status_code == 200, login.text
+        for path in (
+            "/api/operator/analytics/",
+            "/api/operator/analytics/?start={s90}",
+            "/operator/analytics?start={s90}&grain=week",
+        ):
+            url = path.format(s90=(today() - timedelta(days=89)).isoformat())
+            assert (await client.get(url)).status_code == 200
+            timings = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                response = await client.get(url)
+                timings.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200
+            print(
+                f"HTTP GET {url:<50} p50 {percentile(timings, 50):6.1f} ms"
+                f"  p99 {percentile(timings, 99):6.1f} ms  max {max(timings):6.1f} ms"
+            )
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -256,6 +305,7 @@ def percentile(values: list[float], p: float) -> float:
 
 async def main() -> None:
     """Fill, roll up, time the dashboard; print the figures."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=250_000)
     parser.add_argument("--runs", type=int, default=200)
@@ -290,6 +340,7 @@ async def main() -> None:
             f"  p99 {percentile(timings, 99):6.1f} ms  max {max(timings):6.1f} ms"
             f"  ({args.runs} runs)"
         )
+    await http_timings(args.runs)
     one_day = await rollups._day_rows(end)
     print(f"today's rollup: {one_day['totals']['orders_placed']} orders placed")
 
