@@ -17,6 +17,7 @@ DOMAIN_APPS: tuple[str, ...] = (
     "promotions",
     "fulfilment",
     "settlement",
+    "analytics",
 )
 
 #: Packages of pages and JSON API, independent of each other.

@@ -21,6 +21,10 @@ from litestar.stores.redis import RedisStore
 
 from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
+from analytics import events as analytics_events
+from analytics import rollups as analytics_rollups
+from backoffice.operator.analytics_api import OperatorAnalyticsApi
+from backoffice.operator.analytics_pages import OperatorAnalyticsPages
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
 from backoffice.operator.reconciliation_api import ReconciliationApi
@@ -37,6 +41,8 @@ from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
 from backoffice.shared.today_api import OperatorTodayApi, SupplierTodayApi
 from backoffice.shared.today_pages import TodayPages
+from backoffice.supplier.analytics_api import SupplierAnalyticsApi
+from backoffice.supplier.analytics_pages import SupplierAnalyticsPages
 from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
@@ -66,6 +72,8 @@ from server.security.input_guard import InputGuard
 from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
+from store_pos.dashboard_api import PosDashboardApi
+from store_pos.dashboard_pages import PosDashboardPages
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
 from store_pos.promotions_api import PosPromotionsApi
@@ -91,6 +99,8 @@ from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
 from storefront.promotions_api import PromotionsApi
 from storefront.promotions_pages import PromotionPages
+from storefront.recommendation_api import RecommendationApi
+from storefront.recommendation_pages import RecommendationPages
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
@@ -144,6 +154,24 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+
+@asynccontextmanager
+async def analytics_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Write shopper events in batches (flushed on stop); refresh recent rollups with sweeps."""
+    tasks = [asyncio.create_task(analytics_events.flush_forever(), name="kuaiqu-events")]
+    if sweeps_enabled():
+        tasks.append(
+            asyncio.create_task(analytics_rollups.refresh_forever(), name="kuaiqu-rollups")
+        )
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 def cache_versions_lifespan(redis_url: str) -> Any:
@@ -217,6 +245,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorPages,
             OperatorSearchApi,
             OperatorSearchPages,
+            OperatorAnalyticsApi,
+            OperatorAnalyticsPages,
             CartApi,
             CartPages,
             AddressApi,
@@ -243,6 +273,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             pickup_qr,
             InboxApi,
             InboxPages,
+            RecommendationApi,
+            RecommendationPages,
+            SupplierAnalyticsApi,
+            SupplierAnalyticsPages,
+            PosDashboardApi,
+            PosDashboardPages,
             pickup_code_fragment,
             pickup_days_api,
             choose_pickup_day_api,
@@ -296,6 +332,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             realtime_lifespan(channels),
             sweeps_lifespan,
             search_catch_up_lifespan,
+            analytics_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,

@@ -17,11 +17,13 @@ ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/supplier/reviews", "Reviews"),
         ("/supplier/money", "My money"),
         ("/supplier/promotions", "Promotions"),
+        ("/supplier/analytics", "Analytics"),
     ],
     Role.OPERATOR: [
         ("/operator", "Operator console"),
         ("/operator/settlement", "Settlement"),
         ("/operator/promotions", "Promotions"),
+        ("/operator/analytics", "Analytics"),
     ],
 }
 

@@ -9,7 +9,8 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import ANYONE
+from accounts.access import ANYONE, Viewer
+from analytics.recommend import record_cart_add
 from core.types import Id, Quantity
 from fulfilment.cart import (
     Cart,
@@ -20,6 +21,7 @@ from fulfilment.cart import (
     set_quantity,
 )
 from storefront.cart_session import cart_owner
+from storefront.shopper import shopper_of
 
 
 class CartItemIn(msgspec.Struct):
@@ -91,10 +93,14 @@ class CartApi(Controller):
         return cart_out(await cart_of(cart_owner(request)))
 
     @post("/", status_code=HTTP_201_CREATED, opt=ANYONE)
-    async def add(self, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]) -> CartOut:
+    async def add(
+        self, viewer: Viewer, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]
+    ) -> CartOut:
         """Add units of a variant; 409 when more than can be had anywhere."""
         owner = cart_owner(request, create=True)
-        return cart_out(await add_to_cart(owner, data.variant_id, data.quantity))
+        cart = await add_to_cart(owner, data.variant_id, data.quantity)
+        record_cart_add(None, shopper_of(viewer, request))
+        return cart_out(cart)
 
     @patch("/", status_code=HTTP_200_OK, opt=ANYONE)
     async def change(self, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]) -> CartOut:

@@ -13,6 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from accounts.access import ANYONE, Viewer
+from analytics.recommend import record_cart_add
 from core.errors import DomainError
 from core.i18n import gettext
 from core.types import MAX_INT64, parse_whole
@@ -26,6 +27,7 @@ from fulfilment.cart import (
 )
 from storefront.cart_session import cart_owner
 from storefront.inbox_pages import BADGE
+from storefront.shopper import shopper_of
 
 
 class AddForm(msgspec.Struct):
@@ -100,6 +102,7 @@ class CartPages(Controller):
             if viewer is None:
                 return Redirect(f"/login?next={urlquote(target, safe='')}")
             return Redirect(target)
+        record_cart_add(None, shopper_of(viewer, request))
         flash(request, gettext("Added to your cart"), "success")
         return Redirect(_back(request))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from accounts.roles import Role
 from accounts.users import create_user
+from analytics.rollups import refresh_recent
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
 from catalog.reviews import seed_review
@@ -170,4 +171,5 @@ async def load_demo(media_dir: Path) -> DemoSummary:
                 ),
             )
         await load_demo_promotions(supplier_ids, variant_ids)
+    await refresh_recent()  # the analytics dashboards show the demo's figures at once
     return DemoSummary(**{**counts.__dict__, "loaded": True})
