@@ -135,3 +135,8 @@ async def delete_category(category_id: int) -> None:
         if await Category.exists().where(Category.parent == category_id):
             raise CategoryInUse("This category still has sub-categories; move them first")
         await Category.delete().where(Category.id == category_id)
+
+
+async def get_category(category_id: int) -> dict:
+    """One category row; raises CategoryNotFound."""
+    return await _get(category_id)

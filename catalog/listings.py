@@ -29,7 +29,7 @@ from catalog.products import VariantInput, check_variants, create_product, searc
 from catalog.search_index import index_product
 from catalog.tables import Category, Product, Supplier, Variant
 from core.database import write_transaction
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import DomainError, InvalidInput, PermissionDenied
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +87,46 @@ def _check_scope(user: CurrentUser, row: dict[str, Any]) -> None:
         raise NotYourProduct("This product belongs to another supplier")
 
 
-async def _check_input(data: ProductInput, product_id: int | None = None) -> None:
+async def product_problems(data: ProductInput, product_id: int | None = None) -> list[DomainError]:
+    """Everything wrong with a product, in the order the form reads (empty when it is fine).
+
+    Forms show every problem at once; the services refuse with the first one.
+    """
+    problems: list[DomainError] = []
     if not data.name.strip():
-        raise InvalidProduct("A product needs a name")
-    check_variants(data.specs, data.variants)
+        problems.append(InvalidProduct("A product needs a name"))
+    if not data.variants:
+        problems.append(InvalidProduct("A product needs at least one variant"))
+    seen: set[str] = set()
+    for variant in data.variants:
+        if variant.sku.strip() and variant.sku in seen:
+            problems.append(DuplicateSku("SKU {sku} appears twice", sku=variant.sku))
+            continue
+        seen.add(variant.sku)
+        try:
+            check_variants(data.specs, [variant])
+        except DomainError as problem:
+            problems.append(problem)
     for path in [data.image, *data.images]:
         if path and (not path.startswith("/media/") or ".." in path):
-            raise InvalidProduct("Images must be uploaded first; {path} is not one", path=path)
+            problems.append(
+                InvalidProduct("Images must be uploaded first; {path} is not one", path=path)
+            )
     if not await Category.exists().where(Category.id == data.category_id):
-        raise CategoryNotFound("No category {id}", id=data.category_id)
+        problems.append(CategoryNotFound("No category {id}", id=data.category_id))
     query = Variant.select(Variant.sku).where(
-        Variant.sku.is_in([v.sku.strip() for v in data.variants])
+        Variant.sku.is_in([v.sku.strip() for v in data.variants] or [""])
     )
     if product_id is not None:
         query = query.where(Variant.product != product_id)
-    taken = await query
-    if taken:
-        raise DuplicateSku("SKU {sku} is already used", sku=taken[0]["sku"])
+    problems += [DuplicateSku("SKU {sku} is already used", sku=r["sku"]) for r in await query]
+    return problems
+
+
+async def _check_input(data: ProductInput, product_id: int | None = None) -> None:
+    problems = await product_problems(data, product_id)
+    if problems:
+        raise problems[0]
 
 
 async def submit_product(user: CurrentUser, data: ProductInput) -> int:

@@ -1,6 +1,7 @@
 """Supplier onboarding: apply, review, agreement, suspension (申请入驻 → 审核 → 签订协议).
 
-States: applied → approved (operator) → active (agreement accepted); applied → rejected
+States: applied → approved (operator) → active (agreement accepted and the entry fee and
+deposit paid: settlement reports the payment with `mark_dues_paid`); applied → rejected
 (operator, with a reason) → applied again when the applicant resubmits; active ⇄ suspended.
 The applicant's account becomes staff of the supplier when the operator approves it, so
 it can sign the agreement in the supplier console.
@@ -19,6 +20,7 @@ from catalog.tables import Supplier, SupplierDocument
 from catalog.uploads import remove_private_documents, save_private_document
 from core.database import write_transaction
 from core.errors import InvalidInput, PermissionDenied
+from core.settings import get_settings
 
 #: The platform agreement in force; a new text gets a new version.
 AGREEMENT_VERSION = "2026-11"
@@ -201,8 +203,19 @@ async def _move(supplier_id: int, allowed_from: tuple[str, ...], values: dict[An
     )
 
 
-async def approve(supplier_id: int, *, commission_bp: int, deposit: int) -> None:
-    """Approve an application with its commission rate and deposit; the applicant joins it."""
+def entry_fee() -> int:
+    """The entry fee (入驻费) a new supplier pays, in fen (KUAIQU_SUPPLIER_ENTRY_FEE)."""
+    return get_settings().supplier_entry_fee
+
+
+async def approve(supplier_id: int, *, commission_bp: int, deposit: int | None = None) -> None:
+    """Approve an application with its commission rate and deposit; the applicant joins it.
+
+    `deposit` defaults to KUAIQU_SUPPLIER_DEPOSIT. With no entry fee and no deposit due
+    there is nothing to pay, and the supplier goes active once it accepts the agreement.
+    """
+    if deposit is None:
+        deposit = get_settings().supplier_deposit
     if not 0 <= commission_bp <= 5000:
         raise InvalidInput("The commission rate must be between 0 and 50 %")
     if deposit < 0:
@@ -216,6 +229,7 @@ async def approve(supplier_id: int, *, commission_bp: int, deposit: int) -> None
                 Supplier.review_note: "",
                 Supplier.commission_bp: commission_bp,
                 Supplier.deposit: deposit,
+                Supplier.dues_paid_at: (datetime.now(UTC) if deposit + entry_fee() == 0 else None),
             },
         )
         row = await _get(supplier_id)
@@ -236,22 +250,44 @@ async def reject(supplier_id: int, reason: str) -> None:
 
 
 async def accept_agreement(user: CurrentUser, version: str) -> None:
-    """The supplier's staff accept the platform agreement; the supplier becomes active."""
+    """The supplier's staff accept the platform agreement.
+
+    The supplier becomes active at once when its entry fee and deposit are paid, else when
+    they are (`mark_dues_paid`).
+    """
     if user.supplier_id is None:
         raise PermissionDenied("Only supplier staff can accept the agreement")
     if version != AGREEMENT_VERSION:
         raise InvalidInput("The agreement in force is version {version}", version=AGREEMENT_VERSION)
     async with write_transaction():
+        row = await _get(user.supplier_id)
         await _move(
             user.supplier_id,
             ("approved",),
             {
-                Supplier.status: "active",
+                Supplier.status: "active" if row["dues_paid_at"] is not None else "approved",
                 Supplier.agreement_version: version,
                 Supplier.agreement_accepted_by: user.id,
                 Supplier.agreement_accepted_at: datetime.now(UTC),
             },
         )
+
+
+async def mark_dues_paid(supplier_id: int) -> bool:
+    """The entry fee and deposit are paid: active now if the agreement is accepted.
+
+    Returns whether the supplier is active. Repeats change nothing.
+    """
+    async with write_transaction():
+        row = await _get(supplier_id)
+        if row["dues_paid_at"] is None:
+            await Supplier.update({Supplier.dues_paid_at: datetime.now(UTC)}).where(
+                Supplier.id == supplier_id
+            )
+        if row["status"] == "approved" and row["agreement_version"] == AGREEMENT_VERSION:
+            await _move(supplier_id, ("approved",), {Supplier.status: "active"})
+            return True
+        return row["status"] == "active"
 
 
 async def suspend(supplier_id: int, reason: str) -> None:

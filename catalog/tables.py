@@ -36,8 +36,11 @@ class Supplier(TracksCatalogChanges, Table):
     status = Varchar(length=16, default="applied", index=True)
     #: Commission taken by the platform, in basis points (500 = 5 %).
     commission_bp = Integer(default=500)
-    #: Security deposit paid to the platform, in fen.
+    #: Security deposit the supplier pays the platform (set at approval), in fen; what was
+    #: paid, deducted and refunded is in settlement's deposit ledger.
     deposit = BigInt(default=0)
+    #: When the entry fee and deposit were paid (null: not yet, or none were due).
+    dues_paid_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     #: The account that applied (server.User id); it becomes the supplier's staff.
     applicant_id = BigInt(null=True, default=None, index=True)

@@ -51,7 +51,7 @@ async def sale_facts(variant_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Rows of what selling needs of each variant that exists: price, names, statuses.
 
     Keys: id, sku, options, price, currency, is_active, product_id, product_name, image,
-    product_status, supplier_id, supplier_name, supplier_status.
+    product_status, category_id, supplier_id, supplier_name, supplier_status.
     """
     ids = sorted(set(variant_ids))
     if not ids:
@@ -62,8 +62,20 @@ async def sale_facts(variant_ids: Iterable[int]) -> list[dict[str, Any]]:
     return await Variant.raw(
         "SELECT v.id, v.sku, v.options, v.price, v.currency, v.is_active, "
         "p.id AS product_id, p.name AS product_name, p.image, p.status AS product_status, "
+        "p.category AS category_id, "
         "s.id AS supplier_id, s.name AS supplier_name, s.status AS supplier_status "
         "FROM variant v JOIN product p ON p.id = v.product JOIN supplier s ON s.id = p.supplier "
         f"WHERE v.id IN ({placeholders})",
         *ids,
     )
+
+
+async def categories_of_variants(variant_ids: Iterable[int]) -> dict[int, int]:
+    """The category id of each variant's product (for per-category commission rates)."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    rows = await Variant.select(Variant.id, Variant.product.category.as_alias("category_id")).where(
+        Variant.id.is_in(ids)
+    )
+    return {r["id"]: r["category_id"] for r in rows}

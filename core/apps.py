@@ -14,7 +14,10 @@ DOMAIN_APPS: tuple[str, ...] = (
     "locations",
     "notifications",
     "payments",
+    "promotions",
     "fulfilment",
+    "settlement",
+    "analytics",
 )
 
 #: Packages of pages and JSON API, independent of each other.

@@ -4,10 +4,16 @@ Widening integer columns to 64 bits: PostgreSQL needs `ALTER COLUMN … TYPE BIG
 has no ALTER COLUMN at all (and its INTEGER is 64-bit already). A widening migration records
 each change as an `alter_column`, so Piccolo's snapshot (and the drift check) knows the
 columns are `BigInt`, but carries it out with raw SQL on PostgreSQL only.
+
+Making a column nullable: PostgreSQL drops the constraint; SQLite cannot alter a column,
+but its documentation allows removing a NOT NULL constraint by editing the table's stored
+`CREATE TABLE` text (`writable_schema`), which changes no data on disk. A relaxing
+migration records the change for Piccolo's snapshot and carries it out so on each.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -72,6 +78,94 @@ def widening_migration(
 
     manager.add_raw(widen)
     manager.add_raw_backwards(narrow)
+    return manager
+
+
+def _without_not_null(create_sql: str, column: str) -> str:
+    """`create_sql` with the NOT NULL (and a non-null DEFAULT) of `column` removed."""
+    pattern = re.compile(rf'("{re.escape(column)}"\s[^,]*?)(?=,\s*"|,\s*[A-Z]|\)\s*$)')
+    match = pattern.search(create_sql)
+    if match is None:
+        raise ValueError(f"Column {column} not found in {create_sql!r}")
+    definition = re.sub(r"\s+NOT NULL", "", match.group(1))
+    definition = re.sub(r"\s+DEFAULT\s+(?:'[^']*'|[-\w.]+)", " DEFAULT null", definition)
+    return create_sql[: match.start()] + definition + create_sql[match.end() :]
+
+
+async def drop_not_null(columns: Mapping[str, tuple[str, ...]], *, backwards: bool = False) -> None:
+    """Make `{table name: columns}` nullable (`backwards`: NOT NULL again, PostgreSQL only).
+
+    On SQLite the stored `CREATE TABLE` text is edited in the migration's transaction and
+    the schema version bumped, so every connection reloads it; rows stay as they are.
+    """
+    engine = current_engine()
+    if is_postgres(engine):
+        action = "SET NOT NULL" if backwards else "DROP NOT NULL"
+        for table, names in columns.items():
+            changes = ", ".join(f'ALTER COLUMN "{name}" {action}' for name in names)
+            await engine.run_ddl(f'ALTER TABLE "{table}" {changes}')
+        return
+    if backwards:
+        return  # rows may hold nulls by now; SQLite keeps the relaxed column
+    for table, names in columns.items():
+        rows = await engine.run_ddl(
+            f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'"
+        )
+        create_sql = rows[0]["sql"]
+        for name in names:
+            create_sql = _without_not_null(create_sql, name)
+        version = (await engine.run_ddl("PRAGMA schema_version"))[0]["schema_version"]
+        quoted = create_sql.replace("'", "''")
+        await engine.run_ddl("PRAGMA writable_schema = ON")
+        await engine.run_ddl(
+            f"UPDATE sqlite_master SET sql = '{quoted}' WHERE type = 'table' AND name = '{table}'"
+        )
+        await engine.run_ddl(f"PRAGMA schema_version = {version + 1}")
+        await engine.run_ddl("PRAGMA writable_schema = OFF")
+
+
+class _RelaxingManager(MigrationManager):
+    # The recorded alter_columns (null: True) describe the change for the snapshot; the raw
+    # step (`drop_not_null`) makes it on each database.
+    async def _run_alter_columns(self, backwards: bool = False) -> None:
+        return None
+
+
+def relaxing_migration(
+    migration_id: str,
+    app_name: str,
+    description: str,
+    tables: Mapping[str, tuple[str, Mapping[str, type]]],
+) -> MigrationManager:
+    """A migration making `{table class: (table name, {column: column class})}` nullable.
+
+    The caller may add further steps (new columns) to the manager it returns.
+    """
+    manager = _RelaxingManager(
+        migration_id=migration_id, app_name=app_name, description=description
+    )
+    for class_name, (tablename, names) in tables.items():
+        for name, column_class in names.items():
+            manager.alter_column(
+                table_class_name=class_name,
+                tablename=tablename,
+                column_name=name,
+                db_column_name=name,
+                params={"default": None, "null": True},
+                old_params={"default": 0, "null": False},
+                column_class=column_class,
+                old_column_class=column_class,
+            )
+    by_table = {tablename: tuple(names) for tablename, names in tables.values()}
+
+    async def relax() -> None:
+        await drop_not_null(by_table)
+
+    async def tighten() -> None:
+        await drop_not_null(by_table, backwards=True)
+
+    manager.add_raw(relax)
+    manager.add_raw_backwards(tighten)
     return manager
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.database import write_transaction
@@ -48,16 +49,28 @@ class CartLine:
     #: Units available across all locations.
     available: int
     on_sale: bool
+    #: The product's category (for promotions narrowed to categories).
+    category_id: int = 0
+    #: Ticked for checkout (checkout takes only the selected lines).
+    selected: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class Cart:
-    """A cart's lines and their sum."""
+    """A cart's lines and their sum; `subtotal` counts the selected lines only."""
 
     lines: list[CartLine]
     subtotal: int
     currency: str
+    #: Units in the cart, selected or not (the badge).
     count: int
+    #: Units in the selected lines (what checkout takes).
+    selected_count: int = 0
+
+    @property
+    def selected_lines(self) -> list[CartLine]:
+        """The lines checkout takes: selected and for sale."""
+        return [line for line in self.lines if line.selected and line.on_sale]
 
 
 def new_cart_key() -> str:
@@ -112,13 +125,17 @@ async def cart_of(owner: CartOwner) -> Cart:
                 currency=g.currency,
                 available=available.get(g.variant_id, 0),
                 on_sale=g.on_sale,
+                category_id=g.category_id,
+                selected=bool(r["selected"]),
             )
         )
+    chosen = [line for line in lines if line.selected and line.on_sale]
     return Cart(
         lines=lines,
-        subtotal=sum(line.line_total for line in lines if line.on_sale),
+        subtotal=sum(line.line_total for line in chosen),
         currency=lines[0].currency if lines else "CNY",
         count=sum(line.quantity for line in lines),
+        selected_count=sum(line.quantity for line in chosen),
     )
 
 
@@ -129,7 +146,9 @@ async def _set(owner: CartOwner, variant_id: int, quantity: int) -> None:
         .first()
     )
     if existing:
-        await CartItem.update({CartItem.quantity: quantity}).where(CartItem.id == existing["id"])
+        await CartItem.update({CartItem.quantity: quantity, CartItem.selected: True}).where(
+            CartItem.id == existing["id"]
+        )
     else:
         await CartItem.insert(
             CartItem(
@@ -168,6 +187,18 @@ async def set_quantity(owner: CartOwner, variant_id: int, quantity: int) -> Cart
                 raise InvalidOrder("Item {id} is not in your cart", id=variant_id)
             await check_can_have(variant_id, quantity)
             await _set(owner, variant_id, quantity)
+    return await cart_of(owner)
+
+
+async def select_items(owner: CartOwner, variant_ids: Sequence[int] | None, selected: bool) -> Cart:
+    """Tick (or untick) lines for checkout: the given variants, or all when None."""
+    async with write_transaction():
+        where = owner.where()
+        if variant_ids is not None:
+            if not variant_ids:
+                return await cart_of(owner)
+            where = where & CartItem.variant.is_in(list(variant_ids))
+        await CartItem.update({CartItem.selected: selected}).where(where)
     return await cart_of(owner)
 
 

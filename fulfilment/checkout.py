@@ -13,6 +13,8 @@ from fulfilment.pricing import Parcel, order_total, shipping_fee
 from fulfilment.routing import Plan, routing, shortage_error
 from fulfilment.statuses import FulfilmentMethod
 from locations.geocoding import geocode
+from promotions.offers import price_for
+from promotions.pricing import PriceLine, Pricing
 
 METHODS = tuple(FulfilmentMethod)
 #: Most units of one variant in one order.
@@ -38,19 +40,12 @@ class CheckoutRequest:
     position: tuple[float, float] | None = None
     address: dict[str, Any] = field(default_factory=dict)
     location_id: int | None = None
-    #: Coupon codes the consumer entered.
-    coupons: Sequence[str] = ()
-
-
-def check_coupons(codes: Sequence[str]) -> None:
-    """Refuse coupon codes that do not exist — today every code: no promotion is issued yet.
-
-    Better a clear 400 naming the code than an order quietly priced without the discount
-    the consumer expected.
-    """
-    for code in codes:
-        if code.strip():
-            raise InvalidOrder("There is no coupon {code}", code=code.strip()[:40])
+    #: Coupon codes the consumer chose or typed; None picks the best of their wallet.
+    coupons: Sequence[str] | None = None
+    #: The consumer (their wallet and per-person limits); None for a guest or walk-in.
+    customer_id: int | None = None
+    #: A sale at the counter: a scanned wallet coupon counts whoever holds it.
+    at_counter: bool = False
 
 
 @dataclass(slots=True)
@@ -66,6 +61,23 @@ class Quote:
     discount: int
     total: int
     currency: str
+    #: Each line's discounts and the promotions that gave them.
+    pricing: Pricing
+
+
+def price_lines_of(wanted: dict[int, int], goods: dict[int, Goods]) -> list[PriceLine]:
+    """The lines as the pricing function takes them (key: variant id)."""
+    return [
+        PriceLine(
+            key=v,
+            supplier_id=goods[v].supplier_id,
+            product_id=goods[v].product_id,
+            category_id=goods[v].category_id,
+            unit_price=goods[v].price,
+            quantity=q,
+        )
+        for v, q in sorted(wanted.items())
+    ]
 
 
 def wanted_quantities(lines: Sequence[LineRequest]) -> dict[int, int]:
@@ -111,7 +123,6 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     if request.method not in METHODS:
         raise InvalidOrder("Choose pickup or delivery, not {method}", method=request.method)
     wanted = wanted_quantities(request.lines)
-    check_coupons(request.coupons)
     goods = await goods_by_id(wanted, with_available=True)
     for variant_id in wanted:
         item = goods.get(variant_id)
@@ -138,7 +149,15 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
         for f in plan.fulfilments
         if f.method == FulfilmentMethod.DELIVERY
     )
-    discount = 0
+    pricing = await price_for(
+        price_lines_of(wanted, goods),
+        customer_id=request.customer_id,
+        codes=request.coupons,
+        location_id=request.location_id,
+        at_counter=request.at_counter,
+        now=now,
+    )
+    discount = pricing.discount
     return Quote(
         plan=plan,
         goods=goods,
@@ -149,4 +168,5 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
         discount=discount,
         total=order_total(subtotal, shipping, discount),
         currency=currencies.pop(),
+        pricing=pricing,
     )

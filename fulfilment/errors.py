@@ -74,3 +74,9 @@ class IdempotencyKeyReused(InvalidInput):
 
     status_code = 422
     code = "idempotency_key_reused"
+
+
+class AddressNotFound(NotFound):
+    """No such address in the consumer's address book."""
+
+    code = "address_not_found"

@@ -28,6 +28,8 @@ class Goods:
     on_sale: bool
     #: Units available across every location (asked for with `with_available`).
     available: int = 0
+    #: The product's category (for promotions narrowed to categories).
+    category_id: int = 0
 
 
 async def goods_by_id(
@@ -53,6 +55,7 @@ async def goods_by_id(
             and r["product_status"] == "listed"
             and r["supplier_status"] == "active",
             available=available.get(r["id"], 0),
+            category_id=r["category_id"] or 0,
         )
         for r in rows
     }

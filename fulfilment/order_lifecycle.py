@@ -19,6 +19,7 @@ from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
 from payments.service import PaymentStart, refund_order_payments, start_payment
+from promotions.usage import release_uses
 
 
 async def _order_row(order_id: int) -> dict[str, Any]:
@@ -160,6 +161,10 @@ async def cancel_order(
             )
         if was_paid:
             await refund_order_payments(order_id=order_id, reason=reason)
+        else:
+            # An unpaid order cancelled (by the consumer, staff or the unpaid-order sweep)
+            # gives its coupons, flash-price units and per-person counts back.
+            await release_uses(order_id)
     view = await load_order(order_id)
     assert view is not None
     return view

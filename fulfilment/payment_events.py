@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from fulfilment.errors import OrderNotPayable
 from fulfilment.orders import mark_order_paid, mark_payment_failed
 from payments import sandbox
+from payments.online import check_with_provider
+from payments.recovery import recover_order_payments, sync_pending_payments
 from payments.service import (
     PaymentResult,
     PaymentView,
@@ -56,3 +58,24 @@ async def pay_in_sandbox(payment_id: int, customer_id: int, outcome: str) -> Pay
     body, headers = await sandbox.sign_consumer_result(payment_id, customer_id, outcome)
     await receive_callback(sandbox.SANDBOX, body, headers)
     return await customer_payment(payment_id, customer_id)
+
+
+async def recover_order_payment(order_id: int) -> bool:
+    """Ask the provider about the order's pending payment (its callback may be lost).
+
+    Whether the provider said it is paid (the order is then marked paid, once).
+    """
+    results = await recover_order_payments(order_id, then=move_order_on_payment)
+    return any(result.status == PaymentStatus.SUCCEEDED for result in results)
+
+
+async def sync_payments(older_than_minutes: int = 2) -> list[PaymentResult]:
+    """Ask the providers about every pending payment, moving their orders along."""
+    return await sync_pending_payments(
+        older_than_minutes=older_than_minutes, then=move_order_on_payment
+    )
+
+
+async def check_online_payment(payment_id: int, customer_id: int) -> PaymentView:
+    """The consumer's "I have paid": ask the provider, and move the order if it says paid."""
+    return await check_with_provider(payment_id, customer_id, then=move_order_on_payment)

@@ -30,6 +30,7 @@ from locations.errors import InsufficientStock
 from locations.stock import StockLine, reserve_stock
 from payments.providers import provider_names, registered_providers
 from payments.service import PaymentStart, start_payment
+from promotions.usage import count_uses, line_totals
 
 CHANNELS = tuple(Channel)
 #: Days after the last parcel is delivered before the order completes by itself.
@@ -56,7 +57,8 @@ class PlaceOrder:
     actor_id: int | None = None
     #: Take the ordered variants out of the customer's cart, in the order's transaction.
     clear_cart: bool = False
-    coupons: Sequence[str] = ()
+    #: Coupon codes chosen or typed; None picks the best of the customer's wallet.
+    coupons: Sequence[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +195,8 @@ async def _quote(cmd: PlaceOrder) -> Quote:
             address=cmd.address,
             location_id=cmd.location_id,
             coupons=cmd.coupons,
+            customer_id=cmd.customer_id,
+            at_counter=cmd.channel == Channel.POS,
         )
     )
 
@@ -283,6 +287,9 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
             }
         ]
         stock_lines: list[StockLine] = []
+        # Where each variant's lines go (a variant split over two stores shares its discount).
+        positions: dict[int, list[tuple[int, int]]] = {}
+        positions_flat: list[int] = []
         for planned, created in zip(plans, fulfilment_rows, strict=True):
             fulfilment_id = created["id"]
             line_dicts += [
@@ -298,6 +305,9 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                 }
                 for variant_id, quantity in sorted(planned.lines.items())
             ]
+            for variant_id, quantity in sorted(planned.lines.items()):
+                positions.setdefault(variant_id, []).append((len(positions_flat), quantity))
+                positions_flat.append(variant_id)
             stock_lines += [StockLine(planned.location_id, v, q) for v, q in planned.lines.items()]
             events.append(
                 {
@@ -319,7 +329,15 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                         "status": FulfilmentStatus.ALLOCATED,
                     },
                 )
+        for index, discount in line_totals(quoted.pricing, positions).items():
+            line_dicts[index]["discount"] = discount
         line_rows = await insert_rows(OrderLine, line_dicts)
+        await count_uses(
+            order_id,
+            cmd.customer_id,
+            quoted.pricing,
+            {v: [(line_rows[i]["id"], q) for i, q in placed] for v, placed in positions.items()},
+        )
         await insert_rows(OrderEvent, events)
         try:
             await reserve_stock(stock_lines, reference=number, actor_id=cmd.actor_id)

@@ -8,8 +8,8 @@ the goods are sold: the order ends completed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from accounts.roles import CurrentUser
 from catalog.variant_facts import variants_info
@@ -17,6 +17,7 @@ from core.database import write_transaction
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import InvalidOrder, OrderNotFound
+from fulfilment.goods import goods_by_id
 from fulfilment.moves import move_fulfilment, move_order, now_utc
 from fulfilment.orders import PlaceOrder, cancel_order, mark_order_paid, place_order
 from fulfilment.pickup import COUNTER_METHODS
@@ -39,12 +40,21 @@ async def sell_walk_in(
     staff: CurrentUser,
     lines: Sequence[LineRequest],
     payment_method: str,
+    tendered: int | None = None,
+    coupons: Sequence[str] = (),
 ) -> OrderView:
     """Sell goods held at this store to a walk-in customer; returns the completed order.
 
+    `tendered` is the cash the customer handed over (fen), when paying cash; less than the
+    total refuses the sale (nothing is kept) — `cash_change` says what to give back.
+
+    The sale is priced like an online order of the same goods at this store: platform,
+    supplier and this store's promotions apply, and `coupons` (codes scanned from a
+    consumer's wallet or typed) are redeemed.
+
     Raises:
         OutOfStock: the store does not hold enough of some line; nothing was written.
-        InvalidOrder: no lines, a bad quantity or an unknown payment method.
+        InvalidOrder: no lines, a bad quantity, an unknown payment method, too little cash.
     """
     if payment_method not in COUNTER_METHODS:
         raise InvalidOrder("Choose how the customer pays: cash, card or qr")
@@ -64,12 +74,18 @@ async def sell_walk_in(
             location_id=location_id,
             store_location_id=location_id,
             actor_id=staff.id,
+            coupons=list(coupons),
         )
     )
     order_id = placed.order.id
     if any(f.location_id != location_id for f in placed.order.fulfilments):
         await cancel_order(order_id, actor_id=staff.id, reason="not all held at this store")
         raise InvalidOrder("This store does not hold every item of the sale")
+    try:
+        cash_change(placed.order.total, tendered, payment_method)
+    except InvalidOrder:
+        await cancel_order(order_id, actor_id=staff.id, reason="too little cash tendered")
+        raise
     try:
         async with write_transaction():
             paid = await confirm_offline_payment(
@@ -125,6 +141,25 @@ async def store_sale(location_id: int, order_id: int) -> OrderView:
     return view
 
 
+def cash_change(total: int, tendered: int | None, payment_method: str) -> int | None:
+    """The change to give (fen) for cash handed over; None when not paying cash or not told.
+
+    Raises:
+        InvalidOrder: the cash handed over is less than the total (field `tendered`).
+    """
+    if payment_method != "cash" or tendered is None:
+        return None
+    if tendered < total:
+        error = InvalidOrder(
+            "The customer handed over ¥{tendered}, less than the total ¥{total}",
+            tendered=f"{tendered / 100:.2f}",
+            total=f"{total / 100:.2f}",
+        )
+        error.extra["field"] = "tendered"
+        raise error
+    return tendered - total
+
+
 @dataclass(frozen=True, slots=True)
 class StoreItem:
     """A variant held at a store, as the counter sells and counts it."""
@@ -137,11 +172,25 @@ class StoreItem:
     on_hand: int
     reserved: int
     available: int
+    #: The variant's options ({"颜色": "黑色", "版本": "8GB+256GB"}): tells variants apart.
+    options: dict[str, str] = field(default_factory=dict)
 
 
-async def store_goods(location_id: int, query: str = "", *, limit: int = 50) -> list[StoreItem]:
-    """Variants this store holds, matching a name, SKU or exact barcode (all when empty)."""
+async def store_goods(
+    location_id: int,
+    query: str = "",
+    *,
+    limit: int = 50,
+    options_of: Iterable[int] | None = None,
+) -> list[StoreItem]:
+    """Variants this store holds, matching a name, SKU or exact barcode (all when empty).
+
+    Each carries its options; `options_of` limits that look-up to some variants (the till's
+    cart, when every item of the store is listed).
+    """
     rows = await store_stock(location_id, query, limit=limit)
+    wanted = [r["variant_id"] for r in rows] if options_of is None else list(options_of)
+    goods = await goods_by_id(wanted)
     return [
         StoreItem(
             variant_id=r["variant_id"],
@@ -152,6 +201,7 @@ async def store_goods(location_id: int, query: str = "", *, limit: int = 50) -> 
             on_hand=r["on_hand"],
             reserved=r["reserved"],
             available=r["on_hand"] - r["reserved"],
+            options=dict(goods[r["variant_id"]].options) if r["variant_id"] in goods else {},
         )
         for r in rows
     ]

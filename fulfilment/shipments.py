@@ -102,6 +102,16 @@ async def mark_delivered(
     """The carrier delivered the parcel; when all have arrived the auto-confirm clock starts."""
     async with write_transaction():
         fulfilment = await _own(supplier_id, fulfilment_id)
+        order = await Order.select().where(Order.id == fulfilment["order"]).first()
+        if (
+            order is not None
+            and pays_offline(order["payment_method"])
+            and order["status"] == OrderStatus.PENDING_PAYMENT
+        ):
+            raise OrderNotPayable(
+                "Order {number} is cash on delivery: record the cash collected or the refusal",
+                number=order["number"],
+            )
         await move_fulfilment(
             fulfilment,
             FulfilmentStatus.DELIVERED,

@@ -38,6 +38,7 @@ FULFILMENT_MOVES: dict[str, frozenset[tuple[str, str]]] = {
         {
             (FulfilmentStatus.ALLOCATED, FulfilmentStatus.SHIPPED),
             (FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED),
+            (FulfilmentStatus.SHIPPED, FulfilmentStatus.REFUSED),
             (FulfilmentStatus.ALLOCATED, FulfilmentStatus.CANCELLED),
         }
     ),
@@ -49,6 +50,7 @@ FULFILMENT_FINAL = frozenset(
         FulfilmentStatus.COLLECTED,
         FulfilmentStatus.EXPIRED,
         FulfilmentStatus.DELIVERED,
+        FulfilmentStatus.REFUSED,
         FulfilmentStatus.CANCELLED,
     }
 )

@@ -29,6 +29,8 @@ class FulfilmentStatus(StrEnum):
     EXPIRED = "expired"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
+    #: The consumer refused a cash-on-delivery parcel at the door; its stock came back.
+    REFUSED = "refused"
     CANCELLED = "cancelled"
 
 

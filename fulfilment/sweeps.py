@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from core.periodic import PeriodClaim
 from core.settings import get_settings
+from fulfilment.carriers import refresh_parcels
 from fulfilment.errors import IllegalTransition, OrderNotPayable
 from fulfilment.expiry import expire_pickups, remind_expiring_pickups
 from fulfilment.orders import cancel_order, confirm_receipt
+from fulfilment.payment_events import recover_order_payment
 from fulfilment.statuses import OrderStatus
 from fulfilment.tables import Order
 from payments.providers import offline_provider_names
@@ -44,6 +46,12 @@ async def cancel_unpaid_orders(now: datetime) -> list[int]:
     cancelled = []
     for row in rows:
         try:
+            # A lost callback: the provider may have the money although we never heard.
+            if await recover_order_payment(row["id"]):
+                continue
+        except Exception:
+            log.exception("Trade query before cancelling order %s failed", row["id"])
+        try:
             await cancel_order(row["id"], actor_id=None, reason="not paid in time")
         except (IllegalTransition, OrderNotPayable):
             continue  # paid or moved on meanwhile
@@ -75,6 +83,7 @@ async def run_sweeps(now: datetime) -> None:
     await auto_confirm_orders(now)
     await remind_expiring_pickups(now)
     await expire_pickups(now)
+    await refresh_parcels(now=now)  # carriers' new scans; signed-for parcels become delivered
 
 
 async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:

@@ -3,6 +3,7 @@
 from piccolo.columns import (
     JSON,
     BigInt,
+    Boolean,
     ForeignKey,
     Serial,
     Timestamptz,
@@ -36,7 +37,8 @@ class Order(Table, tablename="orders"):
     discount = BigInt(default=0)
     total = BigInt(default=0)
     currency = Varchar(length=3, default="CNY")
-    #: sandbox | in_store | cod
+    #: The name of a registered payment provider (`payments.providers`): sandbox, in_store, cod,
+    #: alipay, alipay_card, wechat_pay, …
     payment_method = Varchar(length=16, default="sandbox")
     #: The client's Idempotency-Key; unique per customer (composite index in the migration).
     idempotency_key = Varchar(length=100, null=True, default=None)
@@ -65,8 +67,10 @@ class Fulfilment(Table):
     #: The supplier shipping a delivery fulfilment (catalog.Supplier id); null for pickup.
     supplier_id = BigInt(null=True, default=None, index=True)
     #: pickup: allocated | preparing | ready_for_pickup | collected | expired | cancelled;
-    #: delivery: allocated | shipped | delivered | cancelled
+    #: delivery: allocated | shipped | delivered | refused | cancelled
     status = Varchar(length=20, default="allocated", index=True)
+    #: Cash on delivery: the fen the courier collected with this parcel (null: none yet).
+    cod_collected = BigInt(null=True, default=None)
     carrier = Varchar(length=50, default="")
     tracking_number = Varchar(length=64, default="")
     #: Numeric code typed at the POS (set when ready; the POS issue fills it).
@@ -127,6 +131,8 @@ class CartItem(Table):
     session_key = Varchar(length=64, null=True, default=None, index=True)
     variant = ForeignKey(references=Variant)
     quantity = BigInt(default=1)
+    #: Ticked for checkout: checkout takes only the selected items (all are, when added).
+    selected = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -144,3 +150,41 @@ class PickupScanAudit(Table):
     code = Varchar(length=120)
     reason = Varchar(length=32)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Address(Table):
+    """A saved delivery address of a consumer's address book (收货地址)."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    #: server.User id of the owner.
+    user_id = BigInt(index=True)
+    #: Recipient's name.
+    name = Varchar(length=40)
+    #: Mainland mobile number, 11 digits (checked by fulfilment.contacts.check_mobile).
+    phone = Varchar(length=20)
+    province = Varchar(length=40, default="")
+    city = Varchar(length=40, default="")
+    district = Varchar(length=40, default="")
+    #: Street, building and door number.
+    detail = Varchar(length=200)
+    #: The one address checkout offers first; at most one per user.
+    is_default = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ParcelEvent(Table):
+    """One scan of a delivery parcel reported by its carrier (揽收, 运输中, 派送中, 已签收)."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    fulfilment = ForeignKey(references=Fulfilment, index=True)
+    #: collected | in_transit | out_for_delivery | delivered (fulfilment.carriers.ParcelStage)
+    kind = Varchar(length=32)
+    #: Where it happened: a city, a sorting centre or the recipient's district.
+    place = Varchar(length=80, default="")
+    #: The carrier's own words (e.g. the courier's name), shown as given.
+    note = Varchar(length=200, default="")
+    #: When the carrier says it happened (not when we learned of it).
+    happened_at = Timestamptz(default=TimestamptzNow())

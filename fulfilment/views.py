@@ -55,6 +55,8 @@ class FulfilmentView:
     order_number: str = ""
     #: Recipient and address of a delivery (what the shipping supplier needs).
     ship_to: dict[str, Any] = field(default_factory=dict)
+    #: The store's phone (pickup instructions).
+    location_phone: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +189,7 @@ async def _fulfilment_views(
                 location_id=f["location"],
                 location_name=loc.get("name", ""),
                 location_address=loc.get("address", ""),
+                location_phone=loc.get("phone") or "",
                 opening_hours=loc.get("opening_hours") or [],
                 supplier_id=f["supplier_id"],
                 status=f["status"],

@@ -19,6 +19,8 @@ _FIELDS = (
     Location.lat,
     Location.lon,
     Location.address,
+    Location.city,
+    Location.phone,
     Location.opening_hours,
     Location.pickup_hold_days,
     Location.prep_minutes,

@@ -59,7 +59,7 @@ class StockLevel(Table):
     #: Units held for placed orders that are not yet handed over or shipped.
     reserved = BigInt(default=0)
     #: Below this many available units the supplier is warned.
-    low_stock_threshold = BigInt(default=0)
+    low_stock_threshold = BigInt(default=5)
 
 
 class StockMovement(Table):

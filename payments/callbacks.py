@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from core.database import is_unique_violation, write_transaction
 from payments.errors import InvalidCallback, PaymentNotFound, ProviderNotFound
 from payments.providers import CallbackEvent, get_provider
+from payments.purposes import PaymentPurpose, purpose_handler
 from payments.records import PaymentResult, ResultHook, _now
 from payments.statuses import PaymentMethod, PaymentStatus
 from payments.tables import Payment, WebhookEvent
@@ -36,7 +37,16 @@ async def handle_webhook(
     if not chosen.accepts_callbacks:
         raise ProviderNotFound("Payment provider {name} takes no callbacks", name=provider)
     event = chosen.verify_callback(body, headers)
-    digest = hashlib.sha256(body).hexdigest()
+    return await apply_event(provider, event, hashlib.sha256(body).hexdigest(), then=then)
+
+
+async def apply_event(
+    provider: str, event: CallbackEvent, digest: str, *, then: ResultHook | None = None
+) -> PaymentResult | None:
+    """Apply a verified event (a callback, or a trade query's answer) once.
+
+    None when an event of that id was already applied.
+    """
     try:
         return await _apply_callback(provider, event, digest, then)
     except Exception as error:
@@ -88,7 +98,7 @@ async def _apply_callback(
         )
         changes: dict = {Payment.status: event.status, Payment.updated_at: _now()}
         if event.status == PaymentStatus.SUCCEEDED:
-            changes[Payment.method] = PaymentMethod.ONLINE
+            changes[Payment.method] = event.method or PaymentMethod.ONLINE
         if event.provider_ref:
             changes[Payment.provider_ref] = event.provider_ref
         changed = (
@@ -98,10 +108,15 @@ async def _apply_callback(
         )
         result = PaymentResult(
             payment_id=payment["id"],
-            order_id=payment["order_id"],
+            order_id=payment["order_id"] or 0,
             status=event.status,
             newly_changed=bool(changed),
+            purpose=payment["purpose"],
+            subject_id=payment["subject_id"],
         )
-        if then is not None:
-            await then(result)
+        # An order's payment moves its order (the caller's hook); another purpose goes to
+        # the handler its package registered (`payments.purposes`).
+        hook = then if result.purpose == PaymentPurpose.ORDER else purpose_handler(result.purpose)
+        if hook is not None:
+            await hook(result)
     return result

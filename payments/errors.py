@@ -1,6 +1,6 @@
 """Errors of the payments domain."""
 
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 
 
 class ProviderNotFound(NotFound):
@@ -43,3 +43,10 @@ class PaymentAccessDenied(PermissionDenied):
     """The payment belongs to another customer."""
 
     code = "not_your_payment"
+
+
+class ProviderUnavailable(DomainError):
+    """The payment provider could not be reached or refused the request (502)."""
+
+    status_code = 502
+    code = "provider_unavailable"

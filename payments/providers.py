@@ -38,6 +38,11 @@ class PaymentInfo:
     currency: str
     method: str
     provider_ref: str
+    #: What the consumer is paying for, as the provider's cashier shows it; empty: the
+    #: adapter names the order number.
+    subject: str = ""
+    #: Fen refunded before now (names the next refund to the provider).
+    refunded_amount: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,8 @@ class CallbackEvent:
     #: succeeded | failed
     status: str
     provider_ref: str
+    #: How the money was taken (online, or card where the provider's cashier says so).
+    method: str = "online"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,9 @@ class PaymentProvider(Protocol):
     serves: ClassVar[frozenset[str]]
     #: What the checkout calls this way of paying (an English message id, translated there).
     label: ClassVar[str]
+    #: Plain-text body a provider expects back for an accepted callback (Alipay: "success");
+    #: empty: the JSON reply.
+    callback_ack: ClassVar[str]
 
     async def create(self, payment: PaymentInfo) -> ProviderStart:
         """Open the payment at the provider; returns where the consumer pays."""
@@ -141,6 +151,7 @@ class SandboxProvider:
     offline: ClassVar[bool] = False
     serves: ClassVar[frozenset[str]] = frozenset({"pickup", "delivery"})
     label: ClassVar[str] = "Pay online now"
+    callback_ack: ClassVar[str] = ""
 
     def __init__(self, secret: bytes | None = None, max_age_s: int = SANDBOX_MAX_AGE_S) -> None:
         self._secret = secret
@@ -208,6 +219,7 @@ class _OfflineProvider:
 
     accepts_callbacks: ClassVar[bool] = False
     offline: ClassVar[bool] = True
+    callback_ack: ClassVar[str] = ""
 
     async def create(self, payment: PaymentInfo) -> ProviderStart:
         """Nothing to open: the money is collected later."""
@@ -250,8 +262,16 @@ def register_provider(provider: PaymentProvider) -> None:
 
 
 def registered_providers() -> dict[str, PaymentProvider]:
-    """Every provider this process accepts, by name (the sandbox only when configured)."""
+    """Every provider this process accepts, by name (the sandbox only when configured).
+
+    Real providers (Alipay, WeChat Pay) are plug-ins built from their settings by
+    `payments.plugins`: configured, they are offered; unconfigured, they do not exist.
+    """
+    from payments.plugins import configured_providers  # plug-ins import this module
+
     found = dict(_REGISTRY)
+    for name, provider in configured_providers(get_settings()).items():
+        found.setdefault(name, provider)
     if get_settings().sandbox_payments:
         for name, provider in _DEVELOPMENT.items():
             found.setdefault(name, provider)

@@ -56,3 +56,16 @@ async def customer_payment(payment_id: int, customer_id: int) -> PaymentView:
     if payment.customer_id != customer_id:
         raise PaymentAccessDenied("This payment belongs to another customer")
     return payment
+
+
+async def refunded_by_fulfilment(fulfilment_ids: list[int]) -> dict[int, int]:
+    """Fen refunded against each of these fulfilments (those with none are left out)."""
+    if not fulfilment_ids:
+        return {}
+    rows = await Refund.select(Refund.fulfilment_id, Refund.amount).where(
+        Refund.fulfilment_id.is_in(fulfilment_ids)
+    )
+    found: dict[int, int] = {}
+    for row in rows:
+        found[row["fulfilment_id"]] = found.get(row["fulfilment_id"], 0) + row["amount"]
+    return found

@@ -28,10 +28,15 @@ class PaymentResult:
     """The outcome of a confirmation or callback; `newly_changed` is False on repeats."""
 
     payment_id: int
+    #: The order paid for; 0 for a payment of another purpose (see `purpose`).
     order_id: int
     #: succeeded | failed
     status: str
     newly_changed: bool
+    #: order | entry_fee | deposit
+    purpose: str = "order"
+    #: The id the purpose names (a supplier), None for orders.
+    subject_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,7 @@ class PaymentView:
     """A payment as order pages and the pay page show it."""
 
     id: int
+    #: The order paid for; 0 for a payment of another purpose.
     order_id: int
     order_number: str
     customer_id: int | None
@@ -76,6 +82,8 @@ class PaymentView:
     created_at: datetime
     updated_at: datetime
     refunds: list[RefundView] = field(default_factory=list)
+    purpose: str = "order"
+    subject_id: int | None = None
 
 
 #: Called with a callback's result inside the callback's transaction (see handle_webhook).
@@ -89,19 +97,20 @@ def _now() -> datetime:
 def _info(row: dict) -> PaymentInfo:
     return PaymentInfo(
         id=row["id"],
-        order_id=row["order_id"],
+        order_id=row["order_id"] or 0,
         order_number=row["order_number"],
         amount=row["amount"],
         currency=row["currency"],
         method=row["method"],
         provider_ref=row["provider_ref"],
+        refunded_amount=row.get("refunded_amount", 0),
     )
 
 
 def _view(row: dict, refunds: list[RefundView]) -> PaymentView:
     return PaymentView(
         id=row["id"],
-        order_id=row["order_id"],
+        order_id=row["order_id"] or 0,
         order_number=row["order_number"],
         customer_id=row["customer_id"],
         provider=row["provider"],
@@ -114,6 +123,8 @@ def _view(row: dict, refunds: list[RefundView]) -> PaymentView:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         refunds=refunds,
+        purpose=row["purpose"],
+        subject_id=row["subject_id"],
     )
 
 

@@ -12,12 +12,14 @@ from payments.tables import Payment, Refund
 
 
 async def refund_order_payments(
-    *, order_id: int, amount: int | None = None, reason: str
+    *, order_id: int, amount: int | None = None, reason: str, fulfilment_id: int | None = None
 ) -> list[RefundResult]:
     """Give back `amount` fen of an order (all that was paid when None) through its providers.
 
     Payments are refunded oldest first until the amount is covered; an amount above what
     was paid and not yet refunded is refused. Nothing paid: nothing to do, [] is returned.
+    `fulfilment_id` tags the refunds with the part of the order they are for (settlement
+    nets them against that part's sales).
     """
     if amount is not None and (isinstance(amount, bool) or amount <= 0):
         raise InvalidPayment("The amount to refund must be a whole number of fen above zero")
@@ -52,6 +54,7 @@ async def refund_order_payments(
                     reason=reason[:200],
                     status=given.status,
                     provider_ref=given.provider_ref,
+                    fulfilment_id=fulfilment_id,
                 )
             ).returning(Refund.id)
             refunded = payment["refunded_amount"] + take

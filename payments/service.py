@@ -6,7 +6,7 @@ in `fulfilment`, which calls these services; payments never imports fulfilment.
 """
 
 from payments.callbacks import handle_webhook
-from payments.offline import confirm_offline_payment
+from payments.offline import confirm_offline_payment, void_offline_payment
 from payments.reads import customer_payment, get_payment, payments_for_order
 from payments.records import (
     PaymentResult,
@@ -36,4 +36,5 @@ __all__ = [
     "payments_for_order",
     "refund_order_payments",
     "start_payment",
+    "void_offline_payment",
 ]

@@ -23,6 +23,10 @@ class RefundStatus(StrEnum):
 
     SUCCEEDED = "succeeded"
     TO_PAY_AT_COUNTER = "to_pay_at_counter"
+    #: Accepted by the provider, money not yet back (WeChat Pay; `kuaiqu payments sync`).
+    PROCESSING = "processing"
+    #: The provider gave up on it (closed or abnormal): staff must pay it back another way.
+    FAILED = "failed"
 
 
 class PaymentMethod(StrEnum):

@@ -10,10 +10,16 @@ class Payment(Table):
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 
-    #: The order paid for (an id of `fulfilment`; payments never imports fulfilment).
-    order_id = BigInt(index=True)
-    #: The order's number, shown on the pay page and sent to the provider.
+    #: The order paid for (an id of `fulfilment`; payments never imports fulfilment); null
+    #: for a payment not tied to an order (a supplier's entry fee or deposit).
+    order_id = BigInt(null=True, default=None, index=True)
+    #: The order's number (or the reference of another purpose), shown on the pay page and
+    #: sent to the provider.
     order_number = Varchar(length=32)
+    #: What the money is for: order | entry_fee | deposit (`payments.purposes`).
+    purpose = Varchar(length=16, default="order", index=True)
+    #: The id the purpose names (the supplier for a fee or deposit); null for orders.
+    subject_id = BigInt(null=True, default=None, index=True)
     #: The consumer who may open the hosted pay page; null for walk-in sales.
     customer_id = BigInt(null=True, default=None, index=True)
     #: sandbox | in_store | cod (further providers register by name).
@@ -49,6 +55,8 @@ class Refund(Table):
     #: succeeded (the provider paid it back) | to_pay_at_counter (staff hands it over)
     status = Varchar(length=24)
     provider_ref = Varchar(length=64, default="")
+    #: The part of the order the refund is for (a fulfilment id), null for the whole order.
+    fulfilment_id = BigInt(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -64,3 +72,38 @@ class WebhookEvent(Table):
     #: SHA-256 of the raw body, to tell what was received without keeping it.
     payload_digest = Varchar(length=64)
     received_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReconciliationRun(Table):
+    """One comparison of a provider's daily statement with the platform's payments."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    provider = Varchar(length=32, index=True)
+    #: The statement's day (China time), as YYYY-MM-DD.
+    day = Varchar(length=10, index=True)
+    #: matched | mismatched
+    status = Varchar(length=16)
+    statement_lines = BigInt(default=0)
+    platform_payments = BigInt(default=0)
+    mismatches = BigInt(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReconciliationMismatch(Table):
+    """One difference a reconciliation run found, named by kind."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    run = ForeignKey(references=ReconciliationRun, index=True)
+    #: missing_on_platform | missing_at_provider | amount_differs | status_differs
+    kind = Varchar(length=24)
+    #: payment | refund
+    subject = Varchar(length=8)
+    #: The payment's (or refund's) reference at the provider.
+    reference = Varchar(length=64)
+    payment_id = BigInt(null=True, default=None)
+    platform_amount = BigInt(null=True, default=None)
+    provider_amount = BigInt(null=True, default=None)
+    platform_status = Varchar(length=24, default="")
+    provider_status = Varchar(length=24, default="")

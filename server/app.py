@@ -21,18 +21,34 @@ from litestar.stores.redis import RedisStore
 
 from accounts.access import DEPENDENCIES, authorize
 from accounts.login_limits import LOGIN_ATTEMPTS_STORE
+from analytics import events as analytics_events
+from analytics import rollups as analytics_rollups
+from backoffice.operator.analytics_api import OperatorAnalyticsApi
+from backoffice.operator.analytics_pages import OperatorAnalyticsPages
 from backoffice.operator.console_api import OperatorApi
 from backoffice.operator.console_pages import OperatorPages
+from backoffice.operator.reconciliation_api import ReconciliationApi
+from backoffice.operator.reconciliation_pages import ReconciliationPages
 from backoffice.operator.search_api import OperatorSearchApi
 from backoffice.operator.search_pages import OperatorSearchPages
+from backoffice.operator.settlement_api import OperatorSettlementApi
+from backoffice.operator.settlement_pages import OperatorSettlementPages
 from backoffice.shared.locations_api import OperatorLocationsApi, SupplierLocationsApi
 from backoffice.shared.locations_pages import OperatorLocationsPages, SupplierLocationsPages
+from backoffice.shared.promotions_api import OperatorPromotionsApi, SupplierPromotionsApi
+from backoffice.shared.promotions_pages import OperatorPromotionPages, SupplierPromotionPages
 from backoffice.shared.stock_api import SupplierStockApi
 from backoffice.shared.stock_pages import SupplierStockPages
+from backoffice.shared.today_api import OperatorTodayApi, SupplierTodayApi
+from backoffice.shared.today_pages import TodayPages
+from backoffice.supplier.analytics_api import SupplierAnalyticsApi
+from backoffice.supplier.analytics_pages import SupplierAnalyticsPages
 from backoffice.supplier.console_api import SupplierApi
 from backoffice.supplier.console_pages import SupplierPages
 from backoffice.supplier.fulfilment_api import SupplierFulfilmentApi
 from backoffice.supplier.fulfilment_pages import SupplierFulfilmentPages
+from backoffice.supplier.money_api import SupplierMoneyApi
+from backoffice.supplier.money_pages import SupplierMoneyPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
 from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
@@ -56,8 +72,15 @@ from server.security.input_guard import InputGuard
 from server.sessions import SESSION_STORE, session_config, session_store
 from server.templating import template_config
 from store_pos.counter_api import PosCounterApi
+from store_pos.dashboard_api import PosDashboardApi
+from store_pos.dashboard_pages import PosDashboardPages
 from store_pos.pickup_api import ATTEMPTS_STORE, PosApi
 from store_pos.pos_pages import PosPages
+from store_pos.promotions_api import PosPromotionsApi
+from store_pos.promotions_pages import PosOfferPages
+from storefront.address_api import AddressApi
+from storefront.address_pages import AddressPages
+from storefront.browse_pages import BrowsePages
 from storefront.cart_api import CartApi
 from storefront.cart_pages import CartPages
 from storefront.catalog_api import CatalogApi, StorefrontApi
@@ -67,16 +90,23 @@ from storefront.checkout_pages import CheckoutPages
 from storefront.home_pages import StorefrontPages
 from storefront.inbox_api import InboxApi
 from storefront.inbox_pages import InboxPages
+from storefront.online_pay_api import OnlinePayApi
+from storefront.online_pay_pages import OnlinePayPages
 from storefront.order_api import OrderApi
 from storefront.order_pages import OrderPages
 from storefront.payment_api import PaymentApi
 from storefront.pickup_api import choose_pickup_day_api, pickup_days_api, pickup_qr
 from storefront.pickup_pages import pickup_code_fragment, pickup_day_fragment, pickup_day_submit
+from storefront.promotions_api import PromotionsApi
+from storefront.promotions_pages import PromotionPages
+from storefront.recommendation_api import RecommendationApi
+from storefront.recommendation_pages import RecommendationPages
 from storefront.review_api import ReviewApi
 from storefront.review_pages import ReviewPages
 from storefront.sandbox_pages import PaymentPages
 from storefront.stores_api import StoresApi
 from storefront.stores_pages import StoresPages
+from storefront.suggestions_api import SearchHelpApi
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
 #: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
@@ -124,6 +154,24 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+
+@asynccontextmanager
+async def analytics_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Write shopper events in batches (flushed on stop); refresh recent rollups with sweeps."""
+    tasks = [asyncio.create_task(analytics_events.flush_forever(), name="kuaiqu-events")]
+    if sweeps_enabled():
+        tasks.append(
+            asyncio.create_task(analytics_rollups.refresh_forever(), name="kuaiqu-rollups")
+        )
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 def cache_versions_lifespan(redis_url: str) -> Any:
@@ -176,12 +224,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StoresPages,
             SupplierStockApi,
             SupplierStockPages,
+            SupplierTodayApi,
+            OperatorTodayApi,
+            TodayPages,
             OperatorLocationsApi,
             OperatorLocationsPages,
             SupplierLocationsApi,
             SupplierLocationsPages,
             PaymentApi,
             PaymentPages,
+            OnlinePayPages,
+            OnlinePayApi,
+            ReconciliationApi,
+            ReconciliationPages,
             CatalogApi,
             CatalogPages,
             SupplierApi,
@@ -190,8 +245,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorPages,
             OperatorSearchApi,
             OperatorSearchPages,
+            OperatorAnalyticsApi,
+            OperatorAnalyticsPages,
             CartApi,
             CartPages,
+            AddressApi,
+            AddressPages,
+            BrowsePages,
+            SearchHelpApi,
             CheckoutApi,
             CheckoutPages,
             OrderApi,
@@ -202,17 +263,35 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReviewPages,
             SupplierReviewApi,
             SupplierReviewPages,
+            SupplierMoneyApi,
+            SupplierMoneyPages,
+            OperatorSettlementApi,
+            OperatorSettlementPages,
             PosApi,
             PosCounterApi,
             PosPages,
             pickup_qr,
             InboxApi,
             InboxPages,
+            RecommendationApi,
+            RecommendationPages,
+            SupplierAnalyticsApi,
+            SupplierAnalyticsPages,
+            PosDashboardApi,
+            PosDashboardPages,
             pickup_code_fragment,
             pickup_days_api,
             choose_pickup_day_api,
             pickup_day_fragment,
             pickup_day_submit,
+            PromotionsApi,
+            PromotionPages,
+            SupplierPromotionsApi,
+            OperatorPromotionsApi,
+            SupplierPromotionPages,
+            OperatorPromotionPages,
+            PosPromotionsApi,
+            PosOfferPages,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],
@@ -253,6 +332,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             realtime_lifespan(channels),
             sweeps_lifespan,
             search_catch_up_lifespan,
+            analytics_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,

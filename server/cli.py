@@ -237,5 +237,9 @@ def _database_label() -> str:
     return f"SQLite {settings.database_url.removeprefix('sqlite:///')}"
 
 
+from server.payments_cli import payments_cli  # noqa: E402 (the group needs `main`)
+
+main.add_command(payments_cli)
+
 if __name__ == "__main__":
     sys.exit(main())

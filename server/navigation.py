@@ -9,14 +9,22 @@ from accounts.roles import CurrentUser, Role
 
 #: (path, English label) per role, in header order.
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.CONSUMER: [("/orders", "My orders"), ("/cart", "Cart")],
+    Role.CONSUMER: [("/orders", "My orders"), ("/me/coupons", "My coupons"), ("/cart", "Cart")],
     Role.STAFF: [("/pos", "POS")],
     Role.SUPPLIER: [
         ("/supplier", "Supplier console"),
         ("/supplier/fulfilments", "Shipments"),
         ("/supplier/reviews", "Reviews"),
+        ("/supplier/money", "My money"),
+        ("/supplier/promotions", "Promotions"),
+        ("/supplier/analytics", "Analytics"),
     ],
-    Role.OPERATOR: [("/operator", "Operator console")],
+    Role.OPERATOR: [
+        ("/operator", "Operator console"),
+        ("/operator/settlement", "Settlement"),
+        ("/operator/promotions", "Promotions"),
+        ("/operator/analytics", "Analytics"),
+    ],
 }
 
 

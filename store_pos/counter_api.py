@@ -14,9 +14,15 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import STAFF_HERE, Me
-from core.types import Id, LongText, Quantity, ShortText, StockCount, StockDelta
+from core.types import Id, LongText, Money, Quantity, ShortText, StockCount, StockDelta
 from fulfilment.checkout import LineRequest
-from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
+from fulfilment.pos_sales import (
+    cash_change,
+    count_stock,
+    sell_walk_in,
+    store_goods,
+    store_sale,
+)
 from fulfilment.views import OrderView
 
 
@@ -32,6 +38,10 @@ class SaleIn(msgspec.Struct):
 
     lines: Annotated[list[SaleLineIn], msgspec.Meta(max_length=200)]
     payment_method: Literal["cash", "card", "qr"]
+    #: Coupon codes scanned from consumers' wallets or typed (public codes).
+    coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] = []
+    #: Cash handed over, in fen (cash only): less than the total refuses the sale.
+    tendered: Money | None = None
 
 
 class SaleLineOut(msgspec.Struct):
@@ -43,6 +53,7 @@ class SaleLineOut(msgspec.Struct):
     quantity: int
     unit_price: int
     line_total: int
+    discount: int = 0
 
 
 class SaleOut(msgspec.Struct):
@@ -52,12 +63,17 @@ class SaleOut(msgspec.Struct):
     number: str
     status: str
     channel: str
+    subtotal: int
+    discount: int
     total: int
     currency: str
     payment_method: str
     created_at: datetime
     lines: list[SaleLineOut]
     receipt_url: str
+    #: Cash handed over and the change to give back (fen), for a cash sale told `tendered`.
+    tendered: int | None = None
+    change: int | None = None
 
 
 def sale_out(view: OrderView, location_id: int) -> SaleOut:
@@ -67,6 +83,8 @@ def sale_out(view: OrderView, location_id: int) -> SaleOut:
         number=view.number,
         status=view.status,
         channel=view.channel,
+        subtotal=view.subtotal,
+        discount=view.discount,
         total=view.total,
         currency=view.currency,
         payment_method=view.payment.method if view.payment else "",
@@ -79,6 +97,7 @@ def sale_out(view: OrderView, location_id: int) -> SaleOut:
                 line.quantity,
                 line.unit_price,
                 line.line_total,
+                line.discount,
             )
             for f in view.fulfilments
             for line in f.lines
@@ -98,6 +117,8 @@ class ItemOut(msgspec.Struct):
     on_hand: int
     reserved: int
     available: int
+    #: The variant's options: what tells variants of one product apart.
+    options: dict[str, str] = {}
 
 
 class CountIn(msgspec.Struct):
@@ -124,8 +145,14 @@ class PosCounterApi(Controller):
             me,
             [LineRequest(line.variant_id, line.quantity) for line in data.lines],
             data.payment_method,
+            coupons=data.coupons,
+            tendered=data.tendered,
         )
-        return sale_out(view, location_id)
+        out = sale_out(view, location_id)
+        change = cash_change(view.total, data.tendered, data.payment_method)
+        if change is not None:
+            out = msgspec.structs.replace(out, tendered=data.tendered, change=change)
+        return out
 
     @get("/{location_id:int}/sales/{order_id:int}", opt=STAFF_HERE)
     async def sale(self, location_id: FromPath[int], order_id: FromPath[int]) -> SaleOut:

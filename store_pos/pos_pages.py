@@ -7,6 +7,7 @@ Tablet-first pages for the counter. Every page of a store is for its staff only
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -19,8 +20,10 @@ from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import STAFF, STAFF_HERE, Me
 from accounts.roles import CurrentUser
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
+from core.types import parse_decimal
+from fulfilment.cart_offers import price_goods
 from fulfilment.checkout import LineRequest
 from fulfilment.hours import STORE_TZ
 from fulfilment.pickup import (
@@ -32,8 +35,15 @@ from fulfilment.pickup import (
     scan,
     ticket,
 )
-from fulfilment.pos_sales import count_stock, sell_walk_in, store_goods, store_sale
+from fulfilment.pos_sales import (
+    cash_change,
+    count_stock,
+    sell_walk_in,
+    store_goods,
+    store_sale,
+)
 from locations.inventory import ADJUST_REASONS
+from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
 
@@ -52,6 +62,10 @@ class ScanForm(msgspec.Struct):
     code: str = ""
 
 
+#: Most cash one customer hands over for one sale (yuan).
+MAX_CASH = Decimal(1_000_000)
+
+
 class AddForm(msgspec.Struct):
     """A barcode, SKU or variant to add to the sale."""
 
@@ -61,9 +75,36 @@ class AddForm(msgspec.Struct):
 
 
 class PayForm(msgspec.Struct):
-    """How the walk-in customer pays."""
+    """How the walk-in customer pays, and the cash handed over (yuan, as typed)."""
 
     payment_method: str = ""
+    tendered: str = ""
+    #: Coupon codes scanned from consumers' wallets or typed (space or comma separated).
+    coupons: str = ""
+
+
+def _codes(text: str) -> list[str]:
+    """Coupon codes typed or scanned, separated by spaces or commas (at most 10)."""
+    return text.replace(",", " ").split()[:10]
+
+
+def _tendered_fen(text: str) -> int | None:
+    """Cash typed in yuan ("100", "88.5") as fen; None when nothing was typed."""
+    if not text.strip():
+        return None
+    return int(parse_decimal(text, gettext("Cash received"), places=2, high=MAX_CASH) * 100)
+
+
+async def _sale_lines(request: Request[Any, Any, Any], location_id: int) -> list[dict[str, Any]]:
+    """The walk-in cart of this store: each line's item, quantity and total."""
+    cart = _cart(request, location_id)
+    held = await store_goods(location_id, limit=10_000, options_of=[int(v) for v in cart])
+    items = {i.variant_id: i for i in held}
+    return [
+        {"item": items[int(v)], "quantity": q_, "total": items[int(v)].price * q_}
+        for v, q_ in cart.items()
+        if int(v) in items
+    ]
 
 
 class CountForm(msgspec.Struct):
@@ -229,13 +270,7 @@ class PosPages(Controller):
         q: FromQuery[str] = "",
     ) -> Template:
         """Walk-in sale: scan or search goods held here, the cart, pay."""
-        cart = _cart(request, location_id)
-        items = {i.variant_id: i for i in await store_goods(location_id, limit=10_000)}
-        lines = [
-            {"item": items[int(v)], "quantity": q_, "total": items[int(v)].price * q_}
-            for v, q_ in cart.items()
-            if int(v) in items
-        ]
+        lines = await _sale_lines(request, location_id)
         found = await store_goods(location_id, q[:100]) if q.strip() else []
         return Template(
             "store_pos/sale.html",
@@ -247,6 +282,53 @@ class PosPages(Controller):
                 found=found,
                 q=q,
                 methods=COUNTER_METHODS,
+            ),
+        )
+
+    @get("/pos/{location_id:int}/sale/confirm", opt=STAFF_HERE)
+    async def sale_confirm(
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        location_id: FromPath[int],
+        payment_method: FromQuery[str] = "",
+        coupons: FromQuery[str] = "",
+    ) -> Template | Redirect:
+        """The step before completing: what is sold, the total, cash received and change.
+
+        The total is after the promotions (platform, suppliers, this store) and the coupon
+        codes scanned, priced as the sale will be.
+        """
+        lines = await _sale_lines(request, location_id)
+        if not lines or payment_method not in COUNTER_METHODS:
+            return Redirect(f"/pos/{location_id}/sale")
+        wanted: dict[int, int] = {}
+        for line in lines:
+            wanted[line["item"].variant_id] = line["quantity"]
+        try:
+            pricing = await price_goods(
+                wanted,
+                customer_id=None,
+                codes=_codes(coupons[:400]),
+                location_id=location_id,
+                at_counter=True,
+            )
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+            return Redirect(f"/pos/{location_id}/sale")
+        total = pricing.subtotal - pricing.discount
+        return Template(
+            "store_pos/sale_confirm.html",
+            context=await _context(
+                me,
+                location_id,
+                lines=lines,
+                total=total,
+                method=payment_method,
+                pricing=pricing,
+                coupons=" ".join(_codes(coupons[:400])),
+                # Quick amounts a cashier is handed: exact, then the next notes up.
+                quick=sorted({total, *(-(-total // n) * n for n in (1000, 5000, 10000))}),
             ),
         )
 
@@ -301,27 +383,56 @@ class PosPages(Controller):
     ) -> Redirect:
         """Take the money and complete the sale; show the receipt."""
         cart = _cart(request, location_id)
+        confirm = (
+            f"/pos/{location_id}/sale/confirm?payment_method={quote(data.payment_method)}"
+            f"&coupons={quote(data.coupons[:400])}"
+        )
         try:
+            tendered = _tendered_fen(data.tendered) if data.payment_method == "cash" else None
+            if data.payment_method == "cash" and tendered is None:
+                raise InvalidInput("Enter the cash received")
             sale = await sell_walk_in(
                 location_id,
                 me,
                 [LineRequest(int(v), q) for v, q in sorted(cart.items())],
                 data.payment_method,
+                tendered=tendered,
+                coupons=_codes(data.coupons),
             )
         except DomainError as error:
             flash(request, error.localized(), "error")
-            return Redirect(f"/pos/{location_id}/sale")
+            return Redirect(
+                confirm if data.payment_method in COUNTER_METHODS else f"/pos/{location_id}/sale"
+            )
         request.session[_cart_key(location_id)] = {}
-        return Redirect(f"/pos/{location_id}/receipts/{sale.id}")
+        receipt = f"/pos/{location_id}/receipts/{sale.id}"
+        return Redirect(receipt + (f"?tendered={tendered}" if tendered is not None else ""))
 
     @get("/pos/{location_id:int}/receipts/{order_id:int}", opt=STAFF_HERE)
     async def receipt(
-        self, me: Me, location_id: FromPath[int], order_id: FromPath[int]
+        self,
+        me: Me,
+        location_id: FromPath[int],
+        order_id: FromPath[int],
+        tendered: FromQuery[int | None] = None,
     ) -> Template:
-        """A print-friendly receipt of a walk-in sale."""
+        """A print-friendly receipt of a walk-in sale (cash received and change when told)."""
         sale = await store_sale(location_id, order_id)
+        method = sale.payment.method if sale.payment else ""
+        try:
+            change = cash_change(sale.total, tendered, method) if tendered is not None else None
+        except DomainError:
+            change = None
         return Template(
-            "store_pos/receipt.html", context=await _context(me, location_id, sale=sale)
+            "store_pos/receipt.html",
+            context=await _context(
+                me,
+                location_id,
+                sale=sale,
+                tendered=tendered if change is not None else None,
+                change=change,
+                discounts=await order_discounts(order_id),
+            ),
         )
 
     @get("/pos/{location_id:int}/stock", opt=STAFF_HERE)

@@ -1,18 +1,27 @@
-"""Cart JSON API: `GET|POST|PATCH|DELETE /api/cart/items` for guests and consumers."""
+"""Cart JSON API: `GET|POST|PATCH|DELETE /api/cart/items` and `PUT /api/cart/items/selection`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.access import ANYONE
+from accounts.access import ANYONE, Viewer
+from analytics.recommend import record_cart_add
 from core.types import Id, Quantity
-from fulfilment.cart import Cart, add_to_cart, cart_of, remove_from_cart, set_quantity
+from fulfilment.cart import (
+    Cart,
+    add_to_cart,
+    cart_of,
+    remove_from_cart,
+    select_items,
+    set_quantity,
+)
 from storefront.cart_session import cart_owner
+from storefront.shopper import shopper_of
 
 
 class CartItemIn(msgspec.Struct):
@@ -38,6 +47,15 @@ class CartLineOut(msgspec.Struct):
     currency: str
     available: int
     on_sale: bool
+    #: Ticked for checkout.
+    selected: bool = True
+
+
+class SelectionIn(msgspec.Struct):
+    """Which lines to tick or untick for checkout: the variants given, or all when absent."""
+
+    selected: bool
+    variant_ids: Annotated[list[Id], msgspec.Meta(max_length=200)] | None = None
 
 
 class CartOut(msgspec.Struct):
@@ -46,7 +64,10 @@ class CartOut(msgspec.Struct):
     items: list[CartLineOut]
     subtotal: int
     currency: str
+    #: Units in the cart (the badge).
     count: int
+    #: Units in the selected lines; `subtotal` is theirs.
+    selected_count: int = 0
 
 
 def cart_out(cart: Cart) -> CartOut:
@@ -56,6 +77,7 @@ def cart_out(cart: Cart) -> CartOut:
         subtotal=cart.subtotal,
         currency=cart.currency,
         count=cart.count,
+        selected_count=cart.selected_count,
     )
 
 
@@ -71,15 +93,24 @@ class CartApi(Controller):
         return cart_out(await cart_of(cart_owner(request)))
 
     @post("/", status_code=HTTP_201_CREATED, opt=ANYONE)
-    async def add(self, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]) -> CartOut:
+    async def add(
+        self, viewer: Viewer, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]
+    ) -> CartOut:
         """Add units of a variant; 409 when more than can be had anywhere."""
         owner = cart_owner(request, create=True)
-        return cart_out(await add_to_cart(owner, data.variant_id, data.quantity))
+        cart = await add_to_cart(owner, data.variant_id, data.quantity)
+        record_cart_add(None, shopper_of(viewer, request))
+        return cart_out(cart)
 
     @patch("/", status_code=HTTP_200_OK, opt=ANYONE)
     async def change(self, request: Request[Any, Any, Any], data: JSONBody[CartItemIn]) -> CartOut:
         """Set how many of a variant the cart holds (0 removes it)."""
         return cart_out(await set_quantity(cart_owner(request), data.variant_id, data.quantity))
+
+    @put("/selection", status_code=HTTP_200_OK, opt=ANYONE)
+    async def select(self, request: Request[Any, Any, Any], data: JSONBody[SelectionIn]) -> CartOut:
+        """Tick or untick lines for checkout (`variant_ids` absent: every line)."""
+        return cart_out(await select_items(cart_owner(request), data.variant_ids, data.selected))
 
     @delete("/", status_code=HTTP_200_OK, opt=ANYONE)
     async def remove(

@@ -13,11 +13,21 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from accounts.access import ANYONE, Viewer
+from analytics.recommend import record_cart_add
 from core.errors import DomainError
 from core.i18n import gettext
-from fulfilment.cart import add_to_cart, cart_of, check_can_have, remove_from_cart, set_quantity
+from core.types import MAX_INT64, parse_whole
+from fulfilment.cart import (
+    add_to_cart,
+    cart_of,
+    check_can_have,
+    remove_from_cart,
+    select_items,
+    set_quantity,
+)
 from storefront.cart_session import cart_owner
 from storefront.inbox_pages import BADGE
+from storefront.shopper import shopper_of
 
 
 class AddForm(msgspec.Struct):
@@ -29,10 +39,18 @@ class AddForm(msgspec.Struct):
 
 
 class QuantityForm(msgspec.Struct):
-    """A cart line's new quantity (0 removes it)."""
+    """A cart line's new quantity (0 removes it); a stepper button sends `step` -1 or +1."""
 
     variant_id: int
     quantity: int = 0
+    step: str = ""
+
+
+class SelectForm(msgspec.Struct):
+    """Tick or untick a line for checkout (no `variant_id`: every line)."""
+
+    variant_id: str = ""
+    selected: str = ""
 
 
 def _back(request: Request[Any, Any, Any]) -> str:
@@ -84,6 +102,7 @@ class CartPages(Controller):
             if viewer is None:
                 return Redirect(f"/login?next={urlquote(target, safe='')}")
             return Redirect(target)
+        record_cart_add(None, shopper_of(viewer, request))
         flash(request, gettext("Added to your cart"), "success")
         return Redirect(_back(request))
 
@@ -92,6 +111,8 @@ class CartPages(Controller):
         self, request: Request[Any, Any, Any], data: URLEncodedBody[QuantityForm]
     ) -> Redirect:
         """Change a line's quantity (0 removes it)."""
+        if data.step in ("-1", "+1", "1"):
+            data = msgspec.structs.replace(data, quantity=data.quantity + int(data.step))
         try:
             if data.quantity <= 0:
                 await remove_from_cart(cart_owner(request), data.variant_id)
@@ -99,4 +120,17 @@ class CartPages(Controller):
                 await set_quantity(cart_owner(request), data.variant_id, data.quantity)
         except DomainError as error:
             flash(request, error.localized(), "error")
+        return Redirect("/cart")
+
+    @post("/cart/items/select", opt=ANYONE)
+    async def select(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[SelectForm]
+    ) -> Redirect:
+        """Tick or untick a line (or all lines) for checkout."""
+        ids = (
+            [parse_whole(data.variant_id, "variant_id", low=1, high=MAX_INT64)]
+            if data.variant_id.strip()
+            else None
+        )
+        await select_items(cart_owner(request), ids, bool(data.selected))
         return Redirect("/cart")

@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from accounts.access import ANYONE
+from accounts.access import ANYONE, Viewer
+from analytics.recommend import record_search, record_view
 from catalog.categories import category_by_slug, category_tree
 from catalog.listings import listed_product
 from catalog.reviews import list_product_reviews
@@ -22,6 +23,8 @@ from core.i18n import gettext
 from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
 from locations.stock_reads import total_available
+from storefront.search_history import remember_search
+from storefront.shopper import shopper_of
 
 SORT_LABELS = {
     "relevance": "Best match",
@@ -181,6 +184,8 @@ class CatalogPages(Controller):
     @get("/search", opt=ANYONE)
     async def search(
         self,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
         supplier: FromQuery[str] = "",
@@ -196,6 +201,8 @@ class CatalogPages(Controller):
         Every filter arrives as text and is checked here, so a bad value gets a message in
         the visitor's language on the page instead of a validation error.
         """
+        remember_search(request, q)
+        record_search(q[:200], shopper_of(viewer, request))
         return await _results_page(
             template_context={"heading": None, "action": "/search"},
             q=q,
@@ -239,6 +246,8 @@ class CatalogPages(Controller):
     @get("/products/{product_id:int}", opt=ANYONE)
     async def product(
         self,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
         product_id: FromPath[int],
         variant: FromQuery[int | None] = None,
         reviews_page: FromQuery[int] = 1,
@@ -248,6 +257,7 @@ class CatalogPages(Controller):
         Its average rating and one page of reviews (`?reviews_page=`) come below.
         """
         detail = await listed_product(product_id)
+        record_view(product_id, shopper_of(viewer, request))
         selected = next(
             (v for v in detail["variants"] if v["id"] == variant), detail["variants"][0]
         )

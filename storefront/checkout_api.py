@@ -10,10 +10,11 @@ from litestar import Controller, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from accounts.access import ANYONE
+from accounts.access import ANYONE, Viewer
 from core.i18n import gettext
 from core.types import Id, Latitude, Longitude, Quantity, ShortText
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
+from storefront.promotion_structs import AppliedOut, HintOut, PricedLineOut, pricing_fields
 
 
 class LineIn(msgspec.Struct):
@@ -40,8 +41,9 @@ class QuoteIn(msgspec.Struct):
     #: placed on the map when no position is given.
     address: dict[str, Any] | None = None
     location_id: Id | None = None
-    #: Coupon codes; no promotion is issued yet, so any code is refused with a 400.
-    coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] = []
+    #: Coupon codes (wallet coupons or public codes); left out: the best combination of
+    #: the consumer's wallet; an empty list: no coupon.
+    coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] | None = None
 
 
 class PickupContactIn(msgspec.Struct):
@@ -57,6 +59,9 @@ class OrderIn(QuoteIn):
     payment_method: str = "sandbox"
     #: For pickup: who collects it (optional).
     pickup_contact: PickupContactIn | None = None
+    #: For delivery: a saved address of the address book (`/api/addresses`), used instead
+    #: of `address` when given.
+    address_id: Id | None = None
 
 
 class QuoteLineOut(msgspec.Struct):
@@ -101,9 +106,17 @@ class QuoteOut(msgspec.Struct):
     total: int
     currency: str
     notes: list[str]
+    #: Each line's discounts and the promotions that gave them.
+    lines: list[PricedLineOut] = []
+    #: Each promotion that applied, with its whole discount.
+    promotions: list[AppliedOut] = []
+    #: What is close: spend `missing` more to save `save` (再买 ¥25 减 30).
+    hints: list[HintOut] = []
+    #: The coupon codes used (the best combination when none were named).
+    coupons: list[str] = []
 
 
-def checkout_request(data: QuoteIn) -> CheckoutRequest:
+def checkout_request(data: QuoteIn, customer_id: int | None = None) -> CheckoutRequest:
     """The domain request of a quote or order body."""
     return CheckoutRequest(
         lines=[LineRequest(ln.variant_id, ln.quantity) for ln in data.lines],
@@ -112,6 +125,7 @@ def checkout_request(data: QuoteIn) -> CheckoutRequest:
         address=data.address or {},
         location_id=data.location_id,
         coupons=data.coupons,
+        customer_id=customer_id,
     )
 
 
@@ -149,6 +163,7 @@ def quote_out(quoted: Quote) -> QuoteOut:
         total=quoted.total,
         currency=quoted.currency,
         notes=[gettext(n.message).format(**n.params) for n in plan.notes],
+        **pricing_fields(quoted.pricing),
     )
 
 
@@ -159,6 +174,7 @@ class CheckoutApi(Controller):
     tags = ["checkout"]
 
     @post("/checkout/quote", status_code=HTTP_200_OK, opt=ANYONE)
-    async def quote(self, data: JSONBody[QuoteIn]) -> QuoteOut:
-        """Plan pickup or delivery and price it; nothing is reserved."""
-        return quote_out(await quote(checkout_request(data)))
+    async def quote(self, viewer: Viewer, data: JSONBody[QuoteIn]) -> QuoteOut:
+        """Plan pickup or delivery and price it under today's promotions; nothing is reserved."""
+        customer_id = viewer.id if viewer is not None else None
+        return quote_out(await quote(checkout_request(data, customer_id)))

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
+from fulfilment.addresses import AddressView, addresses_of
 from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.contacts import check_mobile
@@ -19,12 +20,22 @@ from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
 from payments.providers import providers_serving
+from promotions.claims import wallet
 from storefront.cart_session import cart_owner
 from storefront.checkout_api import quote_out
 
 #: Checkout fields a link may carry in its query string; the recipient's name, phone and
 #: address are POSTed only, so they never land in URLs, logs or the browser history.
-QUERY_FIELDS = ("buy_now", "method", "lat", "lon", "location_id", "city", "payment_method")
+QUERY_FIELDS = (
+    "buy_now",
+    "method",
+    "address_id",
+    "lat",
+    "lon",
+    "location_id",
+    "city",
+    "payment_method",
+)
 
 
 class CheckoutForm(msgspec.Struct):
@@ -47,6 +58,11 @@ class CheckoutForm(msgspec.Struct):
     collector_phone: str = ""
     payment_method: str = ""
     idempotency_key: str = ""
+    #: best: the best combination of my coupons; none; codes: those in `coupon_codes`.
+    coupon_mode: str = "best"
+    coupon_codes: str = ""
+    #: A saved address of the address book ("new" or "" for the fields typed here).
+    address_id: str = ""
 
 
 def _buy_now_lines(text: str) -> list[LineRequest]:
@@ -61,7 +77,7 @@ async def _lines(request: Request[Any, Any, Any], form: CheckoutForm) -> list[Li
     if form.buy_now:
         return _buy_now_lines(form.buy_now)
     cart = await cart_of(cart_owner(request))
-    return [LineRequest(ln.variant_id, ln.quantity) for ln in cart.lines if ln.on_sale]
+    return [LineRequest(ln.variant_id, ln.quantity) for ln in cart.selected_lines]
 
 
 def _position(form: CheckoutForm) -> tuple[float, float] | None:
@@ -76,8 +92,21 @@ def _address(form: CheckoutForm) -> dict[str, str]:
     return {k: getattr(form, k).strip() for k in fields if getattr(form, k).strip()}
 
 
-def _request(form: CheckoutForm, lines: list[LineRequest]) -> CheckoutRequest:
+def _coupons(form: CheckoutForm) -> list[str] | None:
+    """The coupons chosen: None for the best combination, else the codes (none: empty)."""
+    if form.coupon_mode == "none":
+        return []
+    if form.coupon_mode == "codes":
+        return form.coupon_codes.replace(",", " ").split()[:10]
+    return None
+
+
+def _request(
+    form: CheckoutForm, lines: list[LineRequest], customer_id: int | None = None
+) -> CheckoutRequest:
     return CheckoutRequest(
+        coupons=_coupons(form),
+        customer_id=customer_id,
         lines=lines,
         method=form.method if form.method in ("pickup", "delivery") else "pickup",
         position=_position(form),
@@ -86,15 +115,39 @@ def _request(form: CheckoutForm, lines: list[LineRequest]) -> CheckoutRequest:
     )
 
 
+async def _with_saved_address(
+    user_id: int, form: CheckoutForm
+) -> tuple[CheckoutForm, list[AddressView]]:
+    """The form with the chosen saved address filled in (the default one on first view)."""
+    saved = await addresses_of(user_id)
+    if form.method != "delivery" or not saved:
+        return form, saved
+    chosen = form.address_id
+    if not chosen and not (form.name or form.phone or form.detail) and saved[0].is_default:
+        chosen = str(saved[0].id)
+    found = next((a for a in saved if str(a.id) == chosen), None)
+    if found is None and not chosen.isdigit():
+        return msgspec.structs.replace(form, address_id=""), saved
+    if found is None:
+        raise InvalidOrder("There is no address {id} in your address book", id=chosen[:20])
+    filled = {k: getattr(found, k) for k in ("name", "phone", "province", "city", "district")}
+    return msgspec.structs.replace(form, address_id=chosen, detail=found.detail, **filled), saved
+
+
 async def _page(
-    request: Request[Any, Any, Any], form: CheckoutForm, error: str | None = None, status: int = 200
+    me: Me,
+    request: Request[Any, Any, Any],
+    form: CheckoutForm,
+    error: str | None = None,
+    status: int = 200,
 ) -> Template:
+    form, saved = await _with_saved_address(me.id, form)
     lines = await _lines(request, form)
     goods = await goods_by_id([ln.variant_id for ln in lines])
     quoted, notice = None, None
     if lines:
         try:
-            quoted = quote_out(await quote(_request(form, lines)))
+            quoted = quote_out(await quote(_request(form, lines, me.id)))
         except DomainError as problem:
             notice = problem.localized()
     if error is None and form.method == "delivery" and form.phone.strip():
@@ -113,8 +166,10 @@ async def _page(
             "quote": quoted,
             "notice": notice,
             "error": error,
+            "saved_addresses": saved,
             # Only the providers this server runs: no sandbox choice in production.
             "payment_choices": providers_serving(form.method),
+            "my_coupons": await wallet(me.id, "unused"),
         },
         status_code=status,
     )
@@ -126,11 +181,11 @@ class CheckoutPages(Controller):
     include_in_schema = False
 
     @get("/checkout", opt=SIGNED_IN)
-    async def checkout(self, request: Request[Any, Any, Any]) -> Template:
+    async def checkout(self, me: Me, request: Request[Any, Any, Any]) -> Template:
         """The checkout form with the current quote (re-quoted on every change)."""
         query = {k: v for k, v in request.query_params.items() if k in QUERY_FIELDS}
         form = msgspec.convert(query, CheckoutForm)
-        return await _page(request, form)
+        return await _page(me, request, form)
 
     @post("/checkout", opt=SIGNED_IN)
     async def place(
@@ -138,14 +193,15 @@ class CheckoutPages(Controller):
     ) -> Template | Redirect:
         """Re-quote (`intent=update`), or place the order, then pay online or see the order."""
         if data.intent == "update":
-            return await _page(request, data)
+            return await _page(me, request, data)
         try:
             lines = await _lines(request, data)
             if not lines:
                 raise InvalidOrder("Add at least one item")
             if not data.payment_method:
                 raise InvalidOrder("Choose how to pay")
-            checkout = _request(data, lines)
+            data, _saved = await _with_saved_address(me.id, data)
+            checkout = _request(data, lines, me.id)
             placed = await place_order(
                 PlaceOrder(
                     channel="online",
@@ -163,10 +219,11 @@ class CheckoutPages(Controller):
                     location_id=checkout.location_id,
                     actor_id=me.id,
                     clear_cart=not data.buy_now,
+                    coupons=checkout.coupons,
                 )
             )
         except DomainError as problem:
-            return await _page(request, data, problem.localized(), problem.status_code)
+            return await _page(me, request, data, problem.localized(), problem.status_code)
         payment = placed.payment or placed.order.payment
         if payment is not None and payment.pay_url and placed.order.status == "pending_payment":
             return Redirect(payment.pay_url)

@@ -12,6 +12,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import SIGNED_IN, Me
 from accounts.roles import Role
+from fulfilment.addresses import delivery_address_from_book
+from fulfilment.carriers import ParcelEventView, parcel_events, refresh_parcels
 from fulfilment.errors import InvalidOrder
 from fulfilment.order_centre import order_centre, parse_tab
 from fulfilment.orders import (
@@ -40,8 +42,22 @@ class OrderLineOut(msgspec.Struct):
     quantity: int
     unit_price: int
     line_total: int
+    #: The promotions' discount on this line (fen); `line_total` is after it.
+    discount: int = 0
     review_state: str | None = None
     review: ReviewOut | None = None
+
+
+class ParcelEventOut(msgspec.Struct):
+    """One scan of a parcel, where and when.
+
+    `kind`: parcel_collected | parcel_in_transit | parcel_out_for_delivery | parcel_delivered.
+    """
+
+    kind: str
+    place: str
+    note: str
+    happened_at: datetime
 
 
 class FulfilmentOut(msgspec.Struct):
@@ -60,6 +76,10 @@ class FulfilmentOut(msgspec.Struct):
     ready_by: datetime | None
     pickup_deadline: datetime | None
     lines: list[OrderLineOut]
+    #: The store's phone (pickup instructions).
+    location_phone: str = ""
+    #: The carrier's scans of a delivery parcel, newest first (order detail).
+    parcel_events: list[ParcelEventOut] = []
 
 
 class PaymentBrief(msgspec.Struct):
@@ -121,10 +141,13 @@ def _review_of(state: LineReview | None) -> ReviewOut | None:
 
 
 def fulfilment_out(
-    f: FulfilmentView, reviews: dict[int, LineReview] | None = None
+    f: FulfilmentView,
+    reviews: dict[int, LineReview] | None = None,
+    parcels: dict[int, list[ParcelEventView]] | None = None,
 ) -> FulfilmentOut:
     """A fulfilment as JSON, with each line's review state when `reviews` are given."""
     reviews = reviews or {}
+    scans = (parcels or {}).get(f.id, [])
     return FulfilmentOut(
         id=f.id,
         method=f.method,
@@ -138,6 +161,8 @@ def fulfilment_out(
         tracking_number=f.tracking_number,
         ready_by=f.ready_by,
         pickup_deadline=f.pickup_deadline,
+        location_phone=f.location_phone,
+        parcel_events=msgspec.convert(scans, list[ParcelEventOut], from_attributes=True),
         lines=[
             OrderLineOut(
                 id=ln.id,
@@ -148,6 +173,7 @@ def fulfilment_out(
                 quantity=ln.quantity,
                 unit_price=ln.unit_price,
                 line_total=ln.line_total,
+                discount=ln.discount,
                 review_state=reviews[ln.id].state if ln.id in reviews else None,
                 review=_review_of(reviews.get(ln.id)),
             )
@@ -160,6 +186,7 @@ def order_out(
     order: OrderView,
     started: PaymentStart | None = None,
     reviews: dict[int, LineReview] | None = None,
+    parcels: dict[int, list[ParcelEventView]] | None = None,
 ) -> OrderOut:
     """An order as JSON; `started` is a payment just opened for it (else its latest one)."""
     payment = order.payment
@@ -185,7 +212,7 @@ def order_out(
         paid_at=order.paid_at,
         delivery_address=order.delivery_address,
         payment=brief,
-        fulfilments=[fulfilment_out(f, reviews) for f in order.fulfilments],
+        fulfilments=[fulfilment_out(f, reviews, parcels) for f in order.fulfilments],
         can_cancel=order.can_cancel,
         can_confirm_receipt=order.can_confirm_receipt,
         pickup_contact=order.pickup_contact,
@@ -234,9 +261,14 @@ class OrderApi(Controller):
 
     @get("/{order_id:int}", opt=SIGNED_IN)
     async def detail(self, me: Me, order_id: FromPath[int]) -> OrderOut:
-        """One of my orders with its fulfilments, timeline and which lines I may review."""
+        """One of my orders with its fulfilments, timeline, parcel scans and reviewable lines."""
         order = await customer_order(order_id, me.id)
-        return order_out(order, reviews=await review_states(order))
+        parcels = [f.id for f in order.fulfilments if f.method == "delivery" and f.tracking_number]
+        if parcels and await refresh_parcels(parcels):
+            order = await customer_order(order_id, me.id)  # a parcel may have been signed for
+        return order_out(
+            order, reviews=await review_states(order), parcels=await parcel_events(parcels)
+        )
 
     @post("/{order_id:int}/pay", status_code=HTTP_200_OK, opt=SIGNED_IN)
     async def pay(self, me: Me, order_id: FromPath[int]) -> PayOut:
@@ -268,7 +300,10 @@ class OrderApi(Controller):
             raise InvalidOrder("The Idempotency-Key header is required to place an order")
         if me.role is not Role.CONSUMER:
             raise InvalidOrder("Only consumer accounts place online orders")
-        request_body = checkout_request(data)
+        request_body = checkout_request(data, me.id)
+        address = request_body.address
+        if data.address_id is not None:
+            address = await delivery_address_from_book(me.id, data.address_id)
         placed = await place_order(
             PlaceOrder(
                 channel="online",
@@ -278,7 +313,7 @@ class OrderApi(Controller):
                 payment_method=data.payment_method,
                 idempotency_key=idempotency_key,
                 position=request_body.position,
-                address=request_body.address,
+                address=address,
                 pickup_contact=msgspec.structs.asdict(data.pickup_contact)
                 if data.pickup_contact
                 else {},

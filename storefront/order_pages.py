@@ -13,6 +13,7 @@ from accounts.access import SIGNED_IN, Me
 from accounts.roles import CurrentUser
 from core.errors import DomainError
 from core.i18n import gettext
+from fulfilment.carriers import parcel_events, refresh_parcels
 from fulfilment.goods import goods_by_id
 from fulfilment.hours import STORE_TZ
 from fulfilment.order_centre import TAB_NAMES, OrderTab, order_centre, parse_tab
@@ -29,6 +30,9 @@ async def order_page(
 ) -> Template:
     """The order page; `review_form` keeps a refused review's input and error by its line."""
     view = await customer_order(order_id, me.id)
+    parcels = [f.id for f in view.fulfilments if f.method == "delivery" and f.tracking_number]
+    if parcels and await refresh_parcels(parcels):
+        view = await customer_order(order_id, me.id)  # a parcel may have been signed for
     goods = await goods_by_id(ln.variant_id for f in view.fulfilments for ln in f.lines)
     return Template(
         "storefront/order.html",
@@ -39,6 +43,7 @@ async def order_page(
             "tz": STORE_TZ,
             "reviews": await review_states(view),
             "review_form": review_form or {},
+            "parcels": await parcel_events(parcels),
         },
         status_code=status_code,
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
@@ -20,6 +20,7 @@ from fulfilment.errors import OrderNotFound
 from fulfilment.orders import customer_order
 from fulfilment.payment_events import pay_in_sandbox, receive_callback
 from fulfilment.views import load_order
+from payments.providers import get_provider
 from payments.sandbox import sandbox_payment
 from payments.service import PaymentView, payments_for_order
 
@@ -111,14 +112,19 @@ class PaymentApi(Controller):
     @post("/payments/{provider:str}/webhook", opt=ANYONE, status_code=HTTP_200_OK)
     async def webhook(
         self, request: Request[Any, Any, Any], provider: FromPath[str]
-    ) -> WebhookReply:
+    ) -> WebhookReply | Response[str]:
         """A provider's signed callback: 200 processed or duplicate; 400 when not genuine.
 
         The signature is the authentication: an altered, unsigned or stale callback is
         refused with 400 and changes nothing; a replayed one is answered `duplicate`.
-        An unknown provider, or one that sends no callbacks, is 404.
+        An unknown provider, or one that sends no callbacks, is 404. A provider that wants
+        a word back (Alipay: `success`) gets it instead of the JSON reply.
         """
-        return await process_callback(provider, await request.body(), request.headers)
+        reply = await process_callback(provider, await request.body(), request.headers)
+        ack = get_provider(provider).callback_ack
+        if ack:
+            return Response(ack, media_type=MediaType.TEXT)
+        return reply
 
     @get("/orders/{order_id:int}/payments", opt=SIGNED_IN)
     async def order_payments(self, me: Me, order_id: FromPath[int]) -> list[PaymentOut]:

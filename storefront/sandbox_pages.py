@@ -38,6 +38,7 @@ class PaymentPages(Controller):
         payment_id: FromPath[int],
         data: URLEncodedBody[SandboxForm],
     ) -> Redirect:
-        """Deliver the chosen result and go back to the order page."""
+        """Deliver the chosen result and go back to the order page (or the supplier's money)."""
         payment = await pay_in_sandbox(payment_id, me.id, data.outcome)
-        return Redirect(f"/orders/{payment.order_id}", status_code=HTTP_303_SEE_OTHER)
+        back = f"/orders/{payment.order_id}" if payment.order_id else "/supplier/money"
+        return Redirect(back, status_code=HTTP_303_SEE_OTHER)

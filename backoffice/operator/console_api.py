@@ -17,10 +17,10 @@ from core.types import BasisPoints, Id, Money, Position, ShortText
 
 
 class ApproveSupplierBody(msgspec.Struct):
-    """Commission in basis points (500 = 5 %) and deposit in fen."""
+    """Commission in basis points (500 = 5 %) and deposit in fen (default: the configured one)."""
 
     commission_bp: BasisPoints = 500
-    deposit: Money = 0
+    deposit: Money | None = None
 
 
 class ReasonBody(msgspec.Struct):

@@ -15,7 +15,7 @@ from backoffice.supplier.forms import (
     APPLICATION_FIELDS,
     application_from,
     one_upload,
-    product_input_from,
+    read_product_form,
     text,
     uploads_from,
 )
@@ -90,6 +90,7 @@ async def _product_form(
     view: dict[str, Any] | None,
     error: str | None,
     status: int = 200,
+    problems: list[str] | None = None,
 ) -> Template:
     return Template(
         "backoffice/supplier_product_form.html",
@@ -99,6 +100,7 @@ async def _product_form(
             "blank_rows": BLANK_ROWS,
             "categories": await category_tree(),
             "error": error,
+            "problems": problems or [],
         },
         status_code=status,
     )
@@ -221,8 +223,16 @@ class SupplierPages(Controller):
             flash(request, gettext("Tick the box to accept the agreement"), "error")
             return Redirect("/supplier")
         await onboarding.accept_agreement(me, text(form, "version"))
-        flash(request, gettext("Agreement signed: your shop is open"), "success")
-        return Redirect("/supplier")
+        assert me.supplier_id is not None  # accept_agreement refuses anyone else
+        if (await onboarding.supplier_detail(me.supplier_id))["status"] == "active":
+            flash(request, gettext("Agreement signed: your shop is open"), "success")
+            return Redirect("/supplier")
+        flash(
+            request,
+            gettext("Agreement signed: pay the entry fee and the deposit to open your shop"),
+            "success",
+        )
+        return Redirect("/supplier/money")
 
     @get("/supplier/products", opt=SUPPLIERS)
     async def products(
@@ -248,7 +258,17 @@ class SupplierPages(Controller):
             image, images = await _images_of(
                 form, keep_image=text(form, "current_image"), keep_images=[]
             )
-            await listings.submit_product(me, product_input_from(form, image=image, images=images))
+            data, problems = read_product_form(form, image=image, images=images)
+            problems += [p.localized() for p in await listings.product_problems(data)]
+            if problems:
+                return await _product_form(
+                    product=None,
+                    view=_view_of_form(form),
+                    error=None,
+                    status=400,
+                    problems=problems,
+                )
+            await listings.submit_product(me, data)
         except DomainError as error:
             return await _product_form(
                 product=None,
@@ -280,9 +300,17 @@ class SupplierPages(Controller):
                 keep_image=text(form, "current_image"),
                 keep_images=list(form.getall("current_images", [])),
             )
-            status = await listings.edit_product(
-                me, product_id, product_input_from(form, image=image, images=images)
-            )
+            data, problems = read_product_form(form, image=image, images=images)
+            problems += [p.localized() for p in await listings.product_problems(data, product_id)]
+            if problems:
+                return await _product_form(
+                    product=detail,
+                    view=_view_of_form(form),
+                    error=None,
+                    status=400,
+                    problems=problems,
+                )
+            status = await listings.edit_product(me, product_id, data)
         except DomainError as error:
             return await _product_form(
                 product=detail,

@@ -10,7 +10,8 @@ from litestar.datastructures import UploadFile
 from catalog.listings import ProductInput
 from catalog.onboarding import Application, Upload
 from catalog.products import VariantInput
-from core.errors import InvalidInput
+from core.errors import DomainError, InvalidInput
+from core.i18n import gettext
 from core.types import (
     LONG_TEXT,
     MAX_INT32,
@@ -149,3 +150,63 @@ def product_input_from(form: Any, *, image: str, images: list[str]) -> ProductIn
         image=image,
         images=images,
     )
+
+
+def read_product_form(
+    form: Any, *, image: str, images: list[str]
+) -> tuple[ProductInput, list[str]]:
+    """A product form as a ProductInput, with every problem found reading it (not only the first).
+
+    A variant row that cannot be read (a price that is not a price, options not written as
+    `spec=value`) is left out of the input and named in the problems by its row number.
+    """
+    problems: list[str] = []
+
+    def field(read: Any, default: Any, prefix: str = "") -> Any:
+        try:
+            return read()
+        except DomainError as error:
+            problems.append(prefix + error.localized())
+            return default
+
+    variants = []
+    rows = zip(
+        form.getall("sku", []),
+        form.getall("price", []),
+        form.getall("options", []),
+        form.getall("barcode", []),
+        form.getall("weight_g", []),
+        strict=False,
+    )
+    for number, (sku, price, options, barcode, weight) in enumerate(rows, start=1):
+        if not str(sku).strip() and not str(price).strip() and not str(options).strip():
+            continue
+        before = len(problems)
+        prefix = gettext("Variant {n}").format(n=number) + ": "
+        fen = field(lambda p=price, s=sku: parse_yuan(str(p), str(s) or "price"), 0, prefix)
+        chosen = field(lambda o=options: parse_options(str(o)), {}, prefix)
+        grams = field(lambda w=weight: parse_int(str(w), "weight_g"), 0, prefix)
+        if len(problems) == before:
+            variants.append(
+                VariantInput(
+                    sku=str(sku).strip(),
+                    price=fen,
+                    options=chosen,
+                    barcode=str(barcode).strip(),
+                    weight_g=grams,
+                )
+            )
+    data = ProductInput(
+        category_id=field(
+            lambda: parse_int(text(form, "category_id"), "category_id", default=0), 0
+        ),
+        name=field(lambda: text(form, "name"), ""),
+        name_en=field(lambda: text(form, "name_en"), ""),
+        brand=field(lambda: text(form, "brand"), ""),
+        description=field(lambda: text(form, "description"), ""),
+        specs=field(lambda: parse_specs(text(form, "specs")), {}),
+        variants=variants,
+        image=image,
+        images=images,
+    )
+    return data, problems

@@ -1,4 +1,4 @@
-"""Supplier JSON API for delivery fulfilments: list own, ship with tracking, mark delivered."""
+"""Supplier JSON API for delivery fulfilments: list own, ship, deliver, cash on delivery."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import SUPPLIERS, Me
 from accounts.roles import CurrentUser
-from core.types import ShortText
+from core.types import Money, ShortText
+from fulfilment.cod import record_cash_collected, record_refused
 from fulfilment.errors import FulfilmentNotFound
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 
@@ -22,6 +23,18 @@ class ShipIn(msgspec.Struct):
 
     carrier: ShortText
     tracking_number: ShortText
+
+
+class CashIn(msgspec.Struct):
+    """The cash the courier collected with a cash-on-delivery parcel, in fen."""
+
+    amount: Money
+
+
+class RefusedIn(msgspec.Struct):
+    """Why the consumer refused the parcel (optional)."""
+
+    reason: ShortText = ""
 
 
 class ShipmentLineOut(msgspec.Struct):
@@ -90,3 +103,23 @@ class SupplierFulfilmentApi(Controller):
         """The carrier delivered the parcel."""
         delivered = await mark_delivered(supplier_of(me), fulfilment_id, actor_id=me.id)
         return msgspec.convert(delivered, ShipmentOut, from_attributes=True)
+
+    @post("/{fulfilment_id:int}/cash", status_code=HTTP_200_OK, opt=SUPPLIERS)
+    async def cash_collected(
+        self, me: Me, fulfilment_id: FromPath[int], data: JSONBody[CashIn]
+    ) -> ShipmentOut:
+        """Cash on delivery: the parcel is delivered and its cash due collected."""
+        done = await record_cash_collected(
+            supplier_of(me), fulfilment_id, amount=data.amount, actor_id=me.id
+        )
+        return msgspec.convert(done, ShipmentOut, from_attributes=True)
+
+    @post("/{fulfilment_id:int}/refuse", status_code=HTTP_200_OK, opt=SUPPLIERS)
+    async def refused(
+        self, me: Me, fulfilment_id: FromPath[int], data: JSONBody[RefusedIn]
+    ) -> ShipmentOut:
+        """Cash on delivery: the consumer refused the parcel; its units go back into stock."""
+        done = await record_refused(
+            supplier_of(me), fulfilment_id, reason=data.reason, actor_id=me.id
+        )
+        return msgspec.convert(done, ShipmentOut, from_attributes=True)

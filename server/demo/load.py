@@ -8,6 +8,7 @@ from pathlib import Path
 
 from accounts.roles import Role
 from accounts.users import create_user
+from analytics.rollups import refresh_recent
 from catalog.categories import create_category
 from catalog.products import VariantInput, create_product
 from catalog.reviews import seed_review
@@ -19,6 +20,7 @@ from locations.locations import create_location
 from locations.stock import receive_stock
 from server.demo import content
 from server.demo.images import product_image_svg, store_image_svg
+from server.demo.promotions import load_demo_promotions
 from server.demo.reviews import REVIEWS
 
 
@@ -168,4 +170,6 @@ async def load_demo(media_dir: Path) -> DemoSummary:
                     (supplier_ids[key] for kind, key in scope if kind == "supplier"), None
                 ),
             )
+        await load_demo_promotions(supplier_ids, variant_ids)
+    await refresh_recent()  # the analytics dashboards show the demo's figures at once
     return DemoSummary(**{**counts.__dict__, "loaded": True})

@@ -120,6 +120,10 @@ async def test_pos_pages_work_without_inline_script(
     async with page.expect_navigation():
         await page.keyboard.press("Enter")
     await page.click("button[value=cash]")
+    # The confirmation step: the cash received (a quick amount) and the change (pos-tender.js).
+    await page.locator("[data-quick-amount]").last.click()
+    assert (await page.locator("[data-change]").inner_text()).startswith("¥")
+    await page.click("form[data-tender] button.primary")
     await page.wait_for_url(f"**/pos/{second}/receipts/*")
     await page.evaluate("() => { window.print = () => { window.kqPrinted = true; }; }")
     await page.click("[data-print]")

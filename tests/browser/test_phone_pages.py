@@ -108,6 +108,7 @@ async def test_every_consumer_page_fits_a_phone(live_server: str, located: Brows
         ("/orders", "orders"),
         ("/inbox", "inbox"),
         ("/account", "account"),
+        ("/categories", "categories"),
         ("/stores", "stores"),
         (f"/stores?lat={BEIJING['latitude']}&lon={BEIJING['longitude']}", "stores-located"),
     ):
@@ -149,3 +150,59 @@ async def test_the_product_page_offers_a_city_picker_when_the_position_is_refuse
     await page.wait_for_selector("[data-locate-status]:not([hidden])", timeout=15_000)
     assert "未获得您的位置" in await page.locator("[data-locate-status]").inner_text()
     await context.close()
+
+
+async def test_addresses_categories_cart_and_suggestions_fit_a_phone(
+    live_server: str, located: BrowserContext
+) -> None:
+    """The address book, the 分类 tab, the cart's steppers and the search suggestions."""
+    page = await located.new_page()
+    widths: dict[str, int] = {}
+    await page.goto(live_server + "/")
+    assert await page.locator("nav.tabbar a").count() == 4
+    await page.fill("input[data-suggest]", "手")
+    await page.wait_for_selector(".suggest-list:not([hidden]) a", timeout=10_000)
+    await fits(page, "search-suggestions", widths)
+
+    await page.goto(live_server + "/categories")
+    assert await page.locator(".browse-roots a").count() >= 1
+    await fits(page, "categories", widths)
+
+    await page.goto(f"{live_server}/login")
+    await page.fill("input[name=email]", "consumer2@kuaiqu.test")
+    await page.fill("input[name=password]", CONSUMER[1])
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state("load")
+
+    await page.goto(live_server + "/addresses/new")
+    await page.fill("input[name=name]", "李雷")
+    await page.fill("input[name=phone]", "123")
+    await page.click("form.card button.primary")
+    await page.wait_for_selector(".field-error")
+    assert "123" in await page.locator(".field-error").first.inner_text()
+    await fits(page, "address-form-errors", widths)
+    await page.fill("input[name=phone]", "139 1234 5678")
+    await page.fill("input[name=city]", "北京市")
+    await page.fill("input[name=district]", "东城区")
+    await page.fill("input[name=detail]", "王府井大街 1 号")
+    await page.click("form.card button.primary")
+    await page.wait_for_url(re.compile(r".*/addresses$"))
+    assert "13912345678" in await page.locator(".address-list").inner_text()
+    await fits(page, "addresses", widths)
+
+    await page.goto(live_server + "/search?q=" + "手机")
+    await page.locator(".product-card a").first.click()
+    await page.click("form.add-to-cart button:not([name=buy_now])")
+    await page.goto(live_server + "/cart")
+    await page.click(".stepper button[value='+1']")
+    await page.wait_for_load_state("load")
+    assert await page.locator(".stepper input[name=quantity]").first.input_value() == "2"
+    await fits(page, "cart-steppers", widths)
+
+    lat, lon = BEIJING["latitude"], BEIJING["longitude"]
+    await page.goto(f"{live_server}/checkout?method=delivery&lat={lat}&lon={lon}")
+    await page.wait_for_selector("input[name=address_id]:checked")
+    await fits(page, "checkout-saved-address", widths)
+
+    too_wide = {name: width for name, width in widths.items() if width > PHONE["width"]}
+    assert too_wide == {}

@@ -127,6 +127,8 @@ async def test_walk_in_sale_scanned_paid_and_receipt_printed(live_server: str, p
         await page.locator(".pos-total").wait_for()
         await page.screenshot(path=str(SCREENSHOTS / "pos-sale.png"), full_page=True)
         await page.click("button[value=cash]")
+        await page.locator("[data-quick-amount]").last.click()  # the confirmation step
+        await page.click("form[data-tender] button.primary")
         await page.wait_for_url(f"**/pos/{store}/receipts/*")
         receipt = page.locator(".pos-receipt")
         assert item["sku"] in await receipt.inner_text()

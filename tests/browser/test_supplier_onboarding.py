@@ -86,6 +86,17 @@ async def test_a_company_joins_and_its_reviewed_phone_is_found_by_search(
     await page.check("input[name=accept]")
     await page.click("button:has-text('签署协议')")
     await page.wait_for_selector("text=协议已签署")
+    # 入驻费 and 保证金: paid through the sandbox cashier before the shop opens.
+    await page.wait_for_url("**/supplier/money")
+    await shot(page, "supplier-money-dues")
+    for _ in range(2):
+        async with page.expect_navigation():
+            await page.click("#dues button:has-text('立即支付')")
+        async with page.expect_navigation():
+            await page.click("button[value=succeeded]")
+        await page.wait_for_url("**/supplier/money")
+    assert "已缴" in await page.locator("#dues").inner_text()
+    await page.goto(live_server + "/supplier")
     await shot(page, "supplier-dashboard")
     await page.click("a[href='/supplier/products/new']")
     await page.fill("input[name=name]", "青禾 Fold 折叠屏手机")
@@ -103,7 +114,10 @@ async def test_a_company_joins_and_its_reviewed_phone_is_found_by_search(
     ):
         await rows.nth(index).locator("input[name=sku]").fill(sku)
         await rows.nth(index).locator("input[name=price]").fill(price)
-        await rows.nth(index).locator("input[name=options]").fill(f"颜色={colour}")
+        # One select per spec (product-form.js) writes 颜色=… into the row's options.
+        await rows.nth(index).locator("select[data-spec='颜色']").select_option(colour)
+        options = rows.nth(index).locator("input[name=options]")
+        assert await options.input_value() == f"颜色={colour}"
     await shot(page, "supplier-product-form")
     await page.click("button:has-text('提交审核')")
     await page.wait_for_url("**/supplier/products")

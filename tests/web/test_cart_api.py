@@ -57,7 +57,13 @@ async def test_change_and_remove_lines(client: AsyncClient) -> None:
     changed = await client.patch("/api/cart/items", json={"variant_id": variant, "quantity": 4})
     assert changed.json()["items"][0]["quantity"] == 4
     removed = await client.delete(f"/api/cart/items?variant_id={variant}")
-    assert removed.json() == {"items": [], "subtotal": 0, "currency": "CNY", "count": 0}
+    assert removed.json() == {
+        "items": [],
+        "subtotal": 0,
+        "currency": "CNY",
+        "count": 0,
+        "selected_count": 0,
+    }
 
 
 async def test_the_product_page_form_adds_to_the_cart_or_buys_now(client: AsyncClient) -> None:

@@ -246,3 +246,12 @@ async def test_the_stock_page_is_searchable_and_paged(client: AsyncClient, db: E
     assert second.text.count("data-row=") == 10
     one = await client.get("/supplier/stock", params={"q": skus[7].lower()})
     assert one.text.count("data-row=") == 1 and skus[7] in one.text
+
+
+async def test_a_sku_with_one_left_counts_as_low_without_setting_a_threshold(
+    client: AsyncClient, db: Engine
+) -> None:
+    s = await supplier_setup(client)
+    await stock(s["store"], s["variant"], 1)
+    low = (await client.get("/api/supplier/stock", params={"low": 1})).json()["items"]
+    assert [(r["available"], r["low_stock_threshold"], r["low"]) for r in low] == [(1, 5, True)]

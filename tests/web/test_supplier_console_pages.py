@@ -8,6 +8,7 @@ from accounts.roles import Role
 from catalog import onboarding
 from catalog.tables import Supplier
 from tests.support.factories import login, make_category, make_product, make_supplier, make_user
+from tests.support.money import pay_dues_via_pages
 from tests.support.web import csrf_token
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -156,5 +157,33 @@ async def test_an_approved_supplier_signs_the_agreement_from_the_console(
     )
     assert signed.status_code == 302
     row = await Supplier.select(Supplier.status, Supplier.agreement_version).first()
+    # The agreement is signed; the shop waits for its entry fee.
+    assert row == {"status": "approved", "agreement_version": onboarding.AGREEMENT_VERSION}
+    await pay_dues_via_pages(client)
+    row = await Supplier.select(Supplier.status, Supplier.agreement_version).first()
     assert row == {"status": "active", "agreement_version": onboarding.AGREEMENT_VERSION}
     assert 'href="/supplier/stock"' in (await client.get("/supplier")).text
+
+
+async def test_the_product_form_shows_every_problem_at_once(client: AsyncClient) -> None:
+    supplier_id = await make_supplier()
+    await login(client, await make_user(Role.SUPPLIER, supplier_id=supplier_id))
+    fields = {
+        "name": "",
+        "category_id": "",
+        "specs": "尺码: M, L",
+        "sku": ["TEE-M", "TEE-L", "TEE-X"],
+        "price": ["八十", "89", "0"],
+        "options": ["尺码=M", "尺码=XL", "尺码=L"],
+        "barcode": ["", "", ""],
+        "weight_g": ["", "", ""],
+    }
+    bad = await post_multipart(client, "/supplier/products", fields, [], "/supplier/products/new")
+    assert bad.status_code == 400
+    problems = bad.text.split('class="problems"')[1].split("</ul>")[0]
+    assert problems.count("<li>") == 5, problems
+    assert "第 1 行规格" in problems and "八十" in problems  # the price of row 1
+    assert "XL" in problems  # row 2's option is not a value of 尺码
+    assert "TEE-X" in problems  # row 3's price is not above zero
+    assert "名称" in problems or "name" in problems  # no product name
+    assert "data-add-variant" in bad.text and "/static/js/product-form.js" in bad.text

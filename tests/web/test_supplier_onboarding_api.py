@@ -8,6 +8,7 @@ from httpx import AsyncClient
 
 from accounts.roles import Role
 from tests.support.factories import login, make_category, make_product, make_supplier, make_user
+from tests.support.money import pay_dues_via_api
 
 #: The first bytes of real files: what the upload check looks at.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -64,6 +65,7 @@ async def active_supplier_staff(client: AsyncClient) -> tuple[int, Any]:
     await client.post(f"/api/operator/suppliers/{supplier_id}/approve", json={})
     await login(client, applicant)
     await client.post("/api/supplier/agreement", json={"version": "2026-11"})
+    await pay_dues_via_api(client)
     return supplier_id, applicant
 
 
@@ -103,8 +105,18 @@ async def test_a_new_supplier_goes_from_application_to_a_product_found_by_search
     assert early.status_code == 409  # not active before the agreement
     agreement = (await client.get("/api/supplier/agreement")).json()
     signed = await client.post("/api/supplier/agreement", json={"version": agreement["version"]})
-    assert signed.json()["status"] == "active"
+    # Not active before the entry fee and the deposit are paid.
+    assert signed.json()["status"] == "approved"
     assert signed.json()["agreement_version"] == agreement["version"]
+    money = (await client.get("/api/supplier/money")).json()["dues"]
+    assert (money["entry_fee_due"], money["deposit_due"]) == (100_000, 1_000_000)
+    still = await client.post("/api/supplier/products", json=product_body(category_id))
+    assert still.status_code == 409
+    await pay_dues_via_api(client)
+    assert (await client.get(f"/api/operator/suppliers/{supplier_id}")).status_code == 403
+    paid = (await client.get("/api/supplier/money")).json()
+    assert paid["dues"]["status"] == "active"
+    assert [e["amount"] for e in paid["ledger"]] == [1_000_000]
 
     image = await client.post("/api/supplier/images", files={"file": ("p.png", PNG, "image/png")})
     assert image.status_code == 201

@@ -1,0 +1,1 @@
+"""Analytics: shopper events (batched), daily sales rollups, dashboard figures, recommendations."""

@@ -1,0 +1,1 @@
+"""Supplier money: entry fee and deposit, the deposit ledger, commission and statements."""
