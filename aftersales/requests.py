@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from piccolo.columns import Column
+
 from accounts.roles import CurrentUser, Role
 from accounts.supplier_members import supplier_member_ids
 from aftersales.errors import (
@@ -45,8 +47,13 @@ from fulfilment.received import finished_at
 from fulfilment.reviewing import line_received
 from fulfilment.views import load_order
 from locations.kinds import MovementReason
-from locations.stock import StockLine, change_on_hand, receive_stock, reserve_stock
-from locations.stock import sell_reserved_stock
+from locations.stock import (
+    StockLine,
+    change_on_hand,
+    receive_stock,
+    reserve_stock,
+    sell_reserved_stock,
+)
 from notifications.service import notify_user
 from settlement.deposits import deduct_deposit
 
@@ -100,7 +107,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _view(row: dict[str, Any], messages: list[MessageView] | None = None) -> RequestView:
+def request_view(row: dict[str, Any], messages: list[MessageView] | None = None) -> RequestView:
+    """A stored request row (and its thread) as every side reads it."""
     return RequestView(
         id=row["id"],
         order_id=row["order_id"],
@@ -172,15 +180,18 @@ async def get_request(me: CurrentUser, request_id: int) -> RequestView:
     row = await _row(request_id)
     if not _may_read(me, row):
         raise NotYours("This after-sales request is not yours")
-    messages = await AfterSaleMessage.select().where(
-        AfterSaleMessage.request == request_id
-    ).order_by(AfterSaleMessage.id)
-    return _view(row, [MessageView(m["side"], m["body"], m["created_at"]) for m in messages])
+    messages = (
+        await AfterSaleMessage.select()
+        .where(AfterSaleMessage.request == request_id)
+        .order_by(AfterSaleMessage.id)
+    )
+    return request_view(row, [MessageView(m["side"], m["body"], m["created_at"]) for m in messages])
 
 
 async def _update(row: dict[str, Any], **values: Any) -> dict[str, Any]:
     values["updated_at"] = _now()
-    await AfterSaleRequest.update(values).where(AfterSaleRequest.id == row["id"])
+    changes: dict[Column | str, Any] = dict(values)
+    await AfterSaleRequest.update(changes).where(AfterSaleRequest.id == row["id"])
     return row | values
 
 
@@ -318,9 +329,7 @@ async def _refund(row: dict[str, Any], amount: int, actor_id: int | None, why: s
     if others or row["refunded_amount"] > 0:
         raise RequestConflict("This line was refunded already")
     if isinstance(amount, bool) or not 0 < amount <= row["paid"]:
-        raise InvalidRequest(
-            "amount: a refund of this line is 1 to {paid} fen", paid=row["paid"]
-        )
+        raise InvalidRequest("amount: a refund of this line is 1 to {paid} fen", paid=row["paid"])
     await refund_fulfilment(
         row["fulfilment_id"], amount=amount, reason=f"售后 #{row['id']} {why}", actor_id=actor_id
     )
@@ -340,8 +349,9 @@ async def answer_request(
         if not me.acts_for_supplier(row["supplier_id"]):
             raise NotYours("This after-sales request is not yours")
         if row["status"] != RequestStatus.REQUESTED:
-            raise RequestConflict("This request was answered already ({status})",
-                                  status=row["status"])
+            raise RequestConflict(
+                "This request was answered already ({status})", status=row["status"]
+            )
         if chosen is Decision.REJECT:
             if not note:
                 raise InvalidRequest("note: say why the request is rejected")
@@ -457,7 +467,7 @@ async def request_by_token(me: CurrentUser, location_id: int, token: str) -> Req
         raise RequestNotFound("No return at a store has this code")
     if not me.works_at(location_id) or rows[0]["store_location_id"] != location_id:
         raise NotYours("This return is for another store")
-    return _view(rows[0])
+    return request_view(rows[0])
 
 
 async def receive_at_store(
@@ -539,7 +549,9 @@ async def rule(
             raise RequestConflict("This request does not wait for a ruling")
         if deduct:
             await deduct_deposit(
-                row["supplier_id"], deduct, f"售后 #{row['id']} {row['order_number']}",
+                row["supplier_id"],
+                deduct,
+                f"售后 #{row['id']} {row['order_number']}",
                 actor_id=me.id,
             )
         row = await _update(row, ruling=chosen.value, deposit_deducted=deduct)
@@ -558,10 +570,15 @@ async def rule(
 
 async def escalate_unanswered(now: datetime) -> list[int]:
     """The sweep: requests the supplier left unanswered past the deadline go to the operator."""
-    rows = await AfterSaleRequest.select().where(
-        (AfterSaleRequest.status == RequestStatus.REQUESTED)
-        & (AfterSaleRequest.answer_deadline < now)
-    ).order_by(AfterSaleRequest.id).limit(200)
+    rows = (
+        await AfterSaleRequest.select()
+        .where(
+            (AfterSaleRequest.status == RequestStatus.REQUESTED)
+            & (AfterSaleRequest.answer_deadline < now)
+        )
+        .order_by(AfterSaleRequest.id)
+        .limit(200)
+    )
     done = []
     for found in rows:
         async with write_transaction():
@@ -577,24 +594,32 @@ async def escalate_unanswered(now: datetime) -> list[int]:
 
 async def requests_of_order(me: CurrentUser, order_id: int) -> list[RequestView]:
     """The requests of one order, for whoever may read them."""
-    rows = await AfterSaleRequest.select().where(
-        AfterSaleRequest.order_id == order_id
-    ).order_by(AfterSaleRequest.id)
-    return [_view(r) for r in rows if _may_read(me, r)]
+    rows = (
+        await AfterSaleRequest.select()
+        .where(AfterSaleRequest.order_id == order_id)
+        .order_by(AfterSaleRequest.id)
+    )
+    return [request_view(r) for r in rows if _may_read(me, r)]
 
 
 async def supplier_queue(supplier_id: int) -> list[RequestView]:
     """A supplier's open requests, soonest deadline first."""
-    rows = await AfterSaleRequest.select().where(
-        (AfterSaleRequest.supplier_id == supplier_id)
-        & AfterSaleRequest.status.is_in([s.value for s in OPEN_STATUSES])
-    ).order_by(AfterSaleRequest.answer_deadline)
-    return [_view(r) for r in rows]
+    rows = (
+        await AfterSaleRequest.select()
+        .where(
+            (AfterSaleRequest.supplier_id == supplier_id)
+            & AfterSaleRequest.status.is_in([s.value for s in OPEN_STATUSES])
+        )
+        .order_by(AfterSaleRequest.answer_deadline)
+    )
+    return [request_view(r) for r in rows]
 
 
 async def operator_queue() -> list[RequestView]:
     """Requests waiting for a ruling, oldest first."""
-    rows = await AfterSaleRequest.select().where(
-        AfterSaleRequest.status.is_in([s.value for s in OPERATOR_STATUSES])
-    ).order_by(AfterSaleRequest.updated_at)
-    return [_view(r) for r in rows]
+    rows = (
+        await AfterSaleRequest.select()
+        .where(AfterSaleRequest.status.is_in([s.value for s in OPERATOR_STATUSES]))
+        .order_by(AfterSaleRequest.updated_at)
+    )
+    return [request_view(r) for r in rows]

@@ -14,15 +14,16 @@ from fulfilment.tables import Fulfilment, Order
 async def finished_at(fulfilment_id: int) -> datetime | None:
     """When a part of an order reached its last state (collected or delivered)."""
     row = (
-        await Fulfilment.select(Fulfilment.updated_at)
-        .where(Fulfilment.id == fulfilment_id)
-        .first()
+        await Fulfilment.select(Fulfilment.updated_at).where(Fulfilment.id == fulfilment_id).first()
     )
     return row["updated_at"] if row else None
 
 
 async def search_orders(
-    *, number: str = "", customer_ids: list[int] | None = None, supplier_id: int | None = None,
+    *,
+    number: str = "",
+    customer_ids: list[int] | None = None,
+    supplier_id: int | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
     """Orders by number (prefix), by customer ids or by a supplier's part, newest first."""
@@ -38,9 +39,13 @@ async def search_orders(
         )
         clause = Order.id.is_in([p["order"] for p in parts] or [-1])
         where = clause if where is None else where & clause
-    query = Order.select(
-        Order.id, Order.number, Order.status, Order.total, Order.customer_id, Order.created_at
-    ).order_by(Order.id, ascending=False).limit(limit)
+    query = (
+        Order.select(
+            Order.id, Order.number, Order.status, Order.total, Order.customer_id, Order.created_at
+        )
+        .order_by(Order.id, ascending=False)
+        .limit(limit)
+    )
     if where is not None:
         query = query.where(where)
     return list(await query)

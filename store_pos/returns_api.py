@@ -26,7 +26,9 @@ class PosReturnsApi(Controller):
     tags = ["pos"]
 
     @post("/scan", opt=STAFF_HERE, status_code=HTTP_200_OK)
-    async def scan(self, me: Me, location_id: FromPath[int], data: JSONBody[TokenIn]) -> RequestView:
+    async def scan(
+        self, me: Me, location_id: FromPath[int], data: JSONBody[TokenIn]
+    ) -> RequestView:
         """The return the scanned code names (nothing changes yet)."""
         return await request_by_token(me, location_id, data.token)
 

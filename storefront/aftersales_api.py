@@ -86,18 +86,24 @@ class AfterSalesApi(Controller):
         return await accept_offer(me, request_id)
 
     @post("/after-sales/{request_id:int}/ship-back", opt=CONSUMERS, status_code=HTTP_200_OK)
-    async def ship(self, me: Me, request_id: FromPath[int], data: JSONBody[ShipBackIn]) -> RequestView:
+    async def ship(
+        self, me: Me, request_id: FromPath[int], data: JSONBody[ShipBackIn]
+    ) -> RequestView:
         """Tell the return parcel's carrier and tracking number."""
         return await ship_back(
             me, request_id, carrier=data.carrier, tracking_number=data.tracking_number
         )
 
     @post("/after-sales/{request_id:int}/escalate", opt=CONSUMERS, status_code=HTTP_200_OK)
-    async def dispute(self, me: Me, request_id: FromPath[int], data: JSONBody[NoteIn]) -> RequestView:
+    async def dispute(
+        self, me: Me, request_id: FromPath[int], data: JSONBody[NoteIn]
+    ) -> RequestView:
         """Dispute a rejection or an offer: the operator rules."""
         return await escalate(me, request_id, note=data.body)
 
     @post("/after-sales/{request_id:int}/messages", opt=SIGNED_IN, status_code=HTTP_200_OK)
-    async def message(self, me: Me, request_id: FromPath[int], data: JSONBody[NoteIn]) -> RequestView:
+    async def message(
+        self, me: Me, request_id: FromPath[int], data: JSONBody[NoteIn]
+    ) -> RequestView:
         """Add a message or evidence to the request's thread."""
         return await add_message(me, request_id, data.body)

@@ -38,8 +38,13 @@ async def test_a_return_at_a_store_puts_stock_back_there_and_refunds(db: Engine)
     clerk = await make_user(Role.STAFF, store_ids=[other_store])
     line = bought["lines"][0]
     asked = await create_request(
-        bought["consumer"], bought["order"].id, line.id, kind="return_refund",
-        reason="坏了", return_method="store", store_location_id=other_store,
+        bought["consumer"],
+        bought["order"].id,
+        line.id,
+        kind="return_refund",
+        reason="坏了",
+        return_method="store",
+        store_location_id=other_store,
     )
     await answer_request(bought["supplier_user"], asked.id, decision="approve")
     before = await stock_level(other_store, line.variant_id)
@@ -49,10 +54,15 @@ async def test_a_return_at_a_store_puts_stock_back_there_and_refunds(db: Engine)
     assert done.status == "refunded" and done.refunded_amount == 10_000
     assert await stock_level(other_store, line.variant_id) == (before[0] + 1, before[1])
     assert await _refunded(bought["order"].id) == 10_000
-    kinds = {e["kind"] for e in await OrderEvent.select().where(
-        OrderEvent.order == bought["order"].id)}
-    assert {"aftersale_requested", "aftersale_approved", "aftersale_received",
-            "aftersale_refunded"} <= kinds
+    kinds = {
+        e["kind"] for e in await OrderEvent.select().where(OrderEvent.order == bought["order"].id)
+    }
+    assert {
+        "aftersale_requested",
+        "aftersale_approved",
+        "aftersale_received",
+        "aftersale_refunded",
+    } <= kinds
     await assert_ledger_matches_levels()
     with pytest.raises(RequestConflict):  # the same line again
         await create_request(
@@ -77,12 +87,14 @@ async def test_another_consumers_order_and_a_closed_window_are_refused(db: Engin
     line = bought["lines"][0]
     stranger = await make_user()
     with pytest.raises(NotYours):
-        await create_request(
-            stranger, bought["order"].id, line.id, kind="refund_only", reason="x"
-        )
+        await create_request(stranger, bought["order"].id, line.id, kind="refund_only", reason="x")
     with pytest.raises(WindowClosed):
         await create_request(
-            bought["consumer"], bought["order"].id, line.id, kind="refund_only", reason="x",
+            bought["consumer"],
+            bought["order"].id,
+            line.id,
+            kind="refund_only",
+            reason="x",
             now=datetime.now(UTC) + timedelta(days=8),
         )
 
@@ -104,8 +116,11 @@ async def test_a_second_refund_of_the_line_is_refused(db: Engine) -> None:
 async def test_an_unanswered_request_escalates_after_its_deadline(db: Engine) -> None:
     bought = await received_order()
     asked = await create_request(
-        bought["consumer"], bought["order"].id, bought["lines"][0].id,
-        kind="refund_only", reason="x",
+        bought["consumer"],
+        bought["order"].id,
+        bought["lines"][0].id,
+        kind="refund_only",
+        reason="x",
     )
     assert await escalate_unanswered(datetime.now(UTC) + timedelta(hours=47)) == []
     assert await escalate_unanswered(datetime.now(UTC) + timedelta(hours=49)) == [asked.id]
@@ -114,8 +129,11 @@ async def test_an_unanswered_request_escalates_after_its_deadline(db: Engine) ->
 async def test_a_partial_refund_ruling_refunds_exactly_that(db: Engine) -> None:
     bought = await received_order()
     asked = await create_request(
-        bought["consumer"], bought["order"].id, bought["lines"][0].id,
-        kind="refund_only", reason="有划痕",
+        bought["consumer"],
+        bought["order"].id,
+        bought["lines"][0].id,
+        kind="refund_only",
+        reason="有划痕",
     )
     await answer_request(bought["supplier_user"], asked.id, decision="reject", note="正常使用痕迹")
     await escalate(bought["consumer"], asked.id, note="明显是新的划痕")
