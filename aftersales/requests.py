@@ -190,7 +190,7 @@ async def get_request(me: CurrentUser, request_id: int) -> RequestView:
 
 async def _update(row: dict[str, Any], **values: Any) -> dict[str, Any]:
     values["updated_at"] = _now()
-    changes: dict[Column | str, Any] = dict(values)
+    changes: dict[Column | str, Any] = {key: value for key, value in values.items()}
     await AfterSaleRequest.update(changes).where(AfterSaleRequest.id == row["id"])
     return row | values
 
