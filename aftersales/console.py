@@ -1,6 +1,6 @@
 """The operator's order console: find any order, see all of it, with its after-sales.
 
-Search by order number (prefix), by the consumer's phone or by supplier id (`s:12`); an
+Search by order number (any part), by the consumer's phone or by supplier id (`s:12`); an
 order's file holds its timeline, payments with refunds, and its after-sales requests.
 """
 
@@ -31,7 +31,7 @@ class OrderFile:
 
 
 async def find_orders(text: str) -> list[dict[str, Any]]:
-    """Orders matching an order number, a phone number or `s:<supplier id>`, newest first."""
+    """Orders by (part of) their number, a phone number or `s:<supplier id>`, newest first."""
     text = text.strip()[:40]
     if not text:
         return await search_orders()

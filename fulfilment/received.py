@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.database import contains_text
 from fulfilment.tables import Fulfilment, Order
 
 
@@ -26,10 +27,10 @@ async def search_orders(
     supplier_id: int | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Orders by number (prefix), by customer ids or by a supplier's part, newest first."""
+    """Orders by number (any part), by customer ids or by a supplier's part, newest first."""
     where: Any = None
     if number:
-        where = Order.number.ilike(f"{number.strip()}%")
+        where = contains_text(Order.number, number.strip())
     if customer_ids is not None:
         clause = Order.customer_id.is_in(customer_ids or [-1])
         where = clause if where is None else where & clause
