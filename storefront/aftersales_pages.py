@@ -63,7 +63,16 @@ async def _page(me: Any, order_id: int, *, error: str = "", status_code: int = 2
         raise OrderNotFound("Order {id} was not found", id=order_id)
     if order.customer_id != me.id:
         raise NotYours("This order is not yours")
-    lines = [ln for f in order.fulfilments if line_received(order, f) for ln in f.lines]
+    requests = await requests_of_order(me, order_id)
+    # A line with a request that is still open or was refunded takes no new request.
+    taken = {r.line_id for r in requests if r.status not in ("closed", "exchanged")}
+    lines = [
+        ln
+        for f in order.fulfilments
+        if line_received(order, f)
+        for ln in f.lines
+        if ln.id not in taken
+    ]
     stores = await list_locations("store")
     return Template(
         "storefront/aftersales.html",
@@ -71,7 +80,7 @@ async def _page(me: Any, order_id: int, *, error: str = "", status_code: int = 2
             "order": order,
             "lines": lines,
             "stores": stores,
-            "requests": await requests_of_order(me, order_id),
+            "requests": requests,
             "error": error,
         },
         status_code=status_code,
