@@ -17,6 +17,7 @@ DOMAIN_APPS: tuple[str, ...] = (
     "promotions",
     "fulfilment",
     "settlement",
+    "aftersales",
     "analytics",
 )
 

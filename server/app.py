@@ -59,6 +59,7 @@ from core.i18n import ROOT
 from core.realtime import bind_hub, make_channels_plugin
 from core.settings import Settings, get_settings
 from fulfilment.sweeps import sweep_forever, sweeps_enabled
+from server.aftersales_routes import AFTERSALES_HANDLERS, aftersales_lifespan
 from server.auth.api import AuthApi
 from server.auth.middleware import SessionUserMiddleware
 from server.auth.pages import AccountPages
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             healthz,
+            *AFTERSALES_HANDLERS,
             stock_socket,
             pos_socket,
             order_socket,
@@ -333,6 +335,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             sweeps_lifespan,
             search_catch_up_lifespan,
             analytics_lifespan,
+            aftersales_lifespan,
         ],
         state=State({"settings": settings}),
         debug=settings.debug,

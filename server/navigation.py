@@ -15,6 +15,7 @@ ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/supplier", "Supplier console"),
         ("/supplier/fulfilments", "Shipments"),
         ("/supplier/reviews", "Reviews"),
+        ("/supplier/after-sales", "After-sales"),
         ("/supplier/money", "My money"),
         ("/supplier/promotions", "Promotions"),
         ("/supplier/analytics", "Analytics"),
@@ -22,6 +23,8 @@ ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
     Role.OPERATOR: [
         ("/operator", "Operator console"),
         ("/operator/settlement", "Settlement"),
+        ("/operator/after-sales", "Disputes"),
+        ("/operator/orders", "Order console"),
         ("/operator/promotions", "Promotions"),
         ("/operator/analytics", "Analytics"),
     ],

@@ -1,0 +1,48 @@
+"""The after-sales sweep: requests unanswered past their deadline go to the operator."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime
+from typing import Any
+
+from aftersales.requests import escalate_unanswered
+from core.periodic import PeriodClaim
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+#: Seconds between two runs.
+SWEEP_INTERVAL_S = 60
+
+
+async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:
+    """Escalate unanswered requests every `interval_s` seconds (one worker per period)."""
+    claims = PeriodClaim(get_settings().redis_url)
+    try:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                if await claims.claim("aftersales-sweeps", interval_s):
+                    await escalate_unanswered(datetime.now().astimezone())
+            except Exception:
+                log.exception("After-sales sweep failed; retrying in %s s", interval_s)
+    finally:
+        await claims.close()
+
+
+@asynccontextmanager
+async def aftersales_lifespan(app: Any) -> AsyncIterator[None]:
+    """Run the sweep while the app runs (off with KUAIQU_DISABLE_SWEEPS=1)."""
+    if not get_settings().sweeps_enabled:
+        yield
+        return
+    task = asyncio.create_task(sweep_forever(), name="kuaiqu-aftersales-sweeps")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
