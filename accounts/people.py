@@ -26,3 +26,12 @@ async def email_of(user_id: int | None) -> str:
         return ""
     row = await User.select(User.email).where(User.id == user_id).first()
     return row["email"] if row else ""
+
+
+async def consumer_by_phone(phone: str) -> int | None:
+    """The id of the consumer account with this phone number (None when none or several)."""
+    phone = phone.strip()
+    if not phone:
+        return None
+    rows = await User.select(User.id).where((User.phone == phone) & (User.role == "consumer"))
+    return rows[0]["id"] if len(rows) == 1 else None

@@ -13,11 +13,13 @@ DOMAIN_APPS: tuple[str, ...] = (
     "catalog",
     "locations",
     "notifications",
+    "members",
     "payments",
     "promotions",
     "fulfilment",
     "settlement",
     "analytics",
+    "consultation",
 )
 
 #: Packages of pages and JSON API, independent of each other.

@@ -18,6 +18,7 @@ from fulfilment.statuses import FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
+from members.points import earn_for_order
 from payments.service import PaymentStart, refund_order_payments, start_payment
 from promotions.usage import release_uses
 
@@ -70,6 +71,14 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
             note=f"#{payment_id}",
             values={Order.paid_at: now_utc()},
         )
+        if order["customer_id"] is not None:
+            await earn_for_order(
+                order["customer_id"],
+                order_id,
+                spend=order["total"],
+                channel=order["channel"],
+                number=order["number"],
+            )
 
 
 async def mark_payment_failed(order_id: int, *, payment_id: int) -> None:

@@ -28,6 +28,7 @@ from fulfilment.views import OrderView, load_order
 from locations.adjustments import ADJUST_REASONS
 from locations.stock import StockLine, change_on_hand, count_delta
 from locations.stock_reads import store_stock
+from members.points import earn_for_order
 from payments.providers import InStoreProvider
 from payments.service import confirm_offline_payment
 
@@ -42,8 +43,12 @@ async def sell_walk_in(
     payment_method: str,
     tendered: int | None = None,
     coupons: Sequence[str] = (),
+    member_id: int | None = None,
 ) -> OrderView:
     """Sell goods held at this store to a walk-in customer; returns the completed order.
+
+    `member_id` is the user id of the member found at the counter (member QR or phone,
+    `members.cards.find_member`): they earn points on the sale in the same transaction.
 
     `tendered` is the cash the customer handed over (fen), when paying cash; less than the
     total refuses the sale (nothing is kept) — `cash_change` says what to give back.
@@ -92,6 +97,14 @@ async def sell_walk_in(
                 order_id=order_id, method=payment_method, actor_id=staff.id
             )
             await mark_order_paid(order_id, payment_id=paid.payment_id, actor_id=staff.id)
+            if member_id is not None:
+                await earn_for_order(
+                    member_id,
+                    order_id,
+                    spend=placed.order.total,
+                    channel=Channel.POS,
+                    number=placed.order.number,
+                )
             stock_lines: list[StockLine] = []
             for f in await Fulfilment.select().where(Fulfilment.order == order_id):
                 await move_fulfilment(
