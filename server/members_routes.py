@@ -7,6 +7,7 @@ from typing import Any
 from backoffice.operator.members_api import OperatorMembersApi
 from backoffice.operator.members_pages import OperatorMembersPages
 from server.chat_socket import chat_socket
+from server.privacy_routes import PrivacyApi, PrivacyPages
 from store_pos.member_api import PosMemberApi
 from storefront.chat_api import ChatApi
 from storefront.member_api import MemberApi
@@ -21,4 +22,6 @@ MEMBER_ROUTES: list[Any] = [
     OperatorMembersPages,
     ChatApi,
     chat_socket,
+    PrivacyApi,
+    PrivacyPages,
 ]

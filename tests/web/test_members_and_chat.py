@@ -150,3 +150,22 @@ async def test_outside_opening_hours_the_consumer_gets_the_away_message_once(
     assert (await client.get("/api/chat/unread")).json()["unread"] == 1
     unknown = await client.post("/api/chat", json={"party_kind": "store", "party_id": 999999})
     assert unknown.status_code == 400
+
+
+async def test_my_data_page_json_and_erasure_end_the_session(client: AsyncClient) -> None:
+    consumer = await make_user(name="赵六")
+    await login(client, consumer)
+    register = await client.get("/register")
+    assert "导出或删除" in register.text
+    exported = (await client.get("/api/me/data")).json()
+    assert exported["account"][0]["name"] == "赵六"
+    page = await client.get("/account/data")
+    assert page.status_code == 200 and "赵六" in page.text and "删除我的数据" in page.text
+    download = await client.get("/account/data.json")
+    assert download.json()["account"][0]["id"] == consumer.id
+    refused = await client.post("/api/me/data/erase", json={"confirm": False})
+    assert refused.status_code == 400 and "confirm" in refused.json()["detail"]
+    erased = await client.post("/api/me/data/erase", json={"confirm": True})
+    assert erased.status_code == 200 and erased.json()["account"] == 1
+    assert (await client.get("/api/me/data")).status_code == 401
+    assert (await User.select().where(User.id == consumer.id).first())["name"] == ""
