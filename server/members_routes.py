@@ -10,6 +10,7 @@ from server.chat_socket import chat_socket
 from server.privacy_routes import PrivacyApi, PrivacyPages
 from store_pos.member_api import PosMemberApi
 from storefront.chat_api import ChatApi
+from storefront.chat_pages import ChatPages
 from storefront.member_api import MemberApi
 from storefront.member_pages import MemberPages
 
@@ -21,6 +22,7 @@ MEMBER_ROUTES: list[Any] = [
     OperatorMembersApi,
     OperatorMembersPages,
     ChatApi,
+    ChatPages,
     chat_socket,
     PrivacyApi,
     PrivacyPages,

@@ -169,3 +169,34 @@ async def test_my_data_page_json_and_erasure_end_the_session(client: AsyncClient
     assert erased.status_code == 200 and erased.json()["account"] == 1
     assert (await client.get("/api/me/data")).status_code == 401
     assert (await User.select().where(User.id == consumer.id).first())["name"] == ""
+
+
+async def test_chat_pages_from_the_product_page_to_a_live_thread(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conversations, "answering_now", open_hours)
+    product = await make_product()
+    await login(client, await make_user())
+    page = f"/products/{product['id']}"
+    assert "咨询店铺" in (await client.get(page)).text
+    started = await submit_form(
+        client,
+        "/chat/start",
+        {
+            "party_kind": "supplier",
+            "party_id": str(product["supplier_id"]),
+            "subject_kind": "product",
+            "subject_id": str(product["id"]),
+        },
+        page=page,
+    )
+    assert started.status_code == 303
+    thread = started.headers["location"]
+    sent = await submit_form(client, f"{thread}/send", {"body": "<b>能便宜点吗</b>"}, page=thread)
+    assert sent.status_code == 303
+    shown = await client.get(thread)
+    assert (
+        "&lt;b&gt;能便宜点吗&lt;/b&gt;" in shown.text
+        and 'data-live-socket="/ws/chat"' in shown.text
+    )
+    assert "咨询" in (await client.get("/chat")).text
