@@ -61,6 +61,7 @@ PERSONAL_DATA: tuple[Place, ...] = (
     Place("notification", "user_id"),
     Place("review", "author_id"),
     Place("shopper_event", "user_id"),
+    Place("favourite", "user_id"),
     Place("member", "user_id"),
     Place("points_entry", "member_id", via="member"),
     Place("conversation", "consumer_id"),

@@ -145,7 +145,7 @@ async def open_conversation(
                     subject_kind=subject_kind,
                     subject_id=subject_id,
                 )
-            )
+            ).on_conflict(action="DO NOTHING")  # a twin request made it first (unique index)
         elif subject_kind:
             await Conversation.update(
                 {Conversation.subject_kind: subject_kind, Conversation.subject_id: subject_id}

@@ -11,3 +11,7 @@ class MemberNotFound(NotFound):
 
 class InvalidLevels(InvalidInput):
     """The operator's level thresholds are not usable."""
+
+
+class InvalidFavourite(InvalidInput):
+    """Not something that can be saved."""

@@ -52,3 +52,16 @@ class PointsEntry(Table):
     channel = Varchar(length=8, default="")
     note = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class Favourite(Table):
+    """A product or shop a consumer saved (one row per person, kind and target)."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    user_id = BigInt(index=True)
+    #: product | shop
+    kind = Varchar(length=8)
+    #: The product id or the supplier (shop) id.
+    target_id = BigInt()
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -11,6 +11,8 @@ from server.privacy_routes import PrivacyApi, PrivacyPages
 from store_pos.member_api import PosMemberApi
 from storefront.chat_api import ChatApi
 from storefront.chat_pages import ChatPages
+from storefront.favourite_api import FavouriteApi
+from storefront.favourite_pages import FavouritePages
 from storefront.member_api import MemberApi
 from storefront.member_pages import MemberPages
 
@@ -23,6 +25,8 @@ MEMBER_ROUTES: list[Any] = [
     OperatorMembersPages,
     ChatApi,
     ChatPages,
+    FavouriteApi,
+    FavouritePages,
     chat_socket,
     PrivacyApi,
     PrivacyPages,

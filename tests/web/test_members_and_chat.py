@@ -200,3 +200,34 @@ async def test_chat_pages_from_the_product_page_to_a_live_thread(
         and 'data-live-socket="/ws/chat"' in shown.text
     )
     assert "咨询" in (await client.get("/chat")).text
+
+
+async def test_favourites_and_browsing_history(client: AsyncClient) -> None:
+    product = await make_product(name="收藏测试耳机")
+    await login(client, await make_user())
+    await client.get(f"/products/{product['id']}")  # a recorded view
+    saved = await client.post(
+        "/api/favourites", json={"kind": "product", "target_id": product["id"]}
+    )
+    assert saved.status_code == 200 and saved.json()["products"][0]["id"] == product["id"]
+    again = await client.post(
+        "/api/favourites", json={"kind": "product", "target_id": product["id"]}
+    )
+    assert len(again.json()["products"]) == 1
+    shop = await client.post(
+        "/api/favourites", json={"kind": "shop", "target_id": product["supplier_id"]}
+    )
+    assert shop.json()["shops"][0]["id"] == product["supplier_id"]
+    missing = await client.post("/api/favourites", json={"kind": "product", "target_id": 999999})
+    assert missing.status_code == 400 and "target_id" in missing.json()["detail"]
+    page = await client.get("/favourites")
+    assert "收藏测试耳机" in page.text and "浏览记录" in page.text
+    await submit_form(
+        client,
+        "/favourites",
+        {"kind": "product", "target_id": str(product["id"]), "action": "remove"},
+        page="/favourites",
+    )
+    assert (await client.get("/api/favourites")).json()["products"] == []
+    removed = await client.delete(f"/api/favourites/shop/{product['supplier_id']}")
+    assert removed.json()["shops"] == []
