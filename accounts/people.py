@@ -35,3 +35,19 @@ async def consumer_by_phone(phone: str) -> int | None:
         return None
     rows = await User.select(User.id).where((User.phone == phone) & (User.role == "consumer"))
     return rows[0]["id"] if len(rows) == 1 else None
+
+
+async def supplier_account_ids(supplier_id: int) -> list[int]:
+    """Ids of the active accounts acting for a supplier (its staff)."""
+    rows = await User.select(User.id).where(
+        (User.supplier_id == supplier_id) & (User.role == "supplier") & (User.is_active == True)  # noqa: E712
+    )
+    return [r["id"] for r in rows]
+
+
+async def operator_ids() -> list[int]:
+    """Ids of the active operator accounts."""
+    rows = await User.select(User.id).where(
+        (User.role == "operator") & (User.is_active == True)  # noqa: E712
+    )
+    return [r["id"] for r in rows]

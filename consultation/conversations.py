@@ -21,6 +21,7 @@ from consultation.topics import OPERATOR_TOPIC, consumer_topic, party_topic
 from core.database import write_transaction
 from core.realtime import publish_after_commit
 from locations.places import place
+from notifications.service import notify_user
 
 #: Who answers: a supplier's staff (their shop) or a store's staff.
 PARTY_KINDS = ("supplier", "store")
@@ -259,6 +260,15 @@ async def send_message(
         message = await _insert(
             row, side, user.id, kind=kind, body=body, image=image, product_id=product_id
         )
+        if side != "consumer" and row["consumer_unread"] == 0:
+            # The first unread reply reaches the inbox (and e-mail); later ones only the chat.
+            await notify_user(
+                row["consumer_id"],
+                "chat_reply",
+                title="您的咨询有新回复 / A reply to your question",
+                body=body[:200],
+                link=f"/chat/{row['id']}",
+            )
         if side == "consumer" and not await answering_now(row["party_kind"], row["party_id"]):
             last_other = (
                 await ChatMessage.select(ChatMessage.kind)
