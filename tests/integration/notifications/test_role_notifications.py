@@ -1,4 +1,4 @@
-"""Every role hears what concerns it: suppliers of orders, operators of work, consumers of replies."""
+"""Every role hears what concerns it: suppliers of orders, operators of work, consumers."""
 
 from __future__ import annotations
 
