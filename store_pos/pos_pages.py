@@ -43,6 +43,7 @@ from fulfilment.pos_sales import (
     store_sale,
 )
 from locations.inventory import ADJUST_REASONS
+from members.cards import QR_PREFIX, find_member
 from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
@@ -81,6 +82,8 @@ class PayForm(msgspec.Struct):
     tendered: str = ""
     #: Coupon codes scanned from consumers' wallets or typed (space or comma separated).
     coupons: str = ""
+    #: The member QR text scanned, or the member's phone typed (empty: no member).
+    member: str = ""
 
 
 def _codes(text: str) -> list[str]:
@@ -391,6 +394,13 @@ class PosPages(Controller):
             tendered = _tendered_fen(data.tendered) if data.payment_method == "cash" else None
             if data.payment_method == "cash" and tendered is None:
                 raise InvalidInput("Enter the cash received")
+            member = data.member.strip()[:64]
+            member_id = None
+            if member:
+                member_id = await find_member(
+                    code=member if member.startswith(QR_PREFIX) else "",
+                    phone="" if member.startswith(QR_PREFIX) else member,
+                )
             sale = await sell_walk_in(
                 location_id,
                 me,
@@ -398,6 +408,7 @@ class PosPages(Controller):
                 data.payment_method,
                 tendered=tendered,
                 coupons=_codes(data.coupons),
+                member_id=member_id,
             )
         except DomainError as error:
             flash(request, error.localized(), "error")

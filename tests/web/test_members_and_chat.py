@@ -231,3 +231,25 @@ async def test_favourites_and_browsing_history(client: AsyncClient) -> None:
     assert (await client.get("/api/favourites")).json()["products"] == []
     removed = await client.delete(f"/api/favourites/shop/{product['supplier_id']}")
     assert removed.json()["shops"] == []
+
+
+async def test_pos_page_sale_with_the_member_qr_earns_points(client: AsyncClient) -> None:
+    store = await make_store()
+    variant = (await make_product(prices=(5000,)))["variant_ids"][0]
+    await stock(store, variant, 3)
+    consumer = await make_user()
+    await login(client, consumer)
+    qr = (await client.get("/api/member")).json()["qr"]
+    await login(client, await make_user(Role.STAFF, store_ids=[store]))
+    sale_page = f"/pos/{store}/sale"
+    await submit_form(
+        client, f"/pos/{store}/sale/add", {"variant_id": str(variant)}, page=sale_page
+    )
+    confirm = f"/pos/{store}/sale/confirm?payment_method=card"
+    assert "会员" in (await client.get(confirm)).text
+    paid = await submit_form(
+        client, f"/pos/{store}/sale/pay", {"payment_method": "card", "member": qr}, page=confirm
+    )
+    assert "/receipts/" in paid.headers["location"]
+    await login(client, consumer)
+    assert (await client.get("/api/member")).json()["points"] == 50
