@@ -15,3 +15,7 @@ class InvalidLevels(InvalidInput):
 
 class InvalidFavourite(InvalidInput):
     """Not something that can be saved."""
+
+
+class NotEnoughPoints(InvalidInput):
+    """More points than the member has or the order allows."""

@@ -13,11 +13,16 @@ import secrets
 from dataclasses import dataclass
 
 from core.database import write_transaction
+from members.errors import NotEnoughPoints
 from members.levels import all_levels, level_for, rolling_spend
 from members.tables import Member, PointsEntry
 
 #: Fen paid per point earned.
 FEN_PER_POINT = 100
+#: Fen one point pays when spent (100 points pay ¥1).
+FEN_PER_POINT_SPENT = 1
+#: Points pay at most this percent of an order's total.
+MAX_POINTS_PERCENT = 50
 
 
 class Reason:
@@ -25,6 +30,8 @@ class Reason:
 
     EARNED = "earned"
     REVERSED = "reversed"
+    SPENT = "spent"
+    RESTORED = "restored"
     ADJUSTED = "adjusted"
 
 
@@ -120,9 +127,11 @@ async def reverse_for_refund(order_id: int, *, paid: int, refunded: int) -> Writ
     `paid` is what the order's payments took, `refunded` all that was given back so far;
     the points taken back over every refund of the order add up to
     `earned * refunded // paid`, which is exactly what it earned once all is refunded.
-    The balance may go below zero when the points were already spent.
+    The balance may go below zero when the points were already spent. Points the order
+    spent as part payment come back in the same proportion.
     """
     async with write_transaction():
+        await _restore_spent(order_id, paid=paid, refunded=refunded)
         earned = (
             await PointsEntry.select()
             .where((PointsEntry.order_id == order_id) & (PointsEntry.reason == Reason.EARNED))
@@ -146,4 +155,86 @@ async def reverse_for_refund(order_id: int, *, paid: int, refunded: int) -> Writ
             order_id=order_id,
             channel=earned["channel"],
             note=earned["note"],
+        )
+
+
+def points_limit(total: int, balance: int) -> int:
+    """Most points an order of `total` fen may take as part payment, given the balance."""
+    return max(0, min(balance, total * MAX_POINTS_PERCENT // 100 // FEN_PER_POINT_SPENT))
+
+
+async def check_points(user_id: int, points: int, total: int) -> int:
+    """The fen `points` would pay of an order of `total`; refused above the limit.
+
+    Raises:
+        NotEnoughPoints: more than the member has, or more than the order allows.
+    """
+    if points <= 0:
+        return 0
+    member = await ensure_member(user_id)
+    limit = points_limit(total, member["points"])
+    if points > limit:
+        raise NotEnoughPoints("points: at most {n} points can pay this order", n=limit)
+    return points * FEN_PER_POINT_SPENT
+
+
+async def spend_for_order(
+    user_id: int, order_id: int, points: int, *, total: int, channel: str, number: str = ""
+) -> int:
+    """Spend points as part payment of an order; returns the fen they pay.
+
+    One conditional UPDATE (the balance must cover them) and a ledger row, in the caller's
+    transaction.
+
+    Raises:
+        NotEnoughPoints: above the balance or the order's limit.
+    """
+    covered = await check_points(user_id, points, total)
+    if covered == 0:
+        return 0
+    async with write_transaction():
+        member = await ensure_member(user_id)
+        updated = (
+            await Member.update({Member.points: Member.points - points})
+            .where((Member.id == member["id"]) & (Member.points >= points))
+            .returning(Member.points)
+        )
+        if not updated:
+            raise NotEnoughPoints("points: at most {n} points can pay this order", n=0)
+        await PointsEntry.insert(
+            PointsEntry(
+                member_id=member["id"],
+                delta=-points,
+                balance=updated[0]["points"],
+                spend=0,
+                reason=Reason.SPENT,
+                order_id=order_id,
+                channel=channel,
+                note=number[:200],
+            )
+        )
+    return covered
+
+
+async def _restore_spent(order_id: int, *, paid: int, refunded: int) -> None:
+    """Give back the share of the points an order spent that its refunds now cover."""
+    rows = await PointsEntry.select().where(
+        (PointsEntry.order_id == order_id)
+        & PointsEntry.reason.is_in([Reason.SPENT, Reason.RESTORED])
+    )
+    spent = [r for r in rows if r["reason"] == Reason.SPENT]
+    if not spent or paid <= 0:
+        return
+    total_spent = -sum(r["delta"] for r in spent)
+    restored = sum(r["delta"] for r in rows if r["reason"] == Reason.RESTORED)
+    due = total_spent * min(refunded, paid) // paid - restored
+    if due > 0:
+        await _write(
+            spent[0]["member_id"],
+            due,
+            spend=0,
+            reason=Reason.RESTORED,
+            order_id=order_id,
+            channel=spent[0]["channel"],
+            note=spent[0]["note"],
         )

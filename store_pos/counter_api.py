@@ -46,6 +46,8 @@ class SaleIn(msgspec.Struct):
     #: The member's QR text (scanned) or phone (typed): the sale earns them points.
     member_code: ShortText = ""
     member_phone: ShortText = ""
+    #: Points the member spends as part payment (100 points = ¥1, at most half the total).
+    points: Money = 0
 
 
 class SaleLineOut(msgspec.Struct):
@@ -155,9 +157,10 @@ class PosCounterApi(Controller):
             coupons=data.coupons,
             tendered=data.tendered,
             member_id=member_id,
+            points=data.points,
         )
         out = sale_out(view, location_id)
-        change = cash_change(view.total, data.tendered, data.payment_method)
+        change = cash_change(view.total - data.points, data.tendered, data.payment_method)
         if change is not None:
             out = msgspec.structs.replace(out, tendered=data.tendered, change=change)
         return out

@@ -8,15 +8,18 @@ from piccolo.engine.base import Engine
 from accounts.roles import Role
 from accounts.tables import User
 from fulfilment.checkout import LineRequest
+from fulfilment.errors import InvalidOrder
 from fulfilment.payment_events import pay_in_sandbox
 from fulfilment.pos_sales import sell_walk_in
+from fulfilment.tables import Order
 from members.cards import find_member, qr_text
-from members.errors import MemberNotFound
+from members.errors import MemberNotFound, NotEnoughPoints
 from members.levels import LevelInput, set_levels
 from members.points import ensure_member
 from members.tables import Member, PointsEntry
 from members.views import member_view
 from payments.service import refund_order_payments
+from payments.tables import Payment
 from tests.support.factories import make_order, make_product, make_store, make_user, stock
 
 
@@ -110,3 +113,35 @@ async def test_level_changes_when_spend_crosses_a_threshold(db: Engine) -> None:
     await refund_order_payments(order_id=first.id, reason="退货")  # back below 5000 fen
     view = await member_view(consumer.id)
     assert view.level is not None and view.level.name_en == "Silver"
+
+
+async def test_points_pay_part_of_a_counter_sale_within_the_limit_and_come_back_on_refund(
+    db: Engine,
+) -> None:
+    store = await make_store()
+    variant = (await make_product(prices=(10000,)))["variant_ids"][0]
+    await stock(store, variant, 10)
+    staff = await make_user(Role.STAFF, store_ids=[store], name="收银员")
+    consumer = await make_user()
+    for _ in range(2):  # 2 × ¥100 online: 200 points
+        await paid_online_order(consumer.id, store, variant)
+    assert await ledger_sums_to_balance(consumer.id) == 200
+
+    with pytest.raises(NotEnoughPoints):  # more than the balance
+        await sell_walk_in(
+            store, staff, [LineRequest(variant, 1)], "card", member_id=consumer.id, points=201
+        )
+    with pytest.raises(InvalidOrder):  # no member found
+        await sell_walk_in(store, staff, [LineRequest(variant, 1)], "card", points=10)
+    sale = await sell_walk_in(
+        store, staff, [LineRequest(variant, 1)], "cash", 9900, member_id=consumer.id, points=150
+    )
+    payment = await Payment.select().where(Payment.order_id == sale.id).first()
+    assert payment["amount"] == 10000 - 150  # the counter took the rest
+    # 200 - 150 spent + 98 earned on the ¥98.50 paid
+    assert await ledger_sums_to_balance(consumer.id) == 200 - 150 + 98
+
+    await refund_order_payments(order_id=sale.id, reason="退货")
+    assert await ledger_sums_to_balance(consumer.id) == 200
+    # The two refused attempts were cancelled at once and spent nothing.
+    assert await Order.count().where(Order.status == "cancelled") == 2
