@@ -386,10 +386,9 @@ class PosPages(Controller):
     ) -> Redirect:
         """Take the money and complete the sale; show the receipt."""
         cart = _cart(request, location_id)
-        confirm = (
-            f"/pos/{location_id}/sale/confirm?payment_method={quote(data.payment_method)}"
-            f"&coupons={quote(data.coupons[:400])}"
-        )
+        confirm = f"/pos/{location_id}/sale/confirm?payment_method={quote(data.payment_method)}"
+        if data.coupons.strip():
+            confirm += f"&coupons={quote(data.coupons[:400])}"
         try:
             tendered = _tendered_fen(data.tendered) if data.payment_method == "cash" else None
             if data.payment_method == "cash" and tendered is None:
