@@ -22,7 +22,7 @@ from accounts.access import STAFF, STAFF_HERE, Me
 from accounts.roles import CurrentUser
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
-from core.types import parse_decimal
+from core.types import parse_decimal, parse_whole
 from fulfilment.cart_offers import price_goods
 from fulfilment.checkout import LineRequest
 from fulfilment.hours import STORE_TZ
@@ -84,6 +84,8 @@ class PayForm(msgspec.Struct):
     coupons: str = ""
     #: The member QR text scanned, or the member's phone typed (empty: no member).
     member: str = ""
+    #: Points the member spends as part payment, as typed.
+    points: str = ""
 
 
 def _codes(text: str) -> list[str]:
@@ -408,6 +410,7 @@ class PosPages(Controller):
                 tendered=tendered,
                 coupons=_codes(data.coupons),
                 member_id=member_id,
+                points=parse_whole(data.points, "points", low=0, high=10**12),
             )
         except DomainError as error:
             flash(request, error.localized(), "error")
