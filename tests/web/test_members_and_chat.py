@@ -251,7 +251,9 @@ async def test_pos_page_sale_with_the_member_qr_earns_points(client: AsyncClient
         client, f"/pos/{store}/sale/pay", {"payment_method": "card", "member": qr}, page=confirm
     )
     assert "/receipts/" in paid.headers["location"]
-    await submit_form(client, f"/pos/{store}/sale/add", {"variant_id": str(variant)}, page=sale_page)
+    await submit_form(
+        client, f"/pos/{store}/sale/add", {"variant_id": str(variant)}, page=sale_page
+    )
     again = await submit_form(
         client,
         f"/pos/{store}/sale/pay",
