@@ -26,3 +26,28 @@ async def email_of(user_id: int | None) -> str:
         return ""
     row = await User.select(User.email).where(User.id == user_id).first()
     return row["email"] if row else ""
+
+
+async def consumer_by_phone(phone: str) -> int | None:
+    """The id of the consumer account with this phone number (None when none or several)."""
+    phone = phone.strip()
+    if not phone:
+        return None
+    rows = await User.select(User.id).where((User.phone == phone) & (User.role == "consumer"))
+    return rows[0]["id"] if len(rows) == 1 else None
+
+
+async def supplier_account_ids(supplier_id: int) -> list[int]:
+    """Ids of the active accounts acting for a supplier (its staff)."""
+    rows = await User.select(User.id).where(
+        (User.supplier_id == supplier_id) & (User.role == "supplier") & (User.is_active == True)  # noqa: E712
+    )
+    return [r["id"] for r in rows]
+
+
+async def operator_ids() -> list[int]:
+    """Ids of the active operator accounts."""
+    rows = await User.select(User.id).where(
+        (User.role == "operator") & (User.is_active == True)  # noqa: E712
+    )
+    return [r["id"] for r in rows]

@@ -13,12 +13,14 @@ DOMAIN_APPS: tuple[str, ...] = (
     "catalog",
     "locations",
     "notifications",
+    "members",
     "payments",
     "promotions",
     "fulfilment",
     "settlement",
     "aftersales",
     "analytics",
+    "consultation",
 )
 
 #: Packages of pages and JSON API, independent of each other.

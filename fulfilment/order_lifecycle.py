@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from catalog.variant_facts import variants_info
 from core.database import write_transaction
 from fulfilment.errors import OrderNotFound, OrderNotPayable
 from fulfilment.moves import announce, move_fulfilment, move_order, now_utc, record_event
@@ -18,6 +19,8 @@ from fulfilment.statuses import FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
+from members.points import earn_for_order
+from notifications.roles import notify_supplier
 from payments.service import PaymentStart, refund_order_payments, start_payment
 from promotions.usage import release_uses
 
@@ -70,6 +73,26 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
             note=f"#{payment_id}",
             values={Order.paid_at: now_utc()},
         )
+        if order["channel"] == "online":
+            lines = await OrderLine.select(OrderLine.variant).where(
+                OrderLine.fulfilment._.order == order_id
+            )
+            facts = await variants_info([line["variant"] for line in lines])
+            for supplier_id in sorted({info.supplier_id for info in facts.values()}):
+                await notify_supplier(
+                    supplier_id,
+                    "new_order",
+                    title=f"新订单 {order['number']} / New order",
+                    link="/supplier/fulfilments",
+                )
+        if order["customer_id"] is not None:
+            await earn_for_order(
+                order["customer_id"],
+                order_id,
+                spend=order["total"],
+                channel=order["channel"],
+                number=order["number"],
+            )
 
 
 async def mark_payment_failed(order_id: int, *, payment_id: int) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from accounts.roles import CurrentUser
 from catalog.variant_facts import variants_info
 from core.database import write_transaction
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import InvalidOrder, OrderNotFound
 from fulfilment.goods import goods_by_id
@@ -28,6 +28,7 @@ from fulfilment.views import OrderView, load_order
 from locations.adjustments import ADJUST_REASONS
 from locations.stock import StockLine, change_on_hand, count_delta
 from locations.stock_reads import store_stock
+from members.points import check_points, earn_for_order, spend_for_order
 from payments.providers import InStoreProvider
 from payments.service import confirm_offline_payment
 
@@ -42,8 +43,15 @@ async def sell_walk_in(
     payment_method: str,
     tendered: int | None = None,
     coupons: Sequence[str] = (),
+    member_id: int | None = None,
+    points: int = 0,
 ) -> OrderView:
     """Sell goods held at this store to a walk-in customer; returns the completed order.
+
+    `member_id` is the user id of the member found at the counter (member QR or phone,
+    `members.cards.find_member`): they earn points on the money paid, in the same
+    transaction, and may pay part of the sale with `points` (within `members.points`' limit);
+    the counter then takes the rest.
 
     `tendered` is the cash the customer handed over (fen), when paying cash; less than the
     total refuses the sale (nothing is kept) — `cash_change` says what to give back.
@@ -82,16 +90,40 @@ async def sell_walk_in(
         await cancel_order(order_id, actor_id=staff.id, reason="not all held at this store")
         raise InvalidOrder("This store does not hold every item of the sale")
     try:
-        cash_change(placed.order.total, tendered, payment_method)
-    except InvalidOrder:
-        await cancel_order(order_id, actor_id=staff.id, reason="too little cash tendered")
+        if points and member_id is None:
+            raise InvalidOrder("points: find the member before paying with points")
+        covered = await check_points(member_id, points, placed.order.total) if member_id else 0
+        cash_change(placed.order.total - covered, tendered, payment_method)
+    except DomainError:
+        await cancel_order(order_id, actor_id=staff.id, reason="payment refused at the counter")
         raise
     try:
         async with write_transaction():
+            covered = 0
+            if member_id is not None and points:
+                covered = await spend_for_order(
+                    member_id,
+                    order_id,
+                    points,
+                    total=placed.order.total,
+                    channel=Channel.POS,
+                    number=placed.order.number,
+                )
             paid = await confirm_offline_payment(
-                order_id=order_id, method=payment_method, actor_id=staff.id
+                order_id=order_id,
+                method=payment_method,
+                actor_id=staff.id,
+                amount=placed.order.total - covered if covered else None,
             )
             await mark_order_paid(order_id, payment_id=paid.payment_id, actor_id=staff.id)
+            if member_id is not None:
+                await earn_for_order(
+                    member_id,
+                    order_id,
+                    spend=placed.order.total - covered,
+                    channel=Channel.POS,
+                    number=placed.order.number,
+                )
             stock_lines: list[StockLine] = []
             for f in await Fulfilment.select().where(Fulfilment.order == order_id):
                 await move_fulfilment(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.database import current_engine, is_postgres, write_transaction
+from members.points import reverse_for_refund
 from notifications.service import notify_user
 from payments.errors import InvalidPayment
 from payments.providers import get_provider
@@ -84,6 +85,11 @@ async def refund_order_payments(
                 break
         if results:
             given_back = sum(r.amount for r in results)
+            await reverse_for_refund(
+                order_id,
+                paid=sum(p["amount"] for p in payments),
+                refunded=sum(p["refunded_amount"] for p in payments) + given_back,
+            )
             await notify_user(
                 payments[0]["customer_id"],
                 "refunded",

@@ -65,6 +65,7 @@ from server.auth.middleware import SessionUserMiddleware
 from server.auth.pages import AccountPages
 from server.health import healthz
 from server.locale_middleware import LocaleMiddleware
+from server.members_routes import MEMBER_ROUTES
 from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
 from server.security.api_guard import CrossSiteGuard
@@ -294,6 +295,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OperatorPromotionPages,
             PosPromotionsApi,
             PosOfferPages,
+            *MEMBER_ROUTES,
             create_static_files_router(path="/static", directories=[ROOT / "server" / "static"]),
             create_static_files_router(path="/media", directories=[settings.media_dir]),
         ],

@@ -24,6 +24,7 @@ from fulfilment.pos_sales import (
     store_sale,
 )
 from fulfilment.views import OrderView
+from members.cards import find_member
 
 
 class SaleLineIn(msgspec.Struct):
@@ -42,6 +43,11 @@ class SaleIn(msgspec.Struct):
     coupons: Annotated[list[ShortText], msgspec.Meta(max_length=10)] = []
     #: Cash handed over, in fen (cash only): less than the total refuses the sale.
     tendered: Money | None = None
+    #: The member's QR text (scanned) or phone (typed): the sale earns them points.
+    member_code: ShortText = ""
+    member_phone: ShortText = ""
+    #: Points the member spends as part payment (100 points = ¥1, at most half the total).
+    points: Money = 0
 
 
 class SaleLineOut(msgspec.Struct):
@@ -140,6 +146,9 @@ class PosCounterApi(Controller):
     @post("/{location_id:int}/sales", opt=STAFF_HERE, status_code=HTTP_201_CREATED)
     async def sell(self, me: Me, location_id: FromPath[int], data: JSONBody[SaleIn]) -> SaleOut:
         """Sell to a walk-in customer from this store's stock."""
+        member_id = None
+        if data.member_code or data.member_phone:
+            member_id = await find_member(code=data.member_code, phone=data.member_phone)
         view = await sell_walk_in(
             location_id,
             me,
@@ -147,9 +156,11 @@ class PosCounterApi(Controller):
             data.payment_method,
             coupons=data.coupons,
             tendered=data.tendered,
+            member_id=member_id,
+            points=data.points,
         )
         out = sale_out(view, location_id)
-        change = cash_change(view.total, data.tendered, data.payment_method)
+        change = cash_change(view.total - data.points, data.tendered, data.payment_method)
         if change is not None:
             out = msgspec.structs.replace(out, tendered=data.tendered, change=change)
         return out

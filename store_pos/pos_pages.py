@@ -22,7 +22,7 @@ from accounts.access import STAFF, STAFF_HERE, Me
 from accounts.roles import CurrentUser
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
-from core.types import parse_decimal
+from core.types import parse_decimal, parse_whole
 from fulfilment.cart_offers import price_goods
 from fulfilment.checkout import LineRequest
 from fulfilment.hours import STORE_TZ
@@ -43,6 +43,7 @@ from fulfilment.pos_sales import (
     store_sale,
 )
 from locations.inventory import ADJUST_REASONS
+from members.cards import QR_PREFIX, find_member
 from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
@@ -81,6 +82,10 @@ class PayForm(msgspec.Struct):
     tendered: str = ""
     #: Coupon codes scanned from consumers' wallets or typed (space or comma separated).
     coupons: str = ""
+    #: The member QR text scanned, or the member's phone typed (empty: no member).
+    member: str = ""
+    #: Points the member spends as part payment, as typed.
+    points: str = ""
 
 
 def _codes(text: str) -> list[str]:
@@ -390,6 +395,13 @@ class PosPages(Controller):
             tendered = _tendered_fen(data.tendered) if data.payment_method == "cash" else None
             if data.payment_method == "cash" and tendered is None:
                 raise InvalidInput("Enter the cash received")
+            member = data.member.strip()[:64]
+            member_id = None
+            if member:
+                member_id = await find_member(
+                    code=member if member.startswith(QR_PREFIX) else "",
+                    phone="" if member.startswith(QR_PREFIX) else member,
+                )
             sale = await sell_walk_in(
                 location_id,
                 me,
@@ -397,6 +409,8 @@ class PosPages(Controller):
                 data.payment_method,
                 tendered=tendered,
                 coupons=_codes(data.coupons),
+                member_id=member_id,
+                points=parse_whole(data.points, "points", low=0, high=10**12),
             )
         except DomainError as error:
             flash(request, error.localized(), "error")

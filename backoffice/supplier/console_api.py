@@ -18,6 +18,7 @@ from catalog.products import VariantInput
 from catalog.uploads import read_private_document, save_public_image
 from core.errors import InvalidInput
 from core.types import Count32, Id, LongText, Money, ShortText
+from notifications.roles import tell_operators_of_application, tell_operators_of_product
 
 
 class ApplicationOut(msgspec.Struct):
@@ -172,6 +173,7 @@ class SupplierApi(Controller):
         supplier_id = await onboarding.apply(
             me, application_from(form), await uploads_from(form, "documents")
         )
+        await tell_operators_of_application(supplier_id)
         return application_out(await onboarding.supplier_detail(supplier_id))
 
     @get("/supplier/application", opt=SIGNED_IN)
@@ -238,6 +240,7 @@ class SupplierApi(Controller):
     async def create_product(self, me: Me, data: JSONBody[ProductBody]) -> dict[str, Any]:
         """Submit a new product; it waits for the operator's review."""
         product_id = await listings.submit_product(me, product_input(data))
+        await tell_operators_of_product(product_id)
         return staff_product_out(await listings.product_for_staff(me, product_id))
 
     @get("/supplier/products/{product_id:int}", opt=SUPPLIERS)

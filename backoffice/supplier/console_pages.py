@@ -25,6 +25,7 @@ from catalog.listings import ProductInput
 from catalog.uploads import save_public_image
 from core.errors import DomainError
 from core.i18n import current_locale, gettext
+from notifications.roles import tell_operators_of_application, tell_operators_of_product
 
 #: Empty variant rows offered below the existing ones on the product form.
 BLANK_ROWS = 3
@@ -140,9 +141,10 @@ class SupplierPages(Controller):
         """File the application with its documents."""
         form = await request.form()
         try:
-            await onboarding.apply(
+            supplier_id = await onboarding.apply(
                 me, application_from(form), await uploads_from(form, "documents")
             )
+            await tell_operators_of_application(supplier_id)
         except DomainError as error:
             return Template(
                 "backoffice/supplier_apply.html",
@@ -268,7 +270,8 @@ class SupplierPages(Controller):
                     status=400,
                     problems=problems,
                 )
-            await listings.submit_product(me, data)
+            product_id = await listings.submit_product(me, data)
+            await tell_operators_of_product(product_id)
         except DomainError as error:
             return await _product_form(
                 product=None,

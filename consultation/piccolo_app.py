@@ -1,0 +1,17 @@
+"""Piccolo app of the consultation package."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from consultation.tables import ChatMessage, Conversation, QuickReply
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="consultation",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[Conversation, ChatMessage, QuickReply],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,17 @@
+"""Piccolo app of the members package."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from members.tables import Favourite, Member, MemberLevel, PointsEntry
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="members",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[MemberLevel, Member, PointsEntry, Favourite],
+    migration_dependencies=[],
+    commands=[],
+)
