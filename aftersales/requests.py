@@ -54,8 +54,12 @@ from locations.stock import (
     reserve_stock,
     sell_reserved_stock,
 )
+from notifications.roles import notify_operators
 from notifications.service import notify_user
 from settlement.deposits import deduct_deposit
+
+#: Steps after which the operator must act: they reach every operator's inbox.
+OPERATOR_STEPS = frozenset({"disputed", "escalated"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +218,8 @@ async def _step(row: dict[str, Any], step: str, actor_id: int | None, note: str 
             await notify_user(
                 member, "aftersale", title=title, body=body, link="/supplier/after-sales"
             )
+    if step in OPERATOR_STEPS:  # a dispute or an unanswered request now waits for a ruling
+        await notify_operators("aftersale", title=title, body=body, link="/operator/after-sales")
 
 
 async def _message(row: dict[str, Any], side: str, author_id: int | None, body: str) -> None:

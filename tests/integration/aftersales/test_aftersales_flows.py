@@ -18,6 +18,7 @@ from aftersales.requests import (
     rule,
 )
 from fulfilment.tables import OrderEvent
+from notifications.tables import Notification
 from payments.tables import Refund
 from tests.support.aftersales import received_order
 from tests.support.factories import make_store, make_user
@@ -114,6 +115,7 @@ async def test_a_second_refund_of_the_line_is_refused(db: Engine) -> None:
 
 
 async def test_an_unanswered_request_escalates_after_its_deadline(db: Engine) -> None:
+    operator = await make_user(Role.OPERATOR)
     bought = await received_order()
     asked = await create_request(
         bought["consumer"],
@@ -124,6 +126,9 @@ async def test_an_unanswered_request_escalates_after_its_deadline(db: Engine) ->
     )
     assert await escalate_unanswered(datetime.now(UTC) + timedelta(hours=47)) == []
     assert await escalate_unanswered(datetime.now(UTC) + timedelta(hours=49)) == [asked.id]
+    # The operator hears of it in the inbox, with a link to the after-sales queue.
+    told = await Notification.select().where(Notification.user_id == operator.id)
+    assert [n["link"] for n in told] == ["/operator/after-sales"]
 
 
 async def test_a_partial_refund_ruling_refunds_exactly_that(db: Engine) -> None:
