@@ -12,9 +12,10 @@ from payments.errors import InvalidPayment, PaymentConflict, PaymentNotFound
 from payments.providers import PaymentInfo, get_provider
 from payments.purposes import PaymentPurpose
 from payments.reads import _views
-from payments.records import PaymentStart, PaymentView, RefundResult, _info, _now
+from payments.records import PaymentStart, PaymentView, RefundResult, _now
+from payments.refunds import refund_payment
 from payments.statuses import PAID_STATUSES, PaymentStatus
-from payments.tables import Payment, Refund
+from payments.tables import Payment
 
 
 async def start_purpose_payment(
@@ -119,33 +120,4 @@ async def refund_purpose_payment(payment_id: int, amount: int, reason: str) -> R
         left = payment["amount"] - payment["refunded_amount"]
         if amount > left:
             raise InvalidPayment("Only {refundable} fen can be refunded", refundable=left)
-        given = await get_provider(payment["provider"]).refund(_info(payment), amount)
-        inserted = await Refund.insert(
-            Refund(
-                payment=payment_id,
-                amount=amount,
-                reason=reason[:200],
-                status=given.status,
-                provider_ref=given.provider_ref,
-            )
-        ).returning(Refund.id)
-        refunded = payment["refunded_amount"] + amount
-        await Payment.update(
-            {
-                Payment.refunded_amount: refunded,
-                Payment.status: (
-                    PaymentStatus.REFUNDED
-                    if refunded == payment["amount"]
-                    else PaymentStatus.PARTIALLY_REFUNDED
-                ),
-                Payment.updated_at: _now(),
-            }
-        ).where(Payment.id == payment_id)
-    return RefundResult(
-        refund_id=inserted[0]["id"],
-        payment_id=payment_id,
-        provider=payment["provider"],
-        amount=amount,
-        currency=payment["currency"],
-        status=given.status,
-    )
+        return await refund_payment(payment, amount, reason)
