@@ -272,6 +272,16 @@ def _brands(query: SearchQuery) -> list[str]:
     return unique(b.strip() for b in query.brands if b.strip())
 
 
+def _brand_filter(sql: _Sql, query: SearchQuery) -> str:
+    """Narrow the matches CTE `b` to the chosen brands; the name of the CTE to read from."""
+    brands = _brands(query)
+    if not brands:
+        return "b"
+    sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
+    sql.args += brands
+    return "f"
+
+
 def _aggregates(sql: _Sql, matches: str, unfiltered: str, *, spec_limit: int | None) -> None:
     """UNION ALL parts: the total and spec values of `matches`, the brands of `unfiltered`.
 
@@ -331,12 +341,7 @@ def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | 
     )
     _visible(sql, query, cats)
     sql.add(")")
-    matches = "b"
-    brands = _brands(query)
-    if brands:
-        sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
-        sql.args += brands
-        matches = "f"
+    matches = _brand_filter(sql, query)
     sql.add(" ")
     _page_part(sql, query, matches)
     _aggregates(sql, matches, "b", spec_limit=MAX_SPEC_FACET_MATCHES)
@@ -369,12 +374,7 @@ def _browse_aggregates_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
     )
     _visible(sql, query, cats)
     sql.add(")")
-    matches = "b"
-    brands = _brands(query)
-    if brands:
-        sql.add(f", f AS MATERIALIZED (SELECT * FROM b WHERE brand IN ({_marks(len(brands))}))")
-        sql.args += brands
-        matches = "f"
+    matches = _brand_filter(sql, query)
     sql.add(" SELECT 0 AS part, 0 AS a, 0 AS n, '' AS x, '' AS y WHERE 1 = 0")
     _aggregates(sql, matches, "b", spec_limit=None)
     return sql

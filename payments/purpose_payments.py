@@ -7,14 +7,15 @@ reaches the package that registered the purpose (`payments.purposes`).
 from __future__ import annotations
 
 from core.database import write_transaction
-from core.row_insert import insert_rows
 from payments.errors import InvalidPayment, PaymentConflict, PaymentNotFound
-from payments.providers import PaymentInfo, get_provider
+from payments.providers import get_provider
 from payments.purposes import PaymentPurpose
 from payments.reads import _views
-from payments.records import PaymentStart, PaymentView, RefundResult, _info, _now
+from payments.records import PaymentStart, PaymentView, RefundResult, _now
+from payments.refunds import refund_payment
+from payments.starting import insert_and_open, record_opened
 from payments.statuses import PAID_STATUSES, PaymentStatus
-from payments.tables import Payment, Refund
+from payments.tables import Payment
 
 
 async def start_purpose_payment(
@@ -58,41 +59,21 @@ async def start_purpose_payment(
             await Payment.update(
                 {Payment.status: PaymentStatus.FAILED, Payment.updated_at: _now()}
             ).where(Payment.id == pending["id"])
-        inserted = await insert_rows(
-            Payment,
-            [
-                {
-                    "order_id": None,
-                    "order_number": reference[:32],
-                    "purpose": purpose,
-                    "subject_id": subject_id,
-                    "customer_id": payer_id,
-                    "provider": provider,
-                    "amount": amount,
-                    "currency": currency,
-                    "status": PaymentStatus.PENDING,
-                }
-            ],
-        )
-        payment_id = inserted[0]["id"]
-        opened = await chosen.create(
-            PaymentInfo(
-                id=payment_id,
-                order_id=0,
-                order_number=reference[:32],
-                amount=amount,
-                currency=currency,
-                method="",
-                provider_ref="",
-            )
-        )
-        await Payment.update(
+        payment_id, opened = await insert_and_open(
+            chosen,
             {
-                Payment.pay_url: opened.pay_url or "",
-                Payment.provider_ref: opened.provider_ref,
-                Payment.updated_at: _now(),
-            }
-        ).where(Payment.id == payment_id)
+                "order_id": None,
+                "order_number": reference[:32],
+                "purpose": purpose,
+                "subject_id": subject_id,
+                "customer_id": payer_id,
+                "provider": provider,
+                "amount": amount,
+                "currency": currency,
+                "status": PaymentStatus.PENDING,
+            },
+        )
+        await record_opened(payment_id, opened)
     return PaymentStart(payment_id, provider, PaymentStatus.PENDING, opened.pay_url)
 
 
@@ -119,33 +100,4 @@ async def refund_purpose_payment(payment_id: int, amount: int, reason: str) -> R
         left = payment["amount"] - payment["refunded_amount"]
         if amount > left:
             raise InvalidPayment("Only {refundable} fen can be refunded", refundable=left)
-        given = await get_provider(payment["provider"]).refund(_info(payment), amount)
-        inserted = await Refund.insert(
-            Refund(
-                payment=payment_id,
-                amount=amount,
-                reason=reason[:200],
-                status=given.status,
-                provider_ref=given.provider_ref,
-            )
-        ).returning(Refund.id)
-        refunded = payment["refunded_amount"] + amount
-        await Payment.update(
-            {
-                Payment.refunded_amount: refunded,
-                Payment.status: (
-                    PaymentStatus.REFUNDED
-                    if refunded == payment["amount"]
-                    else PaymentStatus.PARTIALLY_REFUNDED
-                ),
-                Payment.updated_at: _now(),
-            }
-        ).where(Payment.id == payment_id)
-    return RefundResult(
-        refund_id=inserted[0]["id"],
-        payment_id=payment_id,
-        provider=payment["provider"],
-        amount=amount,
-        currency=payment["currency"],
-        status=given.status,
-    )
+        return await refund_payment(payment, amount, reason)

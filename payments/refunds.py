@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.database import current_engine, is_postgres, write_transaction
 from members.points import reverse_for_refund
 from notifications.service import notify_user
@@ -10,6 +12,46 @@ from payments.providers import get_provider
 from payments.records import RefundResult, _info, _now
 from payments.statuses import PAID_STATUSES, PaymentStatus
 from payments.tables import Payment, Refund
+
+
+async def refund_payment(
+    payment: dict[str, Any], amount: int, reason: str, *, fulfilment_id: int | None = None
+) -> RefundResult:
+    """Give back `amount` fen of one paid payment row through its provider and record it.
+
+    The caller has checked the amount against what is left and holds the write transaction.
+    """
+    given = await get_provider(payment["provider"]).refund(_info(payment), amount)
+    inserted = await Refund.insert(
+        Refund(
+            payment=payment["id"],
+            amount=amount,
+            reason=reason[:200],
+            status=given.status,
+            provider_ref=given.provider_ref,
+            fulfilment_id=fulfilment_id,
+        )
+    ).returning(Refund.id)
+    refunded = payment["refunded_amount"] + amount
+    await Payment.update(
+        {
+            Payment.refunded_amount: refunded,
+            Payment.status: (
+                PaymentStatus.REFUNDED
+                if refunded == payment["amount"]
+                else PaymentStatus.PARTIALLY_REFUNDED
+            ),
+            Payment.updated_at: _now(),
+        }
+    ).where(Payment.id == payment["id"])
+    return RefundResult(
+        refund_id=inserted[0]["id"],
+        payment_id=payment["id"],
+        provider=payment["provider"],
+        amount=amount,
+        currency=payment["currency"],
+        status=given.status,
+    )
 
 
 async def refund_order_payments(
@@ -46,40 +88,7 @@ async def refund_order_payments(
             take = min(remaining, payment["amount"] - payment["refunded_amount"])
             if take <= 0:
                 continue
-            chosen = get_provider(payment["provider"])
-            given = await chosen.refund(_info(payment), take)
-            inserted = await Refund.insert(
-                Refund(
-                    payment=payment["id"],
-                    amount=take,
-                    reason=reason[:200],
-                    status=given.status,
-                    provider_ref=given.provider_ref,
-                    fulfilment_id=fulfilment_id,
-                )
-            ).returning(Refund.id)
-            refunded = payment["refunded_amount"] + take
-            await Payment.update(
-                {
-                    Payment.refunded_amount: refunded,
-                    Payment.status: (
-                        PaymentStatus.REFUNDED
-                        if refunded == payment["amount"]
-                        else PaymentStatus.PARTIALLY_REFUNDED
-                    ),
-                    Payment.updated_at: _now(),
-                }
-            ).where(Payment.id == payment["id"])
-            results.append(
-                RefundResult(
-                    refund_id=inserted[0]["id"],
-                    payment_id=payment["id"],
-                    provider=payment["provider"],
-                    amount=take,
-                    currency=payment["currency"],
-                    status=given.status,
-                )
-            )
+            results.append(await refund_payment(payment, take, reason, fulfilment_id=fulfilment_id))
             remaining -= take
             if remaining == 0:
                 break

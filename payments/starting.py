@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.database import current_engine, is_unique_violation, write_transaction
 from core.row_insert import insert_rows
 from payments.errors import InvalidPayment, PaymentConflict
-from payments.providers import PaymentInfo, PaymentProvider, get_provider
+from payments.providers import PaymentInfo, PaymentProvider, ProviderStart, get_provider
 from payments.records import _CURRENCY, PaymentStart, _now
 from payments.statuses import PAID_STATUSES, PaymentStatus
 from payments.tables import Payment
@@ -92,43 +94,57 @@ async def _open_payment(
             (Payment.order_id == order_id) & Payment.status.is_in(list(PAID_STATUSES))
         ):
             raise PaymentConflict("Order {number} is already paid", number=order_number)
-        inserted = await insert_rows(
-            Payment,
-            [
-                {
-                    "order_id": order_id,
-                    "order_number": order_number,
-                    "customer_id": customer_id,
-                    "provider": provider,
-                    "amount": amount,
-                    "currency": currency,
-                    "status": PaymentStatus.PENDING,
-                }
-            ],
-        )
-        payment_id = inserted[0]["id"]
-        opened = await chosen.create(
-            PaymentInfo(
-                id=payment_id,
-                order_id=order_id,
-                order_number=order_number,
-                amount=amount,
-                currency=currency,
-                method="",
-                provider_ref="",
-            )
+        payment_id, opened = await insert_and_open(
+            chosen,
+            {
+                "order_id": order_id,
+                "order_number": order_number,
+                "customer_id": customer_id,
+                "provider": provider,
+                "amount": amount,
+                "currency": currency,
+                "status": PaymentStatus.PENDING,
+            },
         )
         if opened.pay_url or opened.provider_ref:  # paying at the counter opens nothing
-            await Payment.update(
-                {
-                    Payment.pay_url: opened.pay_url or "",
-                    Payment.provider_ref: opened.provider_ref,
-                    Payment.updated_at: _now(),
-                }
-            ).where(Payment.id == payment_id)
+            await record_opened(payment_id, opened)
     return PaymentStart(
         payment_id=payment_id,
         provider=provider,
         status=PaymentStatus.PENDING,
         pay_url=opened.pay_url,
     )
+
+
+async def insert_and_open(
+    chosen: PaymentProvider, row: dict[str, Any]
+) -> tuple[int, ProviderStart]:
+    """Insert the pending payment `row` and open it at `chosen` (inside a write transaction).
+
+    The provider is sent the row's order id (0 when none), reference, amount and currency.
+    """
+    inserted = await insert_rows(Payment, [row])
+    payment_id: int = inserted[0]["id"]
+    opened = await chosen.create(
+        PaymentInfo(
+            id=payment_id,
+            order_id=row["order_id"] or 0,
+            order_number=row["order_number"],
+            amount=row["amount"],
+            currency=row["currency"],
+            method="",
+            provider_ref="",
+        )
+    )
+    return payment_id, opened
+
+
+async def record_opened(payment_id: int, opened: ProviderStart) -> None:
+    """Keep where to pay and the provider's reference of an opened payment."""
+    await Payment.update(
+        {
+            Payment.pay_url: opened.pay_url or "",
+            Payment.provider_ref: opened.provider_ref,
+            Payment.updated_at: _now(),
+        }
+    ).where(Payment.id == payment_id)
