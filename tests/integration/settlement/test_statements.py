@@ -35,6 +35,7 @@ from tests.support.factories import (
     sandbox_callback,
     stock,
 )
+from tests.support.promotions import make_promotion
 
 FEE_BP = 60  # KUAIQU_SETTLEMENT_FEE_BP's default
 
@@ -171,3 +172,53 @@ async def test_statement_equals_the_sums_over_generated_orders(db: Engine) -> No
     other_statement = await issue_statement(other, today, today, actor_id=None)
     assert other_statement.sales == 2 * 4321
     assert other_statement.commission == half_up(2 * 4321, 500)
+
+
+async def test_statement_with_discounted_lines_equals_what_was_paid(db: Engine) -> None:
+    """满减 from the supplier and the platform: sales are what buyers paid, to the fen."""
+    rng = random.Random(3)
+    supplier = await make_supplier()
+    category = await make_category("茶具")
+    warehouse = await make_store(BEIJING, kind="warehouse")
+    variants = []
+    for price in (12_345, 8_888):
+        made = await make_product(supplier_id=supplier, category_id=category, prices=(price,))
+        variants.append(made["variant_ids"][0])
+        await stock(warehouse, made["variant_ids"][0], 200)
+    await make_promotion("full_reduction", supplier_id=supplier, tiers=[(20_000, 2_000)])
+    await make_promotion("full_reduction", tiers=[(30_000, 3_001)])
+    buyer = await make_user()
+
+    counted: list[int] = []
+    for _ in range(6):
+        order = await paid_delivered_order(
+            buyer.id, [(v, rng.randint(1, 3)) for v in variants], supplier
+        )
+        counted.append(order.id)
+        part = order.fulfilments[0]
+        paid = sum(ln.line_total - ln.discount for ln in part.lines)
+        await refund_fulfilment(
+            part.id, amount=rng.randint(1, paid), reason="部分退款", actor_id=None
+        )
+
+    discounts = await OrderLine.select(OrderLine.discount).where(OrderLine.order.is_in(counted))
+    assert sum(d["discount"] for d in discounts) > 0  # the promotions did apply
+    today = datetime.now(CHINA).date()
+    statement = await issue_statement(supplier, today, today, actor_id=None)
+
+    assert {
+        "sales": statement.sales,
+        "refunds": statement.refunds,
+        "commission": statement.commission,
+        "fees": statement.fees,
+        "payable": statement.payable,
+    } == await expected_figures(supplier, counted, {category: 500})
+    payments = await Payment.select().where(Payment.order_id.is_in(counted))
+    shipping = await Order.select(Order.shipping).where(Order.id.is_in(counted))
+    assert statement.sales == sum(p["amount"] for p in payments) - sum(
+        s["shipping"] for s in shipping
+    )
+    assert statement.refunds == sum(p["refunded_amount"] for p in payments)
+    assert statement.payable == (
+        statement.sales - statement.refunds - statement.commission - statement.fees
+    )
