@@ -38,7 +38,7 @@ from aftersales.statuses import (
 from aftersales.tables import AfterSaleMessage, AfterSaleRequest
 from aftersales.windows import ANSWER_HOURS, window_end
 from catalog.uploads import save_public_image
-from core.database import current_engine, is_postgres, write_transaction
+from core.database import current_engine, is_postgres, is_unique_violation, write_transaction
 from fulfilment.after_sale import refund_fulfilment
 from fulfilment.errors import OrderNotFound
 from fulfilment.money import line_paid
@@ -284,10 +284,47 @@ async def create_request(
         error.extra = {"window_closed_at": closes.isoformat()}
         raise error
     photo_url = save_public_image(photo, "aftersales", label="photo") if photo else ""
+    try:
+        row = await _open_request(
+            order,
+            part,
+            line,
+            me,
+            chosen,
+            method,
+            reason,
+            photo_url,
+            now,
+            store_location_id,
+            replacement_variant_id,
+        )
+    except Exception as error:
+        # Two requests for one line at the same moment: the partial unique index
+        # `after_sale_request_one_open_per_line` lets one in; the other hears why.
+        if is_unique_violation(error):
+            raise RequestConflict("This line has an open after-sales request") from None
+        raise
+    return await get_request(me, row["id"])
+
+
+async def _open_request(
+    order: Any,
+    part: Any,
+    line: Any,
+    me: CurrentUser,
+    chosen: RequestKind,
+    method: ReturnMethod,
+    reason: str,
+    photo_url: str,
+    now: datetime,
+    store_location_id: int | None,
+    replacement_variant_id: int | None,
+) -> dict[str, Any]:
+    """Store a new request for `line` (unless it has an open one or was refunded)."""
     async with write_transaction():
         earlier = await AfterSaleRequest.select(
             AfterSaleRequest.status, AfterSaleRequest.refunded_amount
-        ).where(AfterSaleRequest.line_id == line_id)
+        ).where(AfterSaleRequest.line_id == line.id)
         if any(e["refunded_amount"] > 0 for e in earlier):
             raise RequestConflict("This line was refunded already")
         if any(e["status"] in OPEN_STATUSES for e in earlier):
@@ -324,7 +361,7 @@ async def create_request(
         row = await _row(inserted[0]["id"])
         await _message(row, "consumer", me.id, reason)
         await _step(row, "requested", me.id, chosen.value)
-    return await get_request(me, row["id"])
+    return row
 
 
 async def _refund(row: dict[str, Any], amount: int, actor_id: int | None, why: str) -> dict:

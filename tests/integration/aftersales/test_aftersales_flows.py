@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from aftersales.requests import (
     receive_at_store,
     rule,
 )
+from aftersales.tables import AfterSaleRequest
 from fulfilment.tables import OrderEvent
 from notifications.tables import Notification
 from payments.tables import Refund
@@ -148,3 +150,22 @@ async def test_a_partial_refund_ruling_refunds_exactly_that(db: Engine) -> None:
 
     assert ruled.status == "refunded" and ruled.refunded_amount == 3_456
     assert await _refunded(bought["order"].id) == 3_456
+
+
+async def test_two_simultaneous_requests_for_one_line_open_only_one(db: Engine) -> None:
+    bought = await received_order((10_000,))
+    line = bought["lines"][0]
+
+    async def ask() -> object:
+        return await create_request(
+            bought["consumer"], bought["order"].id, line.id, kind="refund_only", reason="坏了"
+        )
+
+    outcomes = await asyncio.gather(ask(), ask(), ask(), return_exceptions=True)
+
+    opened = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(opened) == 1
+    assert all(isinstance(o, RequestConflict) for o in refused), refused
+    stored = await AfterSaleRequest.count().where(AfterSaleRequest.line_id == line.id)
+    assert stored == 1
