@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from catalog.errors import SynonymGroupNotFound
 from catalog.search_analysis import normalise_text
 from catalog.tables import SynonymGroup
-from core.database import write_transaction
+from core.database import serialise_on, write_transaction
 from core.errors import InvalidInput
 
 #: Most terms in one group, most groups in all, longest term.
@@ -69,6 +69,7 @@ async def add_group(raw: str | list[str]) -> SynonymGroupView:
     """Create a group; returns it."""
     terms = parse_terms(raw)
     async with write_transaction():
+        await serialise_on("synonym-groups")
         if await SynonymGroup.count() >= MAX_GROUPS:
             raise InvalidInput("terms: at most {n} synonym groups", n=MAX_GROUPS)
         row = await SynonymGroup.insert(

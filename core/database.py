@@ -21,6 +21,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 #: Seconds a SQLite writer waits for the lock before giving up; orders queue behind
@@ -366,6 +367,23 @@ async def write_transaction() -> AsyncIterator[None]:
         _after_commit.reset(token)
     for callback in callbacks:
         await callback()
+
+
+async def serialise_on(key: str) -> None:
+    """Inside a write transaction: hold `key` until it ends, so a count-then-insert is atomic.
+
+    A limit checked by counting rows ("at most 20 addresses") lets simultaneous requests
+    all read the old count on PostgreSQL, whose transactions do not block each other's
+    reads. A transaction-scoped advisory lock on the key queues them instead. SQLite needs
+    nothing: its write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+    """
+    engine = current_engine()
+    if not is_postgres(engine):
+        return
+    assert engine.current_transaction.get() is not None, "serialise_on needs a transaction"
+    await engine.run_querystring(
+        QueryString("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)
+    )
 
 
 async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:

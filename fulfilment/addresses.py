@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.database import write_transaction
+from core.database import serialise_on, write_transaction
 from core.errors import DomainError
 from core.types import clean_text
 from fulfilment.contacts import NAME_MAX, check_mobile
@@ -169,6 +169,7 @@ async def save_address(
     fields = check_address(data)
     async with write_transaction():
         if address_id is None:
+            await serialise_on(f"address-book:{user_id}")
             count = await Address.count().where(Address.user_id == user_id)
             if count >= MAX_ADDRESSES:
                 raise InvalidOrder("An address book holds at most {n} addresses", n=MAX_ADDRESSES)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.product_cards import supplier_names, visible_cards
-from core.database import write_transaction
+from core.database import serialise_on, write_transaction
 from members.errors import InvalidFavourite
 from members.tables import Favourite
 
@@ -41,6 +41,7 @@ async def add_favourite(user_id: int, kind: str, target_id: int) -> None:
     if not await _exists(kind, target_id):
         raise InvalidFavourite("target_id: there is no such product or shop")
     async with write_transaction():
+        await serialise_on(f"favourites:{user_id}")
         if await Favourite.count().where(Favourite.user_id == user_id) >= MAX_FAVOURITES:
             raise InvalidFavourite("At most {n} favourites", n=MAX_FAVOURITES)
         await Favourite.insert(
