@@ -21,6 +21,7 @@ from consultation.topics import OPERATOR_TOPIC, consumer_topic, party_topic
 from core.database import write_transaction
 from core.realtime import publish_after_commit
 from locations.places import place
+from notifications.roles import notify_supplier
 from notifications.service import notify_user
 from notifications.wording import both
 
@@ -323,6 +324,12 @@ async def join_as_operator(operator: CurrentUser, conversation_id: int) -> Conve
                 kind="text",
                 body=both("The platform joined"),
             )
+            # Both parties hear of it once, whether or not their chat page is open.
+            joined = both("The platform joined your conversation about a dispute")
+            link = f"/chat/{conversation_id}"
+            await notify_user(row["consumer_id"], "dispute_chat", title=joined, link=link)
+            if row["party_kind"] == "supplier":
+                await notify_supplier(row["party_id"], "dispute_chat", title=joined, link=link)
         row, _ = await _conversation(operator, conversation_id)
     return _view(row, "operator")
 
