@@ -91,8 +91,8 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
                     title=both("New order {number}", number=order["number"]),
                     link="/supplier/fulfilments",
                 )
-            # The consumer paid online and left the provider's page: the inbox confirms it.
-            # (At a till the receipt is in their hand.)
+            # An order placed online: the inbox confirms the payment, however it came
+            # (provider, cash at pickup, on delivery). A till sale's receipt is in hand.
             await notify_user(
                 order["customer_id"],
                 "paid",
