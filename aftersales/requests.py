@@ -56,10 +56,27 @@ from locations.stock import (
 )
 from notifications.roles import notify_operators
 from notifications.service import notify_user
+from notifications.wording import both
 from settlement.deposits import deduct_deposit
 
 #: Steps after which the operator must act: they reach every operator's inbox.
 OPERATOR_STEPS = frozenset({"disputed", "escalated"})
+#: What each step's notification says (English catalogue keys; Chinese in locale/).
+STEP_NOTICES = {
+    "requested": "New after-sales request for order {number}",
+    "approved": "After-sales request for order {number} approved",
+    "rejected": "After-sales request for order {number} refused",
+    "offered": "A partial refund is offered for order {number}",
+    "shipped_back": "The return parcel of order {number} is on its way",
+    "received": "The returned goods of order {number} arrived",
+    "refunded": "After-sales request for order {number} refunded",
+    "exchanged": "The exchange for order {number} is done",
+    "disputed": "After-sales request for order {number} is disputed",
+    "escalated": "After-sales request for order {number} went to the platform",
+    "ruled_full": "Platform ruling on order {number}: full refund",
+    "ruled_partial": "Platform ruling on order {number}: partial refund",
+    "ruled_uphold": "Platform ruling on order {number}: the refusal stands",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +209,11 @@ async def get_request(me: CurrentUser, request_id: int) -> RequestView:
     return request_view(row, [MessageView(m["side"], m["body"], m["created_at"]) for m in messages])
 
 
+async def find_request(request_id: int) -> RequestView:
+    """A request by id for another domain's rule (the dispute's conversation); 404 unknown."""
+    return request_view(await _row(request_id))
+
+
 async def _update(row: dict[str, Any], **values: Any) -> dict[str, Any]:
     values["updated_at"] = _now()
     changes: dict[Column | str, Any] = {key: value for key, value in values.items()}
@@ -200,7 +222,11 @@ async def _update(row: dict[str, Any], **values: Any) -> dict[str, Any]:
 
 
 async def _step(row: dict[str, Any], step: str, actor_id: int | None, note: str = "") -> None:
-    """The timeline line of a step, and a word to each side."""
+    """The timeline line of a step, and a word to each side (never to who took the step).
+
+    The consumer hears of every decision; of a refund they hear once, from the payment
+    that carries it (`payments.refunds`, kind `refunded`), not a second time from here.
+    """
     await record_event(
         row["order_id"],
         f"aftersale_{step}",
@@ -209,9 +235,9 @@ async def _step(row: dict[str, Any], step: str, actor_id: int | None, note: str 
         note=f"{row['product_name']} {note}".strip()[:255],
     )
     link = f"/orders/{row['order_id']}/after-sales"
-    title = f"售后 {row['order_number']}: {step}"
-    body = f"{row['product_name']} {note}".strip()
-    if actor_id != row["customer_id"]:
+    title = both(STEP_NOTICES[step], number=row["order_number"])
+    body = f"{row['product_name']}: {note}" if note else row["product_name"]
+    if actor_id != row["customer_id"] and step != "refunded":
         await notify_user(row["customer_id"], "aftersale", title=title, body=body, link=link)
     for member in await supplier_member_ids(row["supplier_id"]):
         if member != actor_id:

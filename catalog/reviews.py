@@ -279,6 +279,16 @@ async def reply_to_review(user: CurrentUser, review_id: int, text: str) -> Revie
     return await _one(review_id)
 
 
+async def review_author(review_id: int) -> tuple[int, int | None]:
+    """Who wrote a review and on which order (none for a seeded one): to tell them of a reply."""
+    row = (
+        await Review.select(Review.author_id, Review.order_id).where(Review.id == review_id).first()
+    )
+    if row is None:
+        raise ReviewNotFound("Review {id} was not found", id=review_id)
+    return row["author_id"], row["order_id"]
+
+
 async def product_rating(product_id: int) -> RatingSummary:
     """A listed product's average rating and review count (404 unless listed)."""
     row = (

@@ -15,13 +15,15 @@ from typing import Any
 from accounts.roles import CurrentUser, Role
 from catalog.product_cards import visible_cards
 from consultation.away import AWAY_MESSAGE, answering_now
-from consultation.errors import ConversationNotFound, InvalidMessage
-from consultation.tables import ChatMessage, Conversation
+from consultation.errors import ConversationDenied, ConversationNotFound, InvalidMessage
+from consultation.tables import ChatMessage, Conversation, DisputeConversation
 from consultation.topics import OPERATOR_TOPIC, consumer_topic, party_topic
 from core.database import write_transaction
 from core.realtime import publish_after_commit
 from locations.places import place
+from notifications.roles import notify_supplier
 from notifications.service import notify_user
+from notifications.wording import both
 
 #: Who answers: a supplier's staff (their shop) or a store's staff.
 PARTY_KINDS = ("supplier", "store")
@@ -75,11 +77,28 @@ def _side(user: CurrentUser, row: dict[str, Any]) -> str | None:
     return None
 
 
+async def disputed(conversation_id: int) -> bool:
+    """Whether an after-sales dispute points to this conversation (operators may enter)."""
+    return await DisputeConversation.exists().where(
+        DisputeConversation.conversation_id == conversation_id
+    )
+
+
 async def _conversation(user: CurrentUser, conversation_id: int) -> tuple[dict[str, Any], str]:
+    """The conversation and the caller's side in it.
+
+    Raises:
+        ConversationNotFound: no such conversation, or not the caller's (404).
+        ConversationDenied: an operator, and no dispute points to it (403).
+    """
     row = await Conversation.select().where(Conversation.id == conversation_id).first()
     side = _side(user, row) if row is not None else None
     if row is None or side is None:
         raise ConversationNotFound("Conversation {id} was not found", id=conversation_id)
+    if side == "operator" and not await disputed(conversation_id):
+        raise ConversationDenied(
+            "Operators enter only a conversation an after-sales dispute points to"
+        )
     return row, side
 
 
@@ -204,7 +223,7 @@ async def _insert(
     image: str = "",
     product_id: int | None = None,
 ) -> MessageView:
-    """Store one message, bump the other side's unread count, publish after commit."""
+    """Store one message, bump the other sides' unread counts, publish after commit."""
     inserted = await ChatMessage.insert(
         ChatMessage(
             conversation_id=row["id"],
@@ -216,10 +235,12 @@ async def _insert(
             product_id=product_id,
         )
     ).returning(ChatMessage.id)
-    bump = Conversation.shop_unread if side == "consumer" else Conversation.consumer_unread
-    await Conversation.update(
-        {bump: bump + 1, Conversation.last_message_at: datetime.now(UTC)}
-    ).where(Conversation.id == row["id"])
+    changes: dict[Any, Any] = {Conversation.last_message_at: datetime.now(UTC)}
+    if side != "consumer":
+        changes[Conversation.consumer_unread] = Conversation.consumer_unread + 1
+    if side in ("consumer", "operator"):  # the platform speaks to both parties
+        changes[Conversation.shop_unread] = Conversation.shop_unread + 1
+    await Conversation.update(changes).where(Conversation.id == row["id"])
     fresh = await Conversation.select().where(Conversation.id == row["id"]).first()
     message_row = await ChatMessage.select().where(ChatMessage.id == inserted[0]["id"]).first()
     assert fresh is not None and message_row is not None
@@ -265,7 +286,7 @@ async def send_message(
             await notify_user(
                 row["consumer_id"],
                 "chat_reply",
-                title="您的咨询有新回复 / A reply to your question",
+                title=both("A reply to your question"),
                 body=body[:200],
                 link=f"/chat/{row['id']}",
             )
@@ -286,7 +307,7 @@ async def send_message(
 
 
 async def join_as_operator(operator: CurrentUser, conversation_id: int) -> ConversationView:
-    """An operator joins a conversation (the one a dispute points to); a notice is posted."""
+    """An operator joins a conversation a dispute points to (403 another); a notice is posted."""
     if operator.role is not Role.OPERATOR:
         raise ConversationNotFound("Conversation {id} was not found", id=conversation_id)
     async with write_transaction():
@@ -301,8 +322,14 @@ async def join_as_operator(operator: CurrentUser, conversation_id: int) -> Conve
                 "operator",
                 operator.id,
                 kind="text",
-                body="平台客服已加入 / The platform joined",
+                body=both("The platform joined"),
             )
+            # Both parties hear of it once, whether or not their chat page is open.
+            joined = both("The platform joined your conversation about a dispute")
+            link = f"/chat/{conversation_id}"
+            await notify_user(row["consumer_id"], "dispute_chat", title=joined, link=link)
+            if row["party_kind"] == "supplier":
+                await notify_supplier(row["party_id"], "dispute_chat", title=joined, link=link)
         row, _ = await _conversation(operator, conversation_id)
     return _view(row, "operator")
 

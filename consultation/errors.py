@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class ConversationNotFound(NotFound):
@@ -11,3 +11,11 @@ class ConversationNotFound(NotFound):
 
 class InvalidMessage(InvalidInput):
     """An empty or unusable message or party."""
+
+
+class ConversationDenied(PermissionDenied):
+    """An operator asked for a conversation no dispute points to."""
+
+
+class NotDisputed(Conflict):
+    """The after-sales request does not wait for the platform's ruling."""

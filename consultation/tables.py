@@ -1,4 +1,4 @@
-"""Consultation tables: conversations, their messages, and staff quick replies."""
+"""Consultation tables: conversations, their messages, staff quick replies, dispute links."""
 
 from piccolo.columns import BigInt, Boolean, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -56,3 +56,19 @@ class QuickReply(Table):
     party_kind = Varchar(length=8)
     party_id = BigInt(index=True)
     text = Varchar(length=500)
+
+
+class DisputeConversation(Table):
+    """An after-sales dispute points to the conversation of its consumer and shop.
+
+    The operator ruling on the dispute joins that conversation; an operator reads or writes
+    only in conversations some dispute points to.
+    """
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    #: aftersales AfterSaleRequest id of the dispute (one conversation per dispute).
+    request_id = BigInt(unique=True)
+    #: The Conversation id (several disputes of one consumer and shop share it).
+    conversation_id = BigInt(index=True)
+    created_at = Timestamptz(default=TimestamptzNow())

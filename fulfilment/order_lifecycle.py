@@ -21,8 +21,14 @@ from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
 from members.points import earn_for_order
 from notifications.roles import notify_supplier
+from notifications.service import notify_user
+from notifications.wording import both
 from payments.service import PaymentStart, refund_order_payments, start_payment
 from promotions.usage import release_uses
+
+
+def _yuan(fen: int) -> str:
+    return f"¥{fen // 100}.{fen % 100:02d}"
 
 
 async def _order_row(order_id: int) -> dict[str, Any]:
@@ -82,9 +88,18 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
                 await notify_supplier(
                     supplier_id,
                     "new_order",
-                    title=f"新订单 {order['number']} / New order",
+                    title=both("New order {number}", number=order["number"]),
                     link="/supplier/fulfilments",
                 )
+            # An order placed online: the inbox confirms the payment, however it came
+            # (provider, cash at pickup, on delivery). A till sale's receipt is in hand.
+            await notify_user(
+                order["customer_id"],
+                "paid",
+                title=both("Order {number} is paid", number=order["number"]),
+                body=both("We received {amount}", amount=_yuan(order["total"])),
+                link=f"/orders/{order_id}",
+            )
         if order["customer_id"] is not None:
             await earn_for_order(
                 order["customer_id"],
@@ -109,6 +124,14 @@ async def mark_payment_failed(order_id: int, *, payment_id: int) -> None:
         await announce(
             order_id, {"type": "order", "status": order["status"], "kind": "payment_failed"}
         )
+        if order["status"] == OrderStatus.PENDING_PAYMENT:
+            await notify_user(
+                order["customer_id"],
+                "payment_failed",
+                title=both("Payment of order {number} failed", number=order["number"]),
+                body=both("The order still waits for payment: you can pay again"),
+                link=f"/orders/{order_id}",
+            )
 
 
 async def restart_payment(order_id: int, customer_id: int) -> PaymentStart:
@@ -188,6 +211,15 @@ async def cancel_order(
             # An unpaid order cancelled (by the consumer, staff or the unpaid-order sweep)
             # gives its coupons, flash-price units and per-person counts back.
             await release_uses(order_id)
+            if actor_id is None or actor_id != order["customer_id"]:
+                # Not their own doing (the sweep, staff): tell them why it is gone.
+                await notify_user(
+                    order["customer_id"],
+                    "cancelled",
+                    title=both("Order {number} was cancelled", number=order["number"]),
+                    body=both(reason),
+                    link=f"/orders/{order_id}",
+                )
     view = await load_order(order_id)
     assert view is not None
     return view

@@ -3,7 +3,8 @@
 A line counts as received when its pickup was collected at the store, or its parcel was
 delivered and the consumer confirmed receipt (or the order confirmed itself). POS walk-in
 orders have no customer, so nobody can review them. The review itself is catalog's
-(`catalog.reviews`): this module checks the order side and passes it on.
+(`catalog.reviews`): this module checks the order side and passes it on, and tells the
+consumer when the shop answers their review.
 """
 
 from __future__ import annotations
@@ -11,10 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.roles import CurrentUser
-from catalog.reviews import ReviewView, add_review_photo, reviews_of_order_lines, write_review
+from catalog.reviews import (
+    ReviewView,
+    add_review_photo,
+    reply_to_review,
+    review_author,
+    reviews_of_order_lines,
+    write_review,
+)
+from core.database import write_transaction
 from fulfilment.errors import LineNotFound, NotReceivedError, OrderNotFound
 from fulfilment.statuses import FulfilmentMethod, FulfilmentStatus, OrderStatus
 from fulfilment.views import FulfilmentView, LineView, OrderView, load_order
+from notifications.service import notify_user
+from notifications.wording import both
 
 #: reviewable: received, not reviewed yet · reviewed · waiting: not received yet.
 REVIEWABLE, REVIEWED, WAITING = "reviewable", "reviewed", "waiting"
@@ -99,3 +110,22 @@ async def add_line_review_photo(
     """Add a photo to one's review of an order line."""
     await _own_line(user, order_id, line_id)
     return await add_review_photo(user.id, line_id, photo)
+
+
+async def answer_review(user: CurrentUser, review_id: int, text: str) -> ReviewView:
+    """The product's supplier answers a review once, and its author hears of it once.
+
+    The reply and the inbox message share one transaction: a refused second reply (409)
+    leaves no message behind.
+    """
+    async with write_transaction():
+        answered = await reply_to_review(user, review_id, text)
+        author_id, order_id = await review_author(review_id)
+        await notify_user(
+            author_id,
+            "review_reply",
+            title=both("The shop answered your review"),
+            body=f"{answered.product_name}: {answered.reply}",
+            link=f"/orders/{order_id}" if order_id else f"/products/{answered.product_id}",
+        )
+    return answered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.people import operator_ids, supplier_account_ids
 from notifications.service import notify_user
+from notifications.wording import both
 
 
 async def notify_supplier(
@@ -30,7 +31,7 @@ async def tell_operators_of_application(supplier_id: int) -> int:
     """A supplier applied to join: the operators have an application to review."""
     return await notify_operators(
         "new_application",
-        title="新的入驻申请 / New supplier application",
+        title=both("New supplier application"),
         link=f"/operator/suppliers/{supplier_id}",
     )
 
@@ -39,6 +40,6 @@ async def tell_operators_of_product(product_id: int) -> int:
     """A supplier submitted a product: the operators have a listing to review."""
     return await notify_operators(
         "product_to_review",
-        title="新的商品待审核 / A product to review",
+        title=both("A product to review"),
         link=f"/operator/products/{product_id}",
     )

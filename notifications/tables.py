@@ -12,7 +12,10 @@ class Notification(Table):
 
     #: server.User id of the recipient.
     user_id = BigInt(index=True)
-    #: ready_for_pickup | pickup_expiring | pickup_expired | shipped | refunded
+    #: What it is about (README "Notifications to every role"): paid | payment_failed |
+    #: cancelled | ready_for_pickup | pickup_expiring | pickup_expired | shipped | refunded |
+    #: aftersale | review_reply | chat_reply | dispute_chat | new_order | new_application |
+    #: product_to_review | stock_alert
     kind = Varchar(length=32)
     title = Varchar(length=200)
     body = Text(default="")

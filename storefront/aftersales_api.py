@@ -13,11 +13,11 @@ from aftersales.requests import (
     accept_offer,
     add_message,
     create_request,
-    escalate,
     get_request,
     requests_of_order,
     ship_back,
 )
+from consultation.disputes import open_dispute
 from core.types import Id, LongText, ShortText
 
 
@@ -99,7 +99,7 @@ class AfterSalesApi(Controller):
         self, me: Me, request_id: FromPath[int], data: JSONBody[NoteIn]
     ) -> RequestView:
         """Dispute a rejection or an offer: the operator rules."""
-        return await escalate(me, request_id, note=data.body)
+        return await open_dispute(me, request_id, note=data.body)
 
     @post("/after-sales/{request_id:int}/messages", opt=SIGNED_IN, status_code=HTTP_200_OK)
     async def message(

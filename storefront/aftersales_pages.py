@@ -17,11 +17,11 @@ from aftersales.requests import (
     accept_offer,
     add_message,
     create_request,
-    escalate,
     get_request,
     requests_of_order,
     ship_back,
 )
+from consultation.disputes import open_dispute
 from core.errors import DomainError
 from core.i18n import gettext
 from core.types import MAX_INT64, parse_whole
@@ -145,7 +145,7 @@ class AfterSalesPages(Controller):
                     me, request_id, carrier=data.carrier, tracking_number=data.tracking_number
                 )
             elif action == "escalate":
-                await escalate(me, request_id, note=data.body)
+                await open_dispute(me, request_id, note=data.body)
             elif action == "message":
                 await add_message(me, request_id, data.body)
             else:

@@ -7,12 +7,14 @@ from typing import Any
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.access import OPERATORS, Me
 from aftersales.console import OrderFile, find_orders, order_file
 from aftersales.requests import RequestView, operator_queue, rule
 from aftersales.windows import set_return_days
+from consultation.conversations import MessageView
+from consultation.disputes import DisputeThread, join_dispute, write_in_dispute
 from core.types import Count32, LongText, Money, ShortText
 
 
@@ -23,6 +25,12 @@ class RulingIn(msgspec.Struct):
     amount: Money | None = None
     deduct: Money = 0
     note: LongText = ""
+
+
+class DisputeMessageIn(msgspec.Struct):
+    """What the platform says in the dispute's conversation."""
+
+    body: LongText
 
 
 class WindowIn(msgspec.Struct):
@@ -55,6 +63,22 @@ class OperatorAfterSalesApi(Controller):
             deduct=data.deduct,
             note=data.note,
         )
+
+    @get("/after-sales/{request_id:int}/conversation", opt=OPERATORS)
+    async def conversation(self, me: Me, request_id: FromPath[int]) -> DisputeThread:
+        """Join the conversation the dispute points to and read its history."""
+        return await join_dispute(me, request_id)
+
+    @post(
+        "/after-sales/{request_id:int}/conversation/messages",
+        opt=OPERATORS,
+        status_code=HTTP_201_CREATED,
+    )
+    async def write(
+        self, me: Me, request_id: FromPath[int], data: JSONBody[DisputeMessageIn]
+    ) -> MessageView:
+        """Write in the dispute's conversation as the platform; both parties see it live."""
+        return await write_in_dispute(me, request_id, data.body)
 
     @get("/orders", opt=OPERATORS)
     async def orders(self, q: FromQuery[ShortText] = "") -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Operator pages: disputes to rule on, and the order console (search, one order's file)."""
+"""Operator pages: disputes to rule on (and their conversations), and the order console."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from accounts.access import OPERATORS, Me
 from aftersales.console import find_orders, order_file
 from aftersales.requests import add_message, operator_queue, rule
+from consultation.disputes import join_dispute, write_in_dispute
 from core.errors import DomainError
 from core.i18n import gettext
 from core.types import MAX_MONEY_FEN, ShortText, parse_decimal
@@ -26,6 +28,12 @@ class RulingForm(msgspec.Struct):
     amount: str = ""
     deduct: str = ""
     note: str = ""
+
+
+class DisputeMessageForm(msgspec.Struct):
+    """What the platform says in the dispute's conversation."""
+
+    body: str = ""
 
 
 def _fen(text: str, field: str) -> int | None:
@@ -72,6 +80,29 @@ class OperatorAfterSalesPages(Controller):
         except DomainError as error:
             flash(request, error.localized(), "error")
         return Redirect("/operator/after-sales")
+
+    @get("/operator/after-sales/{request_id:int}/conversation", opt=OPERATORS)
+    async def conversation(self, me: Me, request_id: FromPath[int]) -> Template:
+        """Join the conversation the dispute points to: its history (live) and a form."""
+        thread = await join_dispute(me, request_id)
+        return Template("backoffice/operator_dispute_chat.html", context={"thread": thread})
+
+    @post("/operator/after-sales/{request_id:int}/conversation", opt=OPERATORS)
+    async def write(
+        self,
+        me: Me,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+        data: URLEncodedBody[DisputeMessageForm],
+    ) -> Redirect:
+        """Write in the dispute's conversation as the platform, then back to it."""
+        try:
+            await write_in_dispute(me, request_id, data.body)
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(
+            f"/operator/after-sales/{request_id}/conversation", status_code=HTTP_303_SEE_OTHER
+        )
 
     @get("/operator/orders", opt=OPERATORS)
     async def orders(self, q: FromQuery[ShortText] = "") -> Template:

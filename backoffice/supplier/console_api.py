@@ -197,6 +197,7 @@ class SupplierApi(Controller):
         await onboarding.resubmit(
             me, row["id"], application_from(form), await uploads_from(form, "documents")
         )
+        await tell_operators_of_application(row["id"])  # back in the review queue
         return application_out(await onboarding.supplier_detail(row["id"]))
 
     @get("/supplier/agreement", opt=SIGNED_IN)
@@ -257,6 +258,7 @@ class SupplierApi(Controller):
     ) -> dict[str, Any]:
         """Edit a product; a listed one stays on sale unchanged until the edit is approved."""
         await listings.edit_product(me, product_id, product_input(data))
+        await tell_operators_of_product(product_id)  # every edit waits for the review
         return staff_product_out(await listings.product_for_staff(me, product_id))
 
     @post(

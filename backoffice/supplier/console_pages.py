@@ -183,6 +183,7 @@ class SupplierPages(Controller):
             await onboarding.resubmit(
                 me, row["id"], application_from(form), await uploads_from(form, "documents")
             )
+            await tell_operators_of_application(row["id"])  # back in the review queue
         except DomainError as error:
             return Template(
                 "backoffice/supplier_application.html",
@@ -314,6 +315,7 @@ class SupplierPages(Controller):
                     problems=problems,
                 )
             status = await listings.edit_product(me, product_id, data)
+            await tell_operators_of_product(product_id)  # every edit waits for the review
         except DomainError as error:
             return await _product_form(
                 product=detail,

@@ -10,8 +10,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import SUPPLIERS, Me
-from catalog.reviews import ReviewView, reply_to_review, supplier_reviews
+from catalog.reviews import ReviewView, supplier_reviews
 from core.types import LongText
+from fulfilment.reviewing import answer_review
 
 
 class ReplyIn(msgspec.Struct):
@@ -93,4 +94,4 @@ class SupplierReviewApi(Controller):
         self, me: Me, review_id: FromPath[int], data: JSONBody[ReplyIn]
     ) -> SupplierReviewOut:
         """Answer a review of my product, once: 409 when it has a reply, 403 for others'."""
-        return supplier_review_out(await reply_to_review(me, review_id, data.text))
+        return supplier_review_out(await answer_review(me, review_id, data.text))

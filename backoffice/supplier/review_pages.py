@@ -11,10 +11,11 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from accounts.access import SUPPLIERS, Me
-from catalog.reviews import reply_to_review, supplier_reviews
+from catalog.reviews import supplier_reviews
 from core.errors import DomainError
 from core.i18n import gettext
 from fulfilment.hours import STORE_TZ
+from fulfilment.reviewing import answer_review
 
 
 class ReplyForm(msgspec.Struct):
@@ -52,7 +53,7 @@ class SupplierReviewPages(Controller):
     ) -> Redirect:
         """Publish the reply under the review."""
         try:
-            await reply_to_review(me, review_id, data.text)
+            await answer_review(me, review_id, data.text)
             flash(request, gettext("Reply published"), "success")
         except DomainError as error:
             flash(request, error.localized(), "error")

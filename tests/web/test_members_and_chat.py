@@ -129,9 +129,12 @@ async def test_consumer_asks_a_shop_and_staff_answer_with_unread_counts(
     await client.post(f"/api/chat/{cid}/read")
     assert (await client.get("/api/chat/unread")).json()["unread"] == 0
 
+    # No after-sales dispute points to this conversation: the platform stays out of it
+    # (tests/web/test_dispute_conversation.py joins one that a dispute points to).
     await login(client, await make_user(Role.OPERATOR))
     joined = await client.post(f"/api/chat/{cid}/join")
-    assert joined.status_code == 200 and joined.json()["operator_joined"]
+    assert joined.status_code == 403 and joined.json()["code"] == "forbidden"
+    assert (await client.get(f"/api/chat/{cid}/messages")).status_code == 403
 
 
 async def test_outside_opening_hours_the_consumer_gets_the_away_message_once(

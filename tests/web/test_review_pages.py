@@ -150,16 +150,23 @@ async def test_product_page_shows_average_reviews_and_reply(client: AsyncClient)
     review_id = response.json()["id"]
     await login(client, await make_user(Role.SUPPLIER, supplier_id=p["supplier"]))
     replied = await client.post(
-        f"/api/supplier/reviews/{review_id}/reply", json={"text": "感谢支持"}
+        f"/api/supplier/reviews/{review_id}/reply", json={"text": "感谢支持<script>x</script>"}
     )
     again = await client.post(f"/api/supplier/reviews/{review_id}/reply", json={"text": "再谢"})
     assert replied.status_code == 200 and again.status_code == 409
+    # The author hears of the reply once (not of the refused second one), escaped on /inbox.
+    await login(client, p["consumer"])
+    told = (await client.get("/api/notifications")).json()["items"]
+    assert [n["kind"] for n in told].count("review_reply") == 1
+    inbox_page = (await client.get("/inbox")).text
+    assert "商家回复了您的评价" in inbox_page
+    assert "感谢支持&lt;script&gt;" in inbox_page and "<script>x</script>" not in inbox_page
 
     page = await client.get(f"/products/{p['id']}")
 
     assert page.status_code == 200
     assert 'id="rating-summary"' in page.text and "4.5" in page.text
-    assert "很好" in page.text and "不错" in page.text and "感谢支持" in page.text
+    assert "很好" in page.text and "不错" in page.text and "感谢支持&lt;script&gt;" in page.text
     assert page.text.count('class="review"') == 2
 
 
@@ -198,3 +205,7 @@ async def test_supplier_sees_its_reviews_and_replies_from_the_console(
     listed = (await client.get("/api/supplier/reviews")).json()
     assert listed["items"][0]["reply"] == "抱歉，已加急" and listed["count"] == 1
     assert (await client.get("/api/supplier/reviews?unreplied=true")).json()["items"] == []
+    await login(client, p["consumer"])
+    told = [n for n in (await client.get("/api/notifications")).json()["items"]]
+    replies = [n for n in told if n["kind"] == "review_reply"]
+    assert len(replies) == 1 and replies[0]["body"].endswith("抱歉，已加急")

@@ -101,8 +101,9 @@ async def test_consumer_is_told_when_shipped_and_when_refunded(db: Engine) -> No
     await cancel_order(second.id, actor_id=consumer.id, customer_id=consumer.id)
 
     kinds = [n.kind for n in reversed(await inbox(consumer.id))]
-    assert kinds == ["shipped", "refunded"]
-    assert "SF1234567890" in (await inbox(consumer.id))[1].body
+    # Each paid order confirms its payment once; then the parcel and the refund.
+    assert kinds == ["paid", "shipped", "paid", "refunded"]
+    assert "SF1234567890" in (await inbox(consumer.id))[2].body
 
 
 async def test_without_smtp_the_log_says_a_mail_was_not_sent_but_not_its_body(

@@ -128,7 +128,7 @@ async def test_reminder_a_day_before_then_expiry_releases_stock_and_refunds(db: 
             Notification.user_id == p["consumer"].id
         )
     ]
-    assert kinds == ["ready_for_pickup", "pickup_expiring"]
+    assert kinds == ["paid", "ready_for_pickup", "pickup_expiring"]
     assert await expire_pickups(deadline - timedelta(minutes=1)) == []
 
     await run_sweeps(deadline + timedelta(minutes=1))

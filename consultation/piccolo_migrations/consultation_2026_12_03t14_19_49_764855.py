@@ -1,0 +1,87 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import BigInt
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-12-03T14:19:49:764855"
+VERSION = "1.38.0"
+DESCRIPTION = "dispute_conversation: the conversation an after-sales dispute points to"
+
+
+async def forwards():
+    manager = MigrationManager(
+        migration_id=ID, app_name="consultation", description=DESCRIPTION
+    )
+
+    manager.add_table(
+        class_name="DisputeConversation",
+        tablename="dispute_conversation",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisputeConversation",
+        tablename="dispute_conversation",
+        column_name="request_id",
+        db_column_name="request_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisputeConversation",
+        tablename="dispute_conversation",
+        column_name="conversation_id",
+        db_column_name="conversation_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisputeConversation",
+        tablename="dispute_conversation",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
