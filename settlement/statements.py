@@ -30,6 +30,7 @@ from core.database import is_unique_violation, write_transaction
 from core.settings import get_settings
 from fulfilment.settlement_reads import SoldLine, refunded_lines_now, sold_lines
 from settlement.commission import commission_of, rates_of
+from settlement.deposits import deduct_deposit
 from settlement.errors import InvalidSettlement, SettlementConflict, StatementNotFound
 from settlement.tables import Statement, StatementLine
 
@@ -371,6 +372,44 @@ async def mark_statement_paid(
         if not changed:
             await get_statement(statement_id)  # 404 when it does not exist
             raise SettlementConflict("Statement {id} is already paid", id=statement_id)
+    return await get_statement(statement_id)
+
+
+async def recover_from_deposit(statement_id: int, *, actor_id: int | None) -> StatementView:
+    """Settle a negative statement from the supplier's deposit: deduct, then mark it paid.
+
+    The deduction (reason naming the statement) and the status change are one transaction.
+    409 when the statement is not waiting (paid already) or owes the supplier money, or when
+    the deposit holds less than is to be recovered (then the supplier transfers it and the
+    operator marks the statement paid with that transfer's reference).
+    """
+    async with write_transaction():
+        statement = await get_statement(statement_id)
+        if statement.status != StatementStatus.ISSUED:
+            raise SettlementConflict("Statement {id} is already paid", id=statement_id)
+        if not statement.to_recover:
+            raise SettlementConflict(
+                "Statement {id} owes the supplier money: nothing to recover", id=statement_id
+            )
+        changed = (
+            await Statement.update(
+                {
+                    Statement.status: StatementStatus.PAID,
+                    Statement.paid_at: datetime.now(CHINA),
+                    Statement.paid_ref: "deposit",
+                }
+            )
+            .where((Statement.id == statement_id) & (Statement.status == StatementStatus.ISSUED))
+            .returning(Statement.id)
+        )
+        if not changed:  # recovered or paid a moment ago
+            raise SettlementConflict("Statement {id} is already paid", id=statement_id)
+        await deduct_deposit(
+            statement.supplier_id,
+            statement.to_recover,
+            f"statement {statement.number} to be recovered",
+            actor_id=actor_id,
+        )
     return await get_statement(statement_id)
 
 
