@@ -11,13 +11,10 @@ import asyncio
 import csv
 import io
 from datetime import datetime
-from typing import Any
 
 import pytest
 from piccolo.engine.base import Engine
 
-from accounts.roles import Role
-from aftersales.requests import answer_request, create_request, escalate, rule
 from catalog.onboarding import supplier_detail
 from fulfilment.tables import OrderLine
 from payments.tables import Refund
@@ -31,8 +28,7 @@ from settlement.statements import (
     statement_csv,
 )
 from settlement.tables import StatementLine
-from tests.support.aftersales import received_order
-from tests.support.factories import make_user
+from tests.support.aftersales import received_order, refund_line
 
 FEE_BP = 60  # KUAIQU_SETTLEMENT_FEE_BP's default
 FIGURES = ("sales", "refunds", "commission", "fees", "payable")
@@ -78,24 +74,6 @@ async def settled_sums(line_id: int) -> dict[str, int]:
     return {name: sum(r[name] for r in rows) for name in FIGURES}
 
 
-async def refund_only(bought: dict[str, Any], line_index: int, *, partial: int | None = None):
-    """The consumer asks for a refund of a line; the supplier approves (all of it) or the
-    operator rules a partial refund after the supplier refused."""
-    asked = await create_request(
-        bought["consumer"],
-        bought["order"].id,
-        bought["lines"][line_index].id,
-        kind="refund_only",
-        reason="质量问题",
-    )
-    if partial is None:
-        return await answer_request(bought["supplier_user"], asked.id, decision="approve")
-    await answer_request(bought["supplier_user"], asked.id, decision="reject", note="无问题")
-    await escalate(bought["consumer"], asked.id, note="确有问题")
-    operator = await make_user(Role.OPERATOR)
-    return await rule(operator, asked.id, ruling="partial", amount=partial)
-
-
 def today():
     return datetime.now(CHINA).date()
 
@@ -113,7 +91,7 @@ async def test_a_partial_then_a_full_refund_after_settlement_are_clawed_back(db:
         await issue_statement(supplier, today(), today(), actor_id=None)
 
     # A partial refund after settlement: the next statement takes it back, commission too.
-    await refund_only(bought, 0, partial=3_457)
+    await refund_line(bought, 0, partial=3_457)
     second = await issue_statement(supplier, today(), today(), actor_id=None)
     [adjustment] = second.lines
     before = half_up(12_345, rate), half_up(12_345, FEE_BP)
@@ -130,7 +108,7 @@ async def test_a_partial_then_a_full_refund_after_settlement_are_clawed_back(db:
     assert second.payable == adjustment.payable and second.to_recover == -second.payable
 
     # The whole second line refunded: the part's refund comes off its lines in order.
-    await refund_only(bought, 1)
+    await refund_line(bought, 1)
     third = await issue_statement(supplier, today(), today(), actor_id=None)
     assert {ln.revision for ln in third.lines} <= {1, 2} and third.lines
     assert all(ln.kind == "adjustment" and ln.sales == 0 for ln in third.lines)
@@ -155,7 +133,7 @@ async def test_a_fully_refunded_settled_line_nets_to_zero(db: Engine) -> None:
     line_id = bought["lines"][0].id
     first = await issue_statement(supplier, today(), today(), actor_id=None)
 
-    await refund_only(bought, 0)
+    await refund_line(bought, 0)
     second = await issue_statement(supplier, today(), today(), actor_id=None)
 
     [adjustment] = second.lines
@@ -192,7 +170,7 @@ async def test_recovery_is_refused_when_the_deposit_holds_less(db: Engine) -> No
     bought = await received_order((5_000,))
     supplier = bought["supplier"]
     await issue_statement(supplier, today(), today(), actor_id=None)
-    await refund_only(bought, 0)
+    await refund_line(bought, 0)
     negative = await issue_statement(supplier, today(), today(), actor_id=None)
 
     with pytest.raises(SettlementConflict, match="deposit holds only"):
@@ -207,7 +185,7 @@ async def test_two_simultaneous_statements_claw_back_a_refund_once(db: Engine) -
     supplier = bought["supplier"]
     line_id = bought["lines"][0].id
     await issue_statement(supplier, today(), today(), actor_id=None)
-    await refund_only(bought, 0, partial=1_234)
+    await refund_line(bought, 0, partial=1_234)
 
     outcomes = await asyncio.gather(
         issue_statement(supplier, today(), today(), actor_id=None),
