@@ -407,7 +407,7 @@ async def recover_from_deposit(statement_id: int, *, actor_id: int | None) -> St
         await deduct_deposit(
             statement.supplier_id,
             statement.to_recover,
-            f"statement {statement.number} to be recovered",
+            f"结算单 {statement.number} 应扣回 / statement {statement.number} to be recovered",
             actor_id=actor_id,
         )
     return await get_statement(statement_id)
