@@ -263,7 +263,9 @@ class WechatPayProvider:
         payment_id = payment_id_of(str(resource.get("out_trade_no", "")))
         status = _REFUND_STATE.get(str(resource.get("refund_status", "")))
         reference = str(resource.get("out_refund_no", ""))
-        amount = resource.get("amount") or {}
+        amount = resource.get("amount")
+        if not isinstance(amount, dict):
+            amount = {}
         if (
             data.get("event_type") not in _REFUND_EVENTS
             or payment_id is None
