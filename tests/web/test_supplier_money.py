@@ -14,7 +14,7 @@ from fulfilment.payment_events import receive_callback
 from fulfilment.shipments import mark_delivered, ship_fulfilment
 from payments.purpose_payments import purpose_payments
 from payments.purposes import PaymentPurpose
-from settlement.deposits import deduct_deposit, deposit_balance
+from settlement.deposits import deduct_deposit, deposit_balance, record_deposit_paid
 from settlement.errors import SettlementConflict
 from settlement.statements import CHINA
 from tests.support.aftersales import received_order, refund_line
@@ -304,3 +304,17 @@ async def test_a_refund_after_settlement_shows_as_to_be_recovered(client: AsyncC
     assert rows[0][-2:] == ["to_recover_fen (应扣回)", str(first["payable"])]
     assert rows[2][-1] == "adjustment"
     assert rows[-1][0] == "total" and int(rows[-1][-1]) == second["payable"]
+
+    # With a deposit held, the operator's button recovers it: deducted, statement settled.
+    await record_deposit_paid(supplier, payment_id=880_001, amount=20_000)
+    await login(client, operator)
+    recovered = await submit_form(
+        client,
+        f"/operator/settlement/statements/{second['id']}/recover",
+        {},
+        page="/operator/settlement",
+    )
+    assert recovered.status_code in (302, 303)
+    after = (await client.get(f"/api/operator/settlement/statements/{second['id']}")).json()
+    assert (after["status"], after["paid_ref"]) == ("paid", "deposit")
+    assert await deposit_balance(supplier) == 20_000 - first["payable"]
