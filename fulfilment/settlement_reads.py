@@ -104,6 +104,70 @@ async def sold_lines(
     ]
 
 
+async def refunded_lines_now(line_ids: list[int]) -> list[SoldLine]:
+    """Lines settled before, as they stand now, where their part has had refunds.
+
+    For clawing back refunds made after settlement: each line's paid and refunded figures
+    are computed exactly as `sold_lines` computes them (the part's refunds off its lines in
+    line order), whatever period the part finished in. Lines of parts without any refund
+    are left out: nothing can have changed for them.
+    """
+    if not line_ids:
+        return []
+    parts = sorted(
+        {
+            r["fulfilment"]
+            for r in await OrderLine.select(OrderLine.fulfilment).where(
+                OrderLine.id.is_in(sorted(set(line_ids)))
+            )
+        }
+    )
+    refunds = await refunded_by_fulfilment(parts)
+    if not refunds:
+        return []
+    finished = {
+        p["id"]: p
+        for p in await Fulfilment.select(
+            Fulfilment.id, Fulfilment.order, Fulfilment.updated_at
+        ).where(Fulfilment.id.is_in(sorted(refunds)))
+    }
+    numbers = {
+        r["id"]: r["number"]
+        for r in await Order.select(Order.id, Order.number).where(
+            Order.id.is_in(sorted({p["order"] for p in finished.values()}))
+        )
+    }
+    lines = (
+        await OrderLine.select()
+        .where(OrderLine.fulfilment.is_in(sorted(finished)))
+        .order_by(OrderLine.fulfilment, OrderLine.id)
+    )
+    wanted = set(line_ids)
+    found = []
+    for line in lines:  # every supplier's lines: a part's refund comes off them in order
+        left = refunds.get(line["fulfilment"], 0)
+        take = min(left, line_paid(line))
+        refunds[line["fulfilment"]] = left - take
+        if line["id"] not in wanted:
+            continue
+        part = finished[line["fulfilment"]]
+        found.append(
+            SoldLine(
+                line_id=line["id"],
+                fulfilment_id=line["fulfilment"],
+                order_id=line["order"],
+                order_number=numbers[part["order"]],
+                supplier_id=line["supplier_id"],
+                variant_id=line["variant"],
+                quantity=line["quantity"],
+                paid=line_paid(line),
+                refunded=take,
+                finished_at=part["updated_at"],
+            )
+        )
+    return found
+
+
 async def suppliers_with_sales(start: datetime, end: datetime) -> list[int]:
     """Suppliers with lines in parts finished in [start, end)."""
     parts = await Fulfilment.select(Fulfilment.id).where(

@@ -6,7 +6,8 @@ refund). Online cashiers add some of these; services test for them with `isinsta
 - `HostedCheckout`: send the consumer to the provider's cashier, or show its QR code;
 - `TradeQuerying`: ask the provider what became of a payment (a lost callback) and of a
   refund;
-- `StatementSource`: the provider's statement of one day, for reconciliation.
+- `StatementSource`: the provider's statement of one day, for reconciliation;
+- `RefundNotifying`: the provider posts the result of a refund to a notify URL.
 
 Payments are named to providers by their reference (`out_trade_no`), built from the
 payment id here, so an adapter needs nothing but the payment row.
@@ -15,6 +16,7 @@ payment id here, so an adapter needs nothing but the payment row.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -104,6 +106,21 @@ class RefundState:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundEvent:
+    """A verified refund result notification."""
+
+    #: The provider's id of the notification, prefixed with the provider's name.
+    event_id: str
+    payment_id: int
+    #: The refund's own reference (out_refund_no).
+    reference: str
+    #: succeeded | failed
+    status: str
+    #: Fen refunded, as the provider says.
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
 class StatementLine:
     """One line of a provider's daily statement."""
 
@@ -156,4 +173,13 @@ class StatementSource(Protocol):
 
     async def statement(self, day: date) -> list[StatementLine]:
         """Every payment and refund of `day` (the provider's day, China time)."""
+        ...
+
+
+@runtime_checkable
+class RefundNotifying(Protocol):
+    """A provider that posts each refund's result to the platform (a refund notify URL)."""
+
+    def verify_refund_callback(self, body: bytes, headers: Mapping[str, str]) -> RefundEvent:
+        """Verify a refund notification like a payment callback; raises InvalidSignature."""
         ...

@@ -15,6 +15,12 @@ class PaymentNotFound(NotFound):
     code = "payment_not_found"
 
 
+class RefundNotFound(NotFound):
+    """No refund of ours by that reference (a refund notification we cannot place)."""
+
+    code = "refund_not_found"
+
+
 class InvalidSignature(InvalidInput):
     """A callback's signature is missing, wrong or too old: it was not sent by the provider."""
 

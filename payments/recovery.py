@@ -17,6 +17,7 @@ from payments.capabilities import TradeQuerying, refund_reference
 from payments.errors import ProviderNotFound
 from payments.providers import CallbackEvent, get_provider
 from payments.records import PaymentResult, ResultHook, _info
+from payments.refunds import settle_refund
 from payments.statuses import PaymentStatus, RefundStatus
 from payments.tables import Payment, Refund
 
@@ -122,9 +123,6 @@ async def sync_processing_refunds() -> int:
         except Exception:
             log.exception("Refund query of refund %s failed", refund["id"])
             continue
-        if state.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
-            await Refund.update({Refund.status: state.status}).where(
-                (Refund.id == refund["id"]) & (Refund.status == RefundStatus.PROCESSING)
-            )
+        if await settle_refund(refund["id"], state.status):
             changed += 1
     return changed

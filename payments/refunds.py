@@ -10,7 +10,7 @@ from notifications.service import notify_user
 from payments.errors import InvalidPayment
 from payments.providers import get_provider
 from payments.records import RefundResult, _info, _now
-from payments.statuses import PAID_STATUSES, PaymentStatus
+from payments.statuses import PAID_STATUSES, PaymentStatus, RefundStatus
 from payments.tables import Payment, Refund
 
 
@@ -52,6 +52,25 @@ async def refund_payment(
         currency=payment["currency"],
         status=given.status,
     )
+
+
+async def settle_refund(refund_id: int, status: str) -> bool:
+    """The provider's final word on a refund it was processing: succeeded or failed.
+
+    The one place a refund's status moves after it was made: `kuaiqu payments sync` (a
+    refund query's answer) and the provider's refund notification both come here. Only a
+    refund still processing changes, so a second word (a replay, or sync after the
+    notification) changes nothing; True when this call changed it.
+    """
+    if status not in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
+        return False
+    async with write_transaction():
+        changed = (
+            await Refund.update({Refund.status: status})
+            .where((Refund.id == refund_id) & (Refund.status == RefundStatus.PROCESSING))
+            .returning(Refund.id)
+        )
+    return bool(changed)
 
 
 async def refund_order_payments(

@@ -2,7 +2,8 @@
 
 Requests are signed with the merchant's API private key (WECHATPAY2-SHA256-RSA2048);
 answers and callbacks are verified with WeChat Pay's public key, and a callback's
-resource is decrypted with the APIv3 key (AEAD_AES_256_GCM). Payments are named by their
+resource is decrypted with the APIv3 key (AEAD_AES_256_GCM). Refund results come the
+same way to their own notify URL (passed with each refund). Payments are named by their
 reference (out_trade_no), amounts go in fen. The SDK's HTTP calls block, so they run in
 a worker thread.
 """
@@ -26,6 +27,7 @@ from wechatpayv3.type import RequestType
 from core.settings import PaymentSettings
 from payments.capabilities import (
     PayAction,
+    RefundEvent,
     RefundState,
     StatementLine,
     TradeState,
@@ -59,6 +61,24 @@ _REFUND_STATE = {
     "ABNORMAL": RefundStatus.FAILED,
     "CLOSED": RefundStatus.FAILED,
 }
+#: What a refused notification is told, for payment callbacks and refund notifications:
+#: not signed, a bad signature, too old or dated ahead, another merchant's.
+_REFUSALS = {
+    "payment": (
+        "The payment callback is not signed",
+        "The payment callback signature is not valid",
+        "The payment callback is more than five minutes old or dated ahead",
+        "The payment callback is for another merchant",
+    ),
+    "refund": (
+        "The refund notification is not signed",
+        "The refund notification signature is not valid",
+        "The refund notification is more than five minutes old or dated ahead",
+        "The refund notification is for another merchant",
+    ),
+}
+#: Refund notifications' event types (REFUND.SUCCESS / .ABNORMAL / .CLOSED).
+_REFUND_EVENTS = frozenset({"REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED"})
 _CALLBACK_HEADERS = (
     "Wechatpay-Signature",
     "Wechatpay-Timestamp",
@@ -110,6 +130,12 @@ class WechatPayProvider:
         """Where WeChat Pay sends callbacks (required by its API)."""
         base = self.settings.notify_base_url or "https://localhost"
         return f"{base}/api/payments/{self.name}/webhook"
+
+    @property
+    def refund_notify_url(self) -> str:
+        """Where WeChat Pay sends refund results (passed with each refund)."""
+        base = self.settings.notify_base_url or "https://localhost"
+        return f"{base}/api/payments/{self.name}/refund-webhook"
 
     async def create(self, payment: PaymentInfo) -> ProviderStart:
         """Nothing to call yet: the pay page asks for the QR code or H5 link when opened."""
@@ -171,31 +197,41 @@ class WechatPayProvider:
             )
         return PayAction(kind=kind, url=str(url))
 
-    def verify_callback(
-        self, body: bytes, headers: Mapping[str, str], *, now: float | None = None
-    ) -> CallbackEvent:
-        """Verify the signature and age, decrypt the resource, read the transaction."""
+    def _verified(
+        self, body: bytes, headers: Mapping[str, str], now: float | None, what: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A notification's envelope and decrypted resource, after every check.
+
+        The signature (WeChat Pay's public key), the age (`MAX_AGE_S`) and the merchant are
+        checked; `what` (payment | refund) chooses the refusals' words.
+        """
+        unsigned, forged, stale, foreign = _REFUSALS[what]
         canonical = {name: _header(headers, name) for name in _CALLBACK_HEADERS}
         if not canonical["Wechatpay-Signature"] or not canonical["Wechatpay-Timestamp"]:
-            raise InvalidSignature("The payment callback is not signed")
+            raise InvalidSignature(unsigned)
         try:
             sent_at = int(canonical["Wechatpay-Timestamp"])
         except ValueError:
-            raise InvalidSignature("The payment callback signature is not valid") from None
+            raise InvalidSignature(forged) from None
         try:
             data = self.client.callback(canonical, body.decode("utf-8"))
         except Exception:  # the SDK raises bare Exception on an unknown algorithm
             data = None
         if not data:
-            raise InvalidSignature("The payment callback signature is not valid")
+            raise InvalidSignature(forged)
         current = time.time() if now is None else now
         if abs(current - sent_at) > MAX_AGE_S:
-            raise InvalidSignature(
-                "The payment callback is more than five minutes old or dated ahead"
-            )
+            raise InvalidSignature(stale)
         resource = data.get("resource") or {}
-        if resource.get("mchid") != self.settings.wechat_mch_id:
-            raise InvalidSignature("The payment callback is for another merchant")
+        if not isinstance(resource, dict) or resource.get("mchid") != self.settings.wechat_mch_id:
+            raise InvalidSignature(foreign)
+        return data, resource
+
+    def verify_callback(
+        self, body: bytes, headers: Mapping[str, str], *, now: float | None = None
+    ) -> CallbackEvent:
+        """Verify the signature and age, decrypt the resource, read the transaction."""
+        data, resource = self._verified(body, headers, now, "payment")
         payment_id = payment_id_of(str(resource.get("out_trade_no", "")))
         status = _TRADE_STATE.get(str(resource.get("trade_state", "")))
         amount = resource.get("amount") or {}
@@ -215,6 +251,39 @@ class WechatPayProvider:
             provider_ref=str(resource.get("transaction_id", ""))[:64],
         )
 
+    def verify_refund_callback(
+        self, body: bytes, headers: Mapping[str, str], *, now: float | None = None
+    ) -> RefundEvent:
+        """A refund result (REFUND.SUCCESS / ABNORMAL / CLOSED), checked like a payment callback.
+
+        Signature, age and merchant are verified and the resource decrypted by `_verified`,
+        the code payment callbacks go through.
+        """
+        data, resource = self._verified(body, headers, now, "refund")
+        payment_id = payment_id_of(str(resource.get("out_trade_no", "")))
+        status = _REFUND_STATE.get(str(resource.get("refund_status", "")))
+        reference = str(resource.get("out_refund_no", ""))
+        amount = resource.get("amount")
+        if not isinstance(amount, dict):
+            amount = {}
+        if (
+            data.get("event_type") not in _REFUND_EVENTS
+            or payment_id is None
+            or status in (None, RefundStatus.PROCESSING)
+            or not reference
+            or len(reference) > 64
+            or not data.get("id")
+            or not isinstance(amount.get("refund"), int)
+        ):
+            raise InvalidSignature("The refund notification is not in the expected form")
+        return RefundEvent(
+            event_id=f"{self.name}:{data['id']}",
+            payment_id=payment_id,
+            reference=reference,
+            status=str(status),
+            amount=amount["refund"],
+        )
+
     async def refund(self, payment: PaymentInfo, amount: int) -> ProviderRefund:
         """Refund `amount` fen (out_refund_no names it, so a retry is the same refund)."""
         reference = refund_reference(payment)
@@ -224,6 +293,7 @@ class WechatPayProvider:
             {
                 "out_trade_no": payment_reference(payment.id),
                 "out_refund_no": reference,
+                "notify_url": self.refund_notify_url,
                 "amount": {"refund": amount, "total": payment.amount, "currency": "CNY"},
             },
         )

@@ -5,8 +5,15 @@ For every order line of the supplier's finished parts in the period and not sett
 of it, commission its rate (`settlement.commission`) of the net, fees the payment-channel
 rate (KUAIQU_SETTLEMENT_FEE_BP) of the net, each rounded half up per line, and payable
 what is left. A statement's figures are the sums of its lines. The operator issues a
-statement and marks it paid; the supplier sees it and downloads it as CSV. A refund made
-after a line was settled is not taken back from an issued statement.
+statement and marks it paid; the supplier sees it and downloads it as CSV.
+
+Refunds made after a line was settled are clawed back: the next statement of the supplier
+(whatever its period) carries an adjustment line for every settled line whose refunds
+changed since, with sales 0, the new refund, and commission, fees and payable such that
+the line's statement lines add up to what a fresh computation of it gives now (at the
+rates recorded when it was first settled). The commission on the refunded part goes back
+to the supplier, and the adjustment's payable is negative. A statement's payable may be
+negative: the supplier owes the platform that much (应扣回, to be recovered).
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from enum import StrEnum
 from catalog.variant_facts import categories_of_variants
 from core.database import is_unique_violation, write_transaction
 from core.settings import get_settings
-from fulfilment.settlement_reads import sold_lines
+from fulfilment.settlement_reads import SoldLine, refunded_lines_now, sold_lines
 from settlement.commission import commission_of, rates_of
+from settlement.deposits import deduct_deposit
 from settlement.errors import InvalidSettlement, SettlementConflict, StatementNotFound
 from settlement.tables import Statement, StatementLine
 
@@ -41,7 +49,7 @@ class StatementStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StatementLineView:
-    """One settled order line."""
+    """One settled order line, or an adjustment of one settled before (revision > 0)."""
 
     order_line_id: int
     fulfilment_id: int
@@ -53,6 +61,13 @@ class StatementLineView:
     commission: int
     fees: int
     payable: int
+    revision: int = 0
+    fee_bp: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """`sale` for a line settled here, `adjustment` for a refund clawed back later."""
+        return "adjustment" if self.revision else "sale"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +90,11 @@ class StatementView:
     paid_ref: str
     lines: list[StatementLineView] = field(default_factory=list)
 
+    @property
+    def to_recover(self) -> int:
+        """Fen the supplier owes the platform (应扣回) when the payable is negative, else 0."""
+        return max(0, -self.payable)
+
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[first moment, moment after) of the days `start`..`end` in China time."""
@@ -91,47 +111,130 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-async def draft_lines(supplier_id: int, start: date, end: date) -> list[StatementLineView]:
-    """The lines a statement of this period would settle now (nothing is written)."""
-    begin, stop = period_bounds(start, end)
-    sold = await sold_lines(supplier_id, start=begin, end=stop)
-    settled = {
-        r["order_line_id"]
-        for r in await StatementLine.select(StatementLine.order_line_id).where(
-            StatementLine.order_line_id.is_in([0] + [s.line_id for s in sold])
+@dataclass(slots=True)
+class _Settled:
+    """What an order line's statement lines add up to so far."""
+
+    first: dict
+    revision: int = 0
+    sales: int = 0
+    refunds: int = 0
+    commission: int = 0
+    fees: int = 0
+    payable: int = 0
+
+
+async def _settled_lines(supplier_id: int) -> dict[int, _Settled]:
+    """The supplier's settled order lines with the sums of their statement lines."""
+    rows = (
+        await StatementLine.select(
+            StatementLine.order_line_id,
+            StatementLine.revision,
+            StatementLine.fulfilment_id,
+            StatementLine.order_number,
+            StatementLine.sales,
+            StatementLine.refunds,
+            StatementLine.commission_bp,
+            StatementLine.fee_bp,
+            StatementLine.commission,
+            StatementLine.fees,
+            StatementLine.payable,
         )
-    }
-    sold = [s for s in sold if s.line_id not in settled]
+        .where(StatementLine.statement.supplier_id == supplier_id)
+        .order_by(StatementLine.order_line_id, StatementLine.revision)
+    )
+    settled: dict[int, _Settled] = {}
+    for row in rows:
+        sums = settled.setdefault(row["order_line_id"], _Settled(first=row))
+        sums.revision = max(sums.revision, row["revision"])
+        sums.sales += row["sales"]
+        sums.refunds += row["refunds"]
+        sums.commission += row["commission"]
+        sums.fees += row["fees"]
+        sums.payable += row["payable"]
+    return settled
+
+
+def _sale_line(s: SoldLine, rate: int, fee_bp: int) -> StatementLineView:
+    """An order line settled for the first time."""
+    net = s.paid - s.refunded
+    commission = commission_of(net, rate)
+    fees = commission_of(net, fee_bp)
+    return StatementLineView(
+        order_line_id=s.line_id,
+        fulfilment_id=s.fulfilment_id,
+        order_number=s.order_number,
+        quantity=s.quantity,
+        sales=s.paid,
+        refunds=s.refunded,
+        commission_bp=rate,
+        commission=commission,
+        fees=fees,
+        payable=net - commission - fees,
+        fee_bp=fee_bp,
+    )
+
+
+def adjustment_of(now: SoldLine, settled: _Settled, fee_bp: int) -> StatementLineView | None:
+    """The line that brings a settled order line up to date, None when nothing changed.
+
+    Fresh figures are computed as for a first settlement, at the rates its first statement
+    line recorded; the adjustment is the difference from what its lines add up to, so
+    after it every sum over the line's statement lines equals the fresh figure.
+    """
+    refunds = now.refunded - settled.refunds
+    if refunds == 0:
+        return None
+    rate = settled.first["commission_bp"]
+    fee_rate = settled.first["fee_bp"] if settled.first["fee_bp"] is not None else fee_bp
+    fresh = _sale_line(now, rate, fee_rate)
+    return StatementLineView(
+        order_line_id=now.line_id,
+        fulfilment_id=now.fulfilment_id,
+        order_number=now.order_number,
+        quantity=0,
+        sales=fresh.sales - settled.sales,
+        refunds=refunds,
+        commission_bp=rate,
+        commission=fresh.commission - settled.commission,
+        fees=fresh.fees - settled.fees,
+        payable=fresh.payable - settled.payable,
+        revision=settled.revision + 1,
+        fee_bp=fee_rate,
+    )
+
+
+async def draft_lines(supplier_id: int, start: date, end: date) -> list[StatementLineView]:
+    """The lines a statement of this period would hold now (nothing is written).
+
+    The supplier's unsettled lines of parts finished in the period, then an adjustment
+    for every line settled before whose refunds changed since (of any period).
+    """
+    begin, stop = period_bounds(start, end)
+    settled = await _settled_lines(supplier_id)
+    sold = await sold_lines(supplier_id, start=begin, end=stop, skip_lines=set(settled))
     own_rate, by_category = await rates_of(supplier_id)
     categories = await categories_of_variants(s.variant_id for s in sold)
     fee_bp = get_settings().settlement_fee_bp
-    lines = []
-    for s in sold:
-        net = s.paid - s.refunded
-        rate = by_category.get(categories.get(s.variant_id, 0), own_rate)
-        commission = commission_of(net, rate)
-        fees = commission_of(net, fee_bp)
-        lines.append(
-            StatementLineView(
-                order_line_id=s.line_id,
-                fulfilment_id=s.fulfilment_id,
-                order_number=s.order_number,
-                quantity=s.quantity,
-                sales=s.paid,
-                refunds=s.refunded,
-                commission_bp=rate,
-                commission=commission,
-                fees=fees,
-                payable=net - commission - fees,
-            )
-        )
+    lines = [
+        _sale_line(s, by_category.get(categories.get(s.variant_id, 0), own_rate), fee_bp)
+        for s in sold
+    ]
+    for now in await refunded_lines_now(sorted(settled)):
+        adjustment = adjustment_of(now, settled[now.line_id], fee_bp)
+        if adjustment is not None:
+            lines.append(adjustment)
     return lines
 
 
 async def issue_statement(
     supplier_id: int, start: date, end: date, *, actor_id: int | None
 ) -> StatementView:
-    """Settle the supplier's unsettled lines of the period in a new statement (409: none)."""
+    """Settle the supplier's unsettled lines of the period and claw back later refunds.
+
+    409 when there is nothing to settle, or when another statement settled the same lines
+    (or adjusted the same refunds) at the same moment.
+    """
     try:
         async with write_transaction():
             lines = await draft_lines(supplier_id, start, end)
@@ -170,13 +273,17 @@ async def issue_statement(
                         commission=ln.commission,
                         fees=ln.fees,
                         payable=ln.payable,
+                        revision=ln.revision,
+                        fee_bp=ln.fee_bp,
                     )
                     for ln in lines
                 ]
             )
     except Exception as error:  # a statement issued at the same time took these lines
         if is_unique_violation(error):
-            raise SettlementConflict("These sales were just settled in another statement") from None
+            raise SettlementConflict(
+                "These sales or refunds were just settled in another statement"
+            ) from None
         raise
     return await get_statement(statement_id)
 
@@ -209,7 +316,7 @@ async def get_statement(statement_id: int, *, supplier_id: int | None = None) ->
     lines = (
         await StatementLine.select()
         .where(StatementLine.statement == statement_id)
-        .order_by(StatementLine.fulfilment_id, StatementLine.order_line_id)
+        .order_by(StatementLine.fulfilment_id, StatementLine.order_line_id, StatementLine.revision)
     )
     return _view(
         row,
@@ -225,6 +332,8 @@ async def get_statement(statement_id: int, *, supplier_id: int | None = None) ->
                 commission=ln["commission"],
                 fees=ln["fees"],
                 payable=ln["payable"],
+                revision=ln["revision"],
+                fee_bp=ln["fee_bp"],
             )
             for ln in lines
         ],
@@ -266,7 +375,46 @@ async def mark_statement_paid(
     return await get_statement(statement_id)
 
 
-#: Columns of the CSV download (money in fen).
+async def recover_from_deposit(statement_id: int, *, actor_id: int | None) -> StatementView:
+    """Settle a negative statement from the supplier's deposit: deduct, then mark it paid.
+
+    The deduction (reason naming the statement) and the status change are one transaction.
+    409 when the statement is not waiting (paid already) or owes the supplier money, or when
+    the deposit holds less than is to be recovered (then the supplier transfers it and the
+    operator marks the statement paid with that transfer's reference).
+    """
+    async with write_transaction():
+        statement = await get_statement(statement_id)
+        if statement.status != StatementStatus.ISSUED:
+            raise SettlementConflict("Statement {id} is already paid", id=statement_id)
+        if not statement.to_recover:
+            raise SettlementConflict(
+                "Statement {id} owes the supplier money: nothing to recover", id=statement_id
+            )
+        changed = (
+            await Statement.update(
+                {
+                    Statement.status: StatementStatus.PAID,
+                    Statement.paid_at: datetime.now(CHINA),
+                    Statement.paid_ref: "deposit",
+                }
+            )
+            .where((Statement.id == statement_id) & (Statement.status == StatementStatus.ISSUED))
+            .returning(Statement.id)
+        )
+        if not changed:  # recovered or paid a moment ago
+            raise SettlementConflict("Statement {id} is already paid", id=statement_id)
+        await deduct_deposit(
+            statement.supplier_id,
+            statement.to_recover,
+            f"结算单 {statement.number} 应扣回 / statement {statement.number} to be recovered",
+            actor_id=actor_id,
+        )
+    return await get_statement(statement_id)
+
+
+#: Columns of the CSV download (money in fen). `line_kind` is `sale` for a line settled in
+#: this statement, `adjustment` for a refund of a line settled before (clawed back).
 CSV_COLUMNS = (
     "order_number",
     "fulfilment_id",
@@ -278,24 +426,32 @@ CSV_COLUMNS = (
     "commission_fen",
     "fees_fen",
     "payable_fen",
+    "line_kind",
 )
+#: The first row's note when the payable is negative: the supplier owes the platform.
+TO_RECOVER = "to_recover_fen (应扣回)"
 
 
 def statement_csv(statement: StatementView) -> str:
-    """The statement as CSV: one row per settled line, then the totals."""
+    """The statement as CSV: one row per line, then the totals.
+
+    When the payable is negative the first row says how much is to be recovered from the
+    supplier (应扣回).
+    """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "statement",
-            statement.number,
-            "period",
-            statement.period_start.isoformat(),
-            statement.period_end.isoformat(),
-            "status",
-            statement.status,
-        ]
-    )
+    head: list[str | int] = [
+        "statement",
+        statement.number,
+        "period",
+        statement.period_start.isoformat(),
+        statement.period_end.isoformat(),
+        "status",
+        statement.status,
+    ]
+    if statement.to_recover:
+        head += [TO_RECOVER, statement.to_recover]
+    writer.writerow(head)
     writer.writerow(CSV_COLUMNS)
     for ln in statement.lines:
         writer.writerow(
@@ -310,6 +466,7 @@ def statement_csv(statement: StatementView) -> str:
                 ln.commission,
                 ln.fees,
                 ln.payable,
+                ln.kind,
             ]
         )
     writer.writerow(

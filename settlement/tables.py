@@ -68,13 +68,21 @@ class Statement(Table):
 
 
 class StatementLine(Table):
-    """One order line settled in a statement; an order line is settled once."""
+    """One order line settled in a statement (revision 0), or a later adjustment of it.
+
+    An order line is settled once; a refund of it made after that comes back as an
+    adjustment line (revision 1, 2, ...) in a later statement. The pair (order_line_id,
+    revision) is unique (index `statement_line_one_per_revision`, made by the migration):
+    two statements issued at once cannot both settle, or both adjust, the same line.
+    """
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
 
     statement = ForeignKey(references=Statement, index=True)
-    #: fulfilment.OrderLine id, unique: no line is settled twice.
-    order_line_id = BigInt(unique=True)
+    #: fulfilment.OrderLine id.
+    order_line_id = BigInt(index=True)
+    #: 0: the line's settlement; n > 0: its n-th adjustment.
+    revision = Integer(default=0)
     fulfilment_id = BigInt(index=True)
     order_number = Varchar(length=32)
     quantity = BigInt()
@@ -82,6 +90,9 @@ class StatementLine(Table):
     refunds = BigInt()
     #: The rate applied, in basis points.
     commission_bp = Integer()
+    #: The payment-channel fee rate applied, in basis points (null on lines settled before
+    #: it was recorded: KUAIQU_SETTLEMENT_FEE_BP then applies to their adjustments).
+    fee_bp = Integer(null=True, default=None)
     commission = BigInt()
     fees = BigInt()
     payable = BigInt()

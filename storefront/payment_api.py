@@ -1,5 +1,7 @@
 """Payment API: provider webhooks, an order's payments, and the sandbox pay page's JSON twin.
 
+Webhooks: payment callbacks, and refund results for providers that send them.
+
 HTTP only: `fulfilment.payment_events` decides what a payment does to its order, and
 `payments.sandbox` is the sandbox's cashier (switched off unless configured).
 """
@@ -12,7 +14,7 @@ from typing import Any, Literal
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_404_NOT_FOUND
 
 from accounts.access import ANYONE, SIGNED_IN, Me
 from accounts.roles import Role
@@ -20,7 +22,9 @@ from fulfilment.errors import OrderNotFound
 from fulfilment.orders import customer_order
 from fulfilment.payment_events import pay_in_sandbox, receive_callback
 from fulfilment.views import load_order
+from payments.errors import RefundNotFound
 from payments.providers import get_provider
+from payments.refund_callbacks import handle_refund_webhook
 from payments.sandbox import sandbox_payment
 from payments.service import PaymentView, payments_for_order
 
@@ -31,6 +35,15 @@ class WebhookReply(msgspec.Struct, omit_defaults=True):
     result: Literal["processed", "duplicate"]
     payment_id: int | None = None
     order_id: int | None = None
+    status: str | None = None
+
+
+class RefundWebhookReply(msgspec.Struct, omit_defaults=True):
+    """What the platform answers a refund notification: processed, or a duplicate."""
+
+    result: Literal["processed", "duplicate"]
+    refund_id: int | None = None
+    payment_id: int | None = None
     status: str | None = None
 
 
@@ -125,6 +138,32 @@ class PaymentApi(Controller):
         if ack:
             return Response(ack, media_type=MediaType.TEXT)
         return reply
+
+    @post("/payments/{provider:str}/refund-webhook", opt=ANYONE, status_code=HTTP_200_OK)
+    async def refund_webhook(
+        self, request: Request[Any, Any, Any], provider: FromPath[str]
+    ) -> RefundWebhookReply | Response[dict[str, str]]:
+        """A provider's signed refund result (WeChat Pay: REFUND.SUCCESS / ABNORMAL / CLOSED).
+
+        200 processed or duplicate; 400 when not genuine, as for payment callbacks. A refund
+        the platform does not know is 404 in the provider's own failure form
+        (`{"code": "FAIL", "message": …}`), so it retries later; a provider that sends no
+        refund notifications is 404.
+        """
+        try:
+            notice = await handle_refund_webhook(provider, await request.body(), request.headers)
+        except RefundNotFound as error:
+            return Response(
+                {"code": "FAIL", "message": error.localized()}, status_code=HTTP_404_NOT_FOUND
+            )
+        if notice is None:
+            return RefundWebhookReply(result="duplicate")
+        return RefundWebhookReply(
+            result="processed",
+            refund_id=notice.refund_id,
+            payment_id=notice.payment_id,
+            status=notice.status,
+        )
 
     @get("/orders/{order_id:int}/payments", opt=SIGNED_IN)
     async def order_payments(self, me: Me, order_id: FromPath[int]) -> list[PaymentOut]:

@@ -25,6 +25,7 @@ from settlement.statements import (
     get_statement,
     issue_statement,
     mark_statement_paid,
+    recover_from_deposit,
     statements,
 )
 
@@ -130,6 +131,14 @@ class OperatorSettlementApi(Controller):
         """The payable was transferred: issued → paid."""
         paid = await mark_statement_paid(statement_id, paid_ref=data.paid_ref, actor_id=me.id)
         return statement_out(paid)
+
+    @post("/statements/{statement_id:int}/recover", status_code=HTTP_200_OK, opt=OPERATORS)
+    async def recover(self, me: Me, statement_id: FromPath[int]) -> StatementOut:
+        """A negative statement (应扣回) settled from the supplier's deposit: issued → paid.
+
+        409 when it is paid already, owes the supplier money, or the deposit holds less.
+        """
+        return statement_out(await recover_from_deposit(statement_id, actor_id=me.id))
 
     @get("/overrides", opt=OPERATORS)
     async def list_overrides(self, supplier_id: FromQuery[int | None] = None) -> list[OverrideOut]:

@@ -26,6 +26,7 @@ from settlement.statements import (
     get_statement,
     issue_statement,
     mark_statement_paid,
+    recover_from_deposit,
     statements,
 )
 
@@ -109,6 +110,18 @@ class OperatorSettlementPages(Controller):
         try:
             await mark_statement_paid(statement_id, paid_ref=text(form, "paid_ref"), actor_id=me.id)
             flash(request, gettext("Statement marked paid"), "success")
+        except DomainError as error:
+            flash(request, error.localized(), "error")
+        return Redirect(SETTLEMENT, status_code=HTTP_303_SEE_OTHER)
+
+    @post(f"{SETTLEMENT}/statements/{{statement_id:int}}/recover", opt=OPERATORS)
+    async def recover(
+        self, me: Me, request: Request[Any, Any, Any], statement_id: FromPath[int]
+    ) -> Redirect:
+        """Recover a negative statement from the supplier's deposit."""
+        try:
+            await recover_from_deposit(statement_id, actor_id=me.id)
+            flash(request, gettext("Recovered from the deposit"), "success")
         except DomainError as error:
             flash(request, error.localized(), "error")
         return Redirect(SETTLEMENT, status_code=HTTP_303_SEE_OTHER)

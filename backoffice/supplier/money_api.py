@@ -67,7 +67,7 @@ class PayOut(msgspec.Struct):
 
 
 class StatementLineOut(msgspec.Struct):
-    """One settled order line (fen)."""
+    """One settled order line, or an adjustment clawing back a later refund of one (fen)."""
 
     order_line_id: int
     fulfilment_id: int
@@ -79,6 +79,10 @@ class StatementLineOut(msgspec.Struct):
     commission: int
     fees: int
     payable: int
+    #: 0 for a line settled in this statement, n > 0 for its n-th adjustment.
+    revision: int
+    #: sale | adjustment
+    kind: str
 
 
 class StatementOut(msgspec.Struct):
@@ -93,7 +97,10 @@ class StatementOut(msgspec.Struct):
     refunds: int
     commission: int
     fees: int
+    #: Negative when the supplier owes the platform (refunds clawed back).
     payable: int
+    #: Fen to be recovered from the supplier (应扣回): −payable when that is negative, else 0.
+    to_recover: int
     status: str
     issued_at: datetime
     paid_at: datetime | None

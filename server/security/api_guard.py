@@ -33,7 +33,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Body types an API route reads besides JSON.
 API_UPLOAD_TYPES = ("multipart/form-data", "text/csv")
 #: Server-to-server callbacks: their own body formats, signed.
-_CALLBACKS = re.compile(r"^/api/payments/[^/]+/webhook$")
+_CALLBACKS = re.compile(r"^/api/payments/[^/]+/(refund-)?webhook$")
 
 
 def _is_json(content_type: str) -> bool:

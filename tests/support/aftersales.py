@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.roles import Role
+from aftersales.requests import RequestView, answer_request, create_request, escalate, rule
 from fulfilment.pickup import hand_over, mark_ready
 from tests.support.factories import (
     counter_limiter,
@@ -53,3 +54,23 @@ async def received_order(
         "supplier_user": await make_user(Role.SUPPLIER, supplier_id=supplier),
         **product,
     }
+
+
+async def refund_line(
+    bought: dict[str, Any], index: int, *, partial: int | None = None
+) -> RequestView:
+    """The consumer asks for a refund of line `index` of a `received_order`: the supplier
+    approves it whole, or (`partial`) refuses and the operator rules that many fen back."""
+    asked = await create_request(
+        bought["consumer"],
+        bought["order"].id,
+        bought["lines"][index].id,
+        kind="refund_only",
+        reason="质量问题",
+    )
+    if partial is None:
+        return await answer_request(bought["supplier_user"], asked.id, decision="approve")
+    await answer_request(bought["supplier_user"], asked.id, decision="reject", note="无问题")
+    await escalate(bought["consumer"], asked.id, note="确有问题")
+    operator = await make_user(Role.OPERATOR)
+    return await rule(operator, asked.id, ruling="partial", amount=partial)

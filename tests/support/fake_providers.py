@@ -349,6 +349,8 @@ class FakeWechatPay(_Server):
         self.bill_rows: list[list[str]] = []
         #: The status new refunds start in (PROCESSING: paid back later).
         self.refund_status = "SUCCESS"
+        #: The notify_url each refund was asked with, by out_refund_no.
+        self.refund_notify_urls: dict[str, str] = {}
 
     def environment(self) -> dict[str, str]:
         """The KUAIQU_* variables pointing the adapter at this fake."""
@@ -435,6 +437,67 @@ class FakeWechatPay(_Server):
         headers = {"Content-Type": "application/json", **self._signed(body, key, timestamp)}
         return body.encode(), headers
 
+    def refund_notification(
+        self,
+        refund_no: str,
+        *,
+        status: str = "SUCCESS",
+        amount: int | None = None,
+        reference: str | None = None,
+        key: rsa.RSAPrivateKey | None = None,
+        event_id: str | None = None,
+        timestamp: int | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
+        """The refund result WeChat Pay posts to a refund's notify_url (REFUND.<status>).
+
+        The refund's status here becomes `status`; `amount` and `reference` (out_trade_no)
+        default to the refund's own.
+        """
+        held = self.refunds.get(refund_no)
+        if held is not None:
+            held["status"] = status
+        trade_ref = reference or refund_no.split("R", 1)[0]
+        refunded = amount if amount is not None else (held or {}).get("amount", {}).get("refund")
+        total = (held or {}).get("amount", {}).get("total", refunded)
+        resource = {
+            "mchid": self.MCH_ID,
+            "out_trade_no": trade_ref,
+            "transaction_id": f"4200{trade_ref[-12:]}",
+            "out_refund_no": refund_no,
+            "refund_id": f"5030{secrets.token_hex(8)}",
+            "refund_status": status,
+            "success_time": "2026-12-03T10:05:00+08:00",
+            "user_received_account": "招商银行信用卡0403",
+            "amount": {
+                "total": total,
+                "refund": refunded,
+                "payer_total": total,
+                "payer_refund": refunded,
+            },
+        }
+        nonce = secrets.token_hex(6)
+        cipher = AESGCM(self.APIV3_KEY.encode()).encrypt(
+            nonce.encode(), json.dumps(resource).encode(), b"refund"
+        )
+        body = json.dumps(
+            {
+                "id": event_id or secrets.token_hex(12),
+                "create_time": "2026-12-03T10:05:00+08:00",
+                "resource_type": "encrypt-resource",
+                "event_type": f"REFUND.{status}",
+                "summary": "退款成功" if status == "SUCCESS" else "退款异常",
+                "resource": {
+                    "original_type": "refund",
+                    "algorithm": "AEAD_AES_256_GCM",
+                    "ciphertext": base64.b64encode(cipher).decode(),
+                    "associated_data": "refund",
+                    "nonce": nonce,
+                },
+            }
+        )
+        headers = {"Content-Type": "application/json", **self._signed(body, key, timestamp)}
+        return body.encode(), headers
+
     def _reply(self, status: int, content: Any) -> tuple[int, dict[str, str], bytes]:
         body = json.dumps(content) if not isinstance(content, str) else content
         return status, {"Content-Type": "application/json", **self._signed(body)}, body.encode()
@@ -498,6 +561,7 @@ class FakeWechatPay(_Server):
                 if sum(trade.refunds.values()) + amount > trade.amount:
                     return self._reply(403, {"code": "NOT_ENOUGH", "message": "退款金额超限"})
                 trade.refunds[number] = amount
+                self.refund_notify_urls[number] = str(data.get("notify_url", ""))
                 self.refunds[number] = {
                     "out_refund_no": number,
                     "status": self.refund_status,

@@ -14,9 +14,10 @@ from fulfilment.payment_events import receive_callback
 from fulfilment.shipments import mark_delivered, ship_fulfilment
 from payments.purpose_payments import purpose_payments
 from payments.purposes import PaymentPurpose
-from settlement.deposits import deduct_deposit, deposit_balance
+from settlement.deposits import deduct_deposit, deposit_balance, record_deposit_paid
 from settlement.errors import SettlementConflict
 from settlement.statements import CHINA
+from tests.support.aftersales import received_order, refund_line
 from tests.support.factories import (
     BEIJING,
     login,
@@ -252,3 +253,68 @@ async def test_operator_refunds_part_of_a_delivered_order_from_the_page(
     assert too_much.status_code == 400 and "amount" in too_much.json()["detail"]
     payments = (await client.get(f"/api/orders/{order.id}/payments")).json()
     assert payments[0]["refunded_amount"] == 1_234
+
+
+async def test_a_refund_after_settlement_shows_as_to_be_recovered(client: AsyncClient) -> None:
+    """Settled, then refunded in full: the next statement is negative, and the supplier's
+    page, statement page (中文 and English) and CSV say how much is to be recovered."""
+    bought = await received_order((10_000,))
+    supplier = bought["supplier"]
+    today = datetime.now(CHINA).date().isoformat()
+    period = {"supplier_id": supplier, "period_start": today, "period_end": today}
+    operator = await make_user(Role.OPERATOR)
+    await login(client, operator)
+    first = (await client.post("/api/operator/settlement/statements", json=period)).json()
+    assert first["payable"] > 0 and first["to_recover"] == 0
+    assert [ln["kind"] for ln in first["lines"]] == ["sale"]
+
+    await refund_line(bought, 0)
+    issued = await submit_form(
+        client,
+        "/operator/settlement/statements",
+        {key: str(value) for key, value in period.items()},
+        page="/operator/settlement",
+    )
+    assert issued.status_code in (302, 303)
+    second = (await client.get("/api/operator/settlement/statements")).json()[0]
+    assert second["id"] != first["id"]
+    assert second["payable"] == -first["payable"] and second["to_recover"] == first["payable"]
+    second = (await client.get(f"/api/operator/settlement/statements/{second['id']}")).json()
+    [adjustment] = second["lines"]
+    assert (adjustment["kind"], adjustment["revision"]) == ("adjustment", 1)
+    assert (adjustment["sales"], adjustment["refunds"]) == (0, 10_000)
+    console = await client.get("/operator/settlement")
+    assert f"/operator/settlement/statements/{second['id']}/recover" in console.text
+    # The deposit holds nothing: recovering from it is refused and nothing changes.
+    short = await client.post(f"/api/operator/settlement/statements/{second['id']}/recover")
+    assert short.status_code == 409 and "保证金" in short.json()["detail"]
+
+    await login(client, bought["supplier_user"])
+    page = await client.get("/supplier/money")
+    assert f'data-to-recover="{first["payable"]}"' in page.text and "应扣回" in page.text
+    seen = await client.get(f"/supplier/money/statements/{second['id']}")
+    assert "退款扣回" in seen.text and f'data-payable="{second["payable"]}"' in seen.text
+    client.cookies.set("kuaiqu_lang", "en")
+    english = await client.get(f"/supplier/money/statements/{second['id']}")
+    assert "To be recovered" in english.text and "Refund clawed back" in english.text
+    mine = (await client.get(f"/api/supplier/money/statements/{second['id']}")).json()
+    assert mine["to_recover"] == first["payable"]
+    download = await client.get(f"/supplier/money/statements/{second['id']}/csv")
+    rows = list(csv.reader(io.StringIO(download.text)))
+    assert rows[0][-2:] == ["to_recover_fen (应扣回)", str(first["payable"])]
+    assert rows[2][-1] == "adjustment"
+    assert rows[-1][0] == "total" and int(rows[-1][-1]) == second["payable"]
+
+    # With a deposit held, the operator's button recovers it: deducted, statement settled.
+    await record_deposit_paid(supplier, payment_id=880_001, amount=20_000)
+    await login(client, operator)
+    recovered = await submit_form(
+        client,
+        f"/operator/settlement/statements/{second['id']}/recover",
+        {},
+        page="/operator/settlement",
+    )
+    assert recovered.status_code in (302, 303)
+    after = (await client.get(f"/api/operator/settlement/statements/{second['id']}")).json()
+    assert (after["status"], after["paid_ref"]) == ("paid", "deposit")
+    assert await deposit_balance(supplier) == 20_000 - first["payable"]
