@@ -8,7 +8,11 @@ the last 90 days with their fulfilments, payments (some refunded) and pickup eve
 the whole 90 days, by day, week and month, in process and over HTTP (the app on
 httpx's ASGI transport, signed in as an operator: JSON API and the page).
 
-    .venv/bin/python bench/analytics_bench.py [--orders 250000] [--runs 200]
+    .venv/bin/python bench/analytics_bench.py [--orders 250000] [--runs 200] [--reuse]
+
+With --reuse, a database left by an earlier run holding the same number of orders is
+migrated forwards and its rollups rebuilt (only when the newest rollup day is not today),
+instead of filled again.
 
 A benchmark, not a test: it prints figures (record them in docs/benchmarks.md).
 """
@@ -62,6 +66,29 @@ async def fresh_database() -> str:
     finally:
         await admin.close()
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
+    engine = make_engine(url)
+    use_engine(engine)
+    result = await run_forwards("all")
+    assert result.success, result.message
+    await prepare_engine(engine)
+    return url
+
+
+async def existing_database(orders: int) -> str | None:
+    """The bench database's URL when an earlier run left one with `orders` orders."""
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
+    try:
+        db = await asyncpg.connect(url, timeout=5)
+    except (OSError, asyncpg.PostgresError):
+        return None
+    try:
+        found = await db.fetchval("SELECT COUNT(*) FROM orders")
+    except asyncpg.PostgresError:
+        return None
+    finally:
+        await db.close()
+    if found != orders:
+        return None
     engine = make_engine(url)
     use_engine(engine)
     result = await run_forwards("all")
@@ -309,19 +336,33 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=250_000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse a database an earlier run filled"
+    )
     args = parser.parse_args()
     rng = random.Random(18)
-    url = await fresh_database()
-    began = time.perf_counter()
-    lines = await fill(url, args.orders, rng)
-    print(
-        f"filled {args.orders:,} orders, {lines:,} order lines in "
-        f"{time.perf_counter() - began:.1f} s"
-    )
-    began = time.perf_counter()
     end = today()
-    await rollups.rebuild(end - timedelta(days=DAYS), end)
-    print(f"rolled up {DAYS + 1} days in {time.perf_counter() - began:.1f} s")
+    reused = await existing_database(args.orders) if args.reuse else None
+    if reused is None:
+        url = await fresh_database()
+        began = time.perf_counter()
+        lines = await fill(url, args.orders, rng)
+        print(
+            f"filled {args.orders:,} orders, {lines:,} order lines in "
+            f"{time.perf_counter() - began:.1f} s"
+        )
+    else:
+        db = await asyncpg.connect(reused)
+        try:
+            lines = await db.fetchval("SELECT COUNT(*) FROM order_line")
+            newest = await db.fetchval("SELECT MAX(day) FROM daily_totals")
+        finally:
+            await db.close()
+        print(f"reused {PG_DB}: {args.orders:,} orders, {lines:,} order lines")
+    if reused is None or newest != end:
+        began = time.perf_counter()
+        await rollups.rebuild(end - timedelta(days=DAYS), end)
+        print(f"rolled up {DAYS + 1} days in {time.perf_counter() - began:.1f} s")
     for days, grain in (
         (30, Grain.DAY),
         (DAYS, Grain.DAY),
