@@ -19,6 +19,7 @@ from piccolo.query.functions.aggregate import Count
 
 from analytics.events import EventKind
 from analytics.periods import day_bounds, days, today
+from analytics.rollup_cache import rollups_changed
 from analytics.stock_alerts import send_stock_alerts
 from analytics.tables import (
     DailyProductSales,
@@ -217,6 +218,8 @@ async def rebuild_day(day: date) -> None:
             batch: list[Any] = [table(**row) for row in rows[key]]
             for at in range(0, len(batch), 500):
                 await table.insert(*batch[at : at + 500])
+        # Cached sums of every period that holds this day are stale once this commits.
+        await rollups_changed()
 
 
 async def rebuild(start: date, end: date) -> int:
