@@ -3,9 +3,10 @@
 Every figure is a sum over the rollup rows of the period, so a dashboard answers in the same
 few milliseconds whether the platform has a thousand order lines or millions. Rates and
 averages are computed from those sums here, once; docs/analytics.md defines each figure.
-Each summing read is cached per period until a rollup day is rebuilt
-(`analytics.rollup_cache`), so only the first dashboard after a refresh sums the rollups;
-`dashboard` reads each rollup once and the tables' independent reads side by side.
+Each summing read is cached in two parts, the settled days and the recent ones the refresh
+rebuilds (`analytics.rollup_cache`), so a dashboard after a refresh sums at most those
+recent days again, whatever the period's length; `dashboard` reads each rollup once and
+the tables' independent reads side by side.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from analytics.errors import InvalidPeriod, UnknownTable
 from analytics.periods import MAX_DAYS, Grain, bucket, today
-from analytics.rollup_cache import cached_rows
+from analytics.rollup_cache import cached_parts
 from analytics.tables import (
     DailyProductSales,
     DailyStoreSales,
@@ -76,6 +77,11 @@ class Period:
             raise InvalidPeriod("A period is at most {n} days", n=MAX_DAYS)
         return cls(start, end)
 
+    @property
+    def span(self) -> tuple[date, date]:
+        """The first and the last day."""
+        return self.start, self.end
+
 
 def ratio(part: int, whole: int) -> float:
     """Part / whole rounded to 4 places; 0 when whole is 0."""
@@ -87,13 +93,33 @@ def _within(table: Any, period: Period) -> Any:
 
 
 async def _totals_rows(period: Period) -> list[dict[str, Any]]:
-    async def load() -> list[dict[str, Any]]:
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = (
-            await DailyTotals.select().where(_within(DailyTotals, period)).order_by(DailyTotals.day)
+            await DailyTotals.select()
+            .where(_within(DailyTotals, Period(first, last)))
+            .order_by(DailyTotals.day)
         )
         return rows
 
-    return await cached_rows(("totals", period), load)
+    # Settled days, then recent ones: still in day order.
+    return [row for part in await cached_parts("totals", *period.span, load) for row in part]
+
+
+def _add_up(parts: list[list[dict[str, Any]]], keys: list[str]) -> list[dict[str, Any]]:
+    """Rows of several parts with the same `keys` summed into one (other fields summed)."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for row in part:
+            into = merged.get(tuple(row[k] for k in keys))
+            if into is None:
+                merged[tuple(row[k] for k in keys)] = {
+                    k: (v if k in keys else int(v or 0)) for k, v in row.items()
+                }
+                continue
+            for field, value in row.items():
+                if field not in keys:
+                    into[field] += int(value or 0)
+    return list(merged.values())
 
 
 def _sum(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -186,8 +212,8 @@ async def _grouped(
     `scope` stands for `where` in the cache key (e.g. the supplier id it narrows to).
     """
 
-    async def load() -> list[dict[str, Any]]:
-        condition = _within(table, period)
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
+        condition = _within(table, Period(first, last))
         if where is not None:
             condition = condition & where
         rows: list[dict[str, Any]] = await (
@@ -202,8 +228,9 @@ async def _grouped(
         )
         return rows
 
-    key = (table._meta.tablename, tuple(k._meta.name for k in keys), period, scope)
-    return await cached_rows(key, load)
+    names = [k._meta.name for k in keys]
+    key = (table._meta.tablename, tuple(names), scope)
+    return _add_up(await cached_parts(key, *period.span, load), names)
 
 
 def _ranked(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
@@ -291,8 +318,8 @@ async def by_store(period: Period) -> list[dict[str, Any]]:
 async def supplier_rows(period: Period, supplier_id: int | None = None) -> list[dict[str, Any]]:
     """Each supplier's paid sales and refunded orders in the period (one supplier if given)."""
 
-    async def load() -> list[dict[str, Any]]:
-        condition = _within(DailySupplierSales, period)
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
+        condition = _within(DailySupplierSales, Period(first, last))
         if supplier_id is not None:
             condition = condition & (DailySupplierSales.supplier_id == supplier_id)
         summed: list[dict[str, Any]] = await (
@@ -308,7 +335,8 @@ async def supplier_rows(period: Period, supplier_id: int | None = None) -> list[
         )
         return summed
 
-    rows = await cached_rows(("suppliers", period, supplier_id), load)
+    parts = await cached_parts(("suppliers", supplier_id), *period.span, load)
+    rows = _add_up(parts, ["supplier_id"])
     for row in rows:
         row["id"] = row.pop("supplier_id")
         row["refunded_orders"] = int(row["refunded_orders"] or 0)
@@ -346,7 +374,7 @@ async def supplier_series(period: Period, supplier_id: int, grain: Grain) -> lis
 async def recommendations(period: Period) -> list[dict[str, Any]]:
     """Impressions, clicks and click-through of each recommendation list and page."""
 
-    async def load() -> list[dict[str, Any]]:
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
         summed: list[dict[str, Any]] = await (
             RecommendationDaily.select(
                 RecommendationDaily.list_kind,
@@ -354,12 +382,13 @@ async def recommendations(period: Period) -> list[dict[str, Any]]:
                 Sum(RecommendationDaily.impressions, alias="impressions"),
                 Sum(RecommendationDaily.clicks, alias="clicks"),
             )
-            .where(_within(RecommendationDaily, period))
+            .where(_within(RecommendationDaily, Period(first, last)))
             .group_by(RecommendationDaily.list_kind, RecommendationDaily.slot)
         )
         return summed
 
-    rows = await cached_rows(("recommendations", period), load)
+    parts = await cached_parts("recommendations", *period.span, load)
+    rows = _add_up(parts, ["list_kind", "slot"])
     out = []
     for row in rows:
         shown, clicked = int(row["impressions"] or 0), int(row["clicks"] or 0)

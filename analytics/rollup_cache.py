@@ -1,57 +1,85 @@
-"""Sums read from the daily rollups, kept per period until a rollup day is rebuilt.
+"""Sums read from the daily rollups, kept per period until a day they cover is rebuilt.
 
 The dashboards' figures are sums over rollup rows, and those rows change only when
-`analytics.rollups.rebuild_day` replaces a day (the app's refresh does that for the recent
-days every `REFRESH_SECONDS`). So each summing read is cached under its period and the
-"analytics-rollups" version (`core.versions`: Redis when configured, so every process sees
-a rebuild), which `rebuild_day` bumps once its transaction commits: a cached answer is
-always what the same read would return now, never older than the last rebuild. Names of
-products, categories, suppliers and places are not cached here; callers read them live.
+`analytics.rollups.rebuild_day` replaces a day. The app's refresh rebuilds the last
+`RECENT_DAYS` days every few minutes; older days are settled (rebuilt only by hand). So a
+period is read in two parts, each cached under its own version (`core.versions`: Redis
+when configured, so every process sees a rebuild): the settled days, under
+"analytics-rollups-settled", bumped only when a settled day is rebuilt, and the recent
+days, under "analytics-rollups-recent", bumped by every rebuild. After a refresh only the
+recent part (at most `RECENT_DAYS` days) is summed again, whatever the period's length,
+and a cached answer is always what the same read would return now. Names of products,
+categories, suppliers and places are not cached here; callers read them live.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
+from datetime import date, timedelta
 from typing import Any
 
+from analytics.periods import today
 from core import versions
 from core.database import after_commit
 
-ROLLUPS_VERSION = "analytics-rollups"
+#: Days the app's refresh rebuilds (today and the days before it); older days are settled.
+RECENT_DAYS = 14
+SETTLED_VERSION = "analytics-rollups-settled"
+RECENT_VERSION = "analytics-rollups-recent"
 #: Reads kept per process; the least recently used one is dropped beyond this.
 MAX_ENTRIES = 2_000
 
-_entries: OrderedDict[Hashable, tuple[int, list[dict[str, Any]]]] = OrderedDict()
+Rows = list[dict[str, Any]]
+_entries: OrderedDict[Hashable, tuple[int, Rows]] = OrderedDict()
 versions.on_configure(_entries.clear)
 
 
-async def cached_rows(
-    key: Hashable, load: Callable[[], Awaitable[list[dict[str, Any]]]]
-) -> list[dict[str, Any]]:
-    """`load()`'s rows for `key`, reused until a rollup day is rebuilt.
+def first_recent_day() -> date:
+    """The oldest day the refresh still rebuilds."""
+    return today() - timedelta(days=RECENT_DAYS - 1)
 
-    Each call gets its own copies of the rows, so callers may change them freely.
-    """
+
+async def _cached(version_key: str, key: Hashable, load: Callable[[], Awaitable[Rows]]) -> Rows:
     # Version first, then the load: a rebuild committed meanwhile bumps it again.
-    version = await versions.current(ROLLUPS_VERSION)
+    version = await versions.current(version_key)
     entry = _entries.get(key)
     if entry is not None and entry[0] == version:
         _entries.move_to_end(key)
-        rows = entry[1]
-    else:
-        rows = [dict(row) for row in await load()]
-        _entries[key] = (version, rows)
-        if len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return [dict(row) for row in rows]
+        return entry[1]
+    rows = [dict(row) for row in await load()]
+    _entries[key] = (version, rows)
+    if len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
+    return rows
 
 
-async def rollups_changed() -> None:
-    """Drop every cached rollup read once the current transaction commits."""
+async def cached_parts(
+    key: Hashable, start: date, end: date, load: Callable[[date, date], Awaitable[Rows]]
+) -> list[Rows]:
+    """`load(first, last)`'s rows for the settled and the recent days of start..end.
+
+    Each part is cached on its own; every call gets its own copies of the rows, so callers
+    may change them freely (and must add the parts up themselves).
+    """
+    boundary = first_recent_day()
+    parts: list[Rows] = []
+    if start < boundary:
+        last = min(end, boundary - timedelta(days=1))
+        parts.append(await _cached(SETTLED_VERSION, (key, start, last), lambda: load(start, last)))
+    if end >= boundary:
+        first = max(start, boundary)
+        parts.append(await _cached(RECENT_VERSION, (key, first, end), lambda: load(first, end)))
+    return [[dict(row) for row in part] for part in parts]
+
+
+async def rollups_changed(day: date) -> None:
+    """Drop the cached sums that cover `day` once the current transaction commits."""
+    settled = day < first_recent_day()
 
     async def bump() -> None:
-        _entries.clear()
-        await versions.bump(ROLLUPS_VERSION)
+        await versions.bump(RECENT_VERSION)
+        if settled:
+            await versions.bump(SETTLED_VERSION)
 
     await after_commit(bump)
