@@ -21,7 +21,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from analytics.errors import InvalidPeriod, UnknownTable
 from analytics.periods import MAX_DAYS, Grain, bucket, today
-from analytics.rollup_cache import cached_parts
+from analytics.rollup_cache import cached_sums
 from analytics.tables import (
     DailyProductSales,
     DailyStoreSales,
@@ -102,7 +102,11 @@ async def _totals_rows(period: Period) -> list[dict[str, Any]]:
         return rows
 
     # Settled days, then recent ones: still in day order.
-    return [row for part in await cached_parts("totals", *period.span, load) for row in part]
+    return await cached_sums("totals", *period.span, load, _concatenated)
+
+
+def _concatenated(parts: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [row for part in parts for row in part]
 
 
 def _add_up(parts: list[list[dict[str, Any]]], keys: list[str]) -> list[dict[str, Any]]:
@@ -230,7 +234,7 @@ async def _grouped(
 
     names = [k._meta.name for k in keys]
     key = (table._meta.tablename, tuple(names), scope)
-    return _add_up(await cached_parts(key, *period.span, load), names)
+    return await cached_sums(key, *period.span, load, lambda parts: _add_up(parts, names))
 
 
 def _ranked(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
@@ -335,8 +339,12 @@ async def supplier_rows(period: Period, supplier_id: int | None = None) -> list[
         )
         return summed
 
-    parts = await cached_parts(("suppliers", supplier_id), *period.span, load)
-    rows = _add_up(parts, ["supplier_id"])
+    rows = await cached_sums(
+        ("suppliers", supplier_id),
+        *period.span,
+        load,
+        lambda parts: _add_up(parts, ["supplier_id"]),
+    )
     for row in rows:
         row["id"] = row.pop("supplier_id")
         row["refunded_orders"] = int(row["refunded_orders"] or 0)
@@ -387,8 +395,9 @@ async def recommendations(period: Period) -> list[dict[str, Any]]:
         )
         return summed
 
-    parts = await cached_parts("recommendations", *period.span, load)
-    rows = _add_up(parts, ["list_kind", "slot"])
+    rows = await cached_sums(
+        "recommendations", *period.span, load, lambda parts: _add_up(parts, ["list_kind", "slot"])
+    )
     out = []
     for row in rows:
         shown, clicked = int(row["impressions"] or 0), int(row["clicks"] or 0)

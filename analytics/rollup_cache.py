@@ -31,7 +31,7 @@ RECENT_VERSION = "analytics-rollups-recent"
 MAX_ENTRIES = 2_000
 
 Rows = list[dict[str, Any]]
-_entries: OrderedDict[Hashable, tuple[int, Rows]] = OrderedDict()
+_entries: OrderedDict[Hashable, tuple[Hashable, Rows]] = OrderedDict()
 versions.on_configure(_entries.clear)
 
 
@@ -48,20 +48,35 @@ async def _cached(version_key: str, key: Hashable, load: Callable[[], Awaitable[
         _entries.move_to_end(key)
         return entry[1]
     rows = [dict(row) for row in await load()]
-    _entries[key] = (version, rows)
-    if len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
+    _remember(key, version, rows)
     return rows
 
 
-async def cached_parts(
-    key: Hashable, start: date, end: date, load: Callable[[date, date], Awaitable[Rows]]
-) -> list[Rows]:
-    """`load(first, last)`'s rows for the settled and the recent days of start..end.
+def _remember(key: Hashable, version: Hashable, rows: Rows) -> None:
+    _entries[key] = (version, rows)
+    if len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
 
-    Each part is cached on its own; every call gets its own copies of the rows, so callers
-    may change them freely (and must add the parts up themselves).
+
+async def cached_sums(
+    key: Hashable,
+    start: date,
+    end: date,
+    load: Callable[[date, date], Awaitable[Rows]],
+    combine: Callable[[list[Rows]], Rows],
+) -> Rows:
+    """`combine` of `load(first, last)`'s rows for the settled and the recent days.
+
+    Each part is cached on its own, and their combination under both versions, so a
+    dashboard after a refresh loads only the recent part and an unchanged one loads
+    nothing. Every call gets its own copies of the rows: callers may change them freely.
     """
+    both = (await versions.current(SETTLED_VERSION), await versions.current(RECENT_VERSION))
+    whole = ("combined", key, start, end)
+    entry = _entries.get(whole)
+    if entry is not None and entry[0] == both:
+        _entries.move_to_end(whole)
+        return [dict(row) for row in entry[1]]
     boundary = first_recent_day()
     parts: list[Rows] = []
     if start < boundary:
@@ -70,7 +85,9 @@ async def cached_parts(
     if end >= boundary:
         first = max(start, boundary)
         parts.append(await _cached(RECENT_VERSION, (key, first, end), lambda: load(first, end)))
-    return [[dict(row) for row in part] for part in parts]
+    rows = combine([[dict(row) for row in part] for part in parts])
+    _remember(whole, both, rows)
+    return [dict(row) for row in rows]
 
 
 async def rollups_changed(day: date) -> None:
