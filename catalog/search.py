@@ -337,7 +337,7 @@ def _keyword_sql(
     """
     sql = _Sql()
     first = groups[driver]
-    sql.add("WITH m AS MATERIALIZED (SELECT pid, score FROM (SELECT d.product AS pid, d.w")
+    sql.add("WITH m AS MATERIALIZED (SELECT d.product AS pid, d.w")
     # The driving group's subquery stands after the probes in the text, so its arguments
     # are added after theirs.
     head = _Sql()
@@ -352,11 +352,13 @@ def _keyword_sql(
         sql.add(f"{_marks(len(terms))}) AND product = d.product)", *terms)
     sql.add(" AS score FROM (SELECT product, ")
     sql.add(head.text(), *head.args)
-    sql.add(") d) scored WHERE score IS NOT NULL), ")
+    # Candidates some other group lacks keep a NULL score, dropped in b (filtering here
+    # would have PostgreSQL run each probe twice).
+    sql.add(") d), ")
     sql.add(
         "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
         "p.sales_count AS sales_count, p.brand AS brand FROM m "
-        "JOIN product p ON p.id = m.pid WHERE "
+        "JOIN product p ON p.id = m.pid WHERE m.score IS NOT NULL AND "
     )
     _visible(sql, query, cats)
     sql.add(")")
