@@ -3,10 +3,16 @@
 Every figure is a sum over the rollup rows of the period, so a dashboard answers in the same
 few milliseconds whether the platform has a thousand order lines or millions. Rates and
 averages are computed from those sums here, once; docs/analytics.md defines each figure.
+Each summing read is cached in two parts, the settled days and the recent ones the refresh
+rebuilds (`analytics.rollup_cache`), so a dashboard after a refresh sums at most those
+recent days again, whatever the period's length; `dashboard` reads each rollup once and
+the tables' independent reads side by side.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +21,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from analytics.errors import InvalidPeriod, UnknownTable
 from analytics.periods import MAX_DAYS, Grain, bucket, today
+from analytics.rollup_cache import cached_sums
 from analytics.tables import (
     DailyProductSales,
     DailyStoreSales,
@@ -70,6 +77,11 @@ class Period:
             raise InvalidPeriod("A period is at most {n} days", n=MAX_DAYS)
         return cls(start, end)
 
+    @property
+    def span(self) -> tuple[date, date]:
+        """The first and the last day."""
+        return self.start, self.end
+
 
 def ratio(part: int, whole: int) -> float:
     """Part / whole rounded to 4 places; 0 when whole is 0."""
@@ -81,7 +93,37 @@ def _within(table: Any, period: Period) -> Any:
 
 
 async def _totals_rows(period: Period) -> list[dict[str, Any]]:
-    return await DailyTotals.select().where(_within(DailyTotals, period)).order_by(DailyTotals.day)
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = (
+            await DailyTotals.select()
+            .where(_within(DailyTotals, Period(first, last)))
+            .order_by(DailyTotals.day)
+        )
+        return rows
+
+    # Settled days, then recent ones: still in day order.
+    return await cached_sums("totals", *period.span, load, _concatenated)
+
+
+def _concatenated(parts: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [row for part in parts for row in part]
+
+
+def _add_up(parts: list[list[dict[str, Any]]], keys: list[str]) -> list[dict[str, Any]]:
+    """Rows of several parts with the same `keys` summed into one (other fields summed)."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for row in part:
+            into = merged.get(tuple(row[k] for k in keys))
+            if into is None:
+                merged[tuple(row[k] for k in keys)] = {
+                    k: (v if k in keys else int(v or 0)) for k, v in row.items()
+                }
+                continue
+            for field, value in row.items():
+                if field not in keys:
+                    into[field] += int(value or 0)
+    return list(merged.values())
 
 
 def _sum(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -138,10 +180,15 @@ async def overview(period: Period) -> dict[str, Any]:
     return derive(_sum(await _totals_rows(period)))
 
 
-async def series(period: Period, grain: Grain) -> list[dict[str, Any]]:
-    """GMV, orders, average order value and refunds per day, week or month of the period."""
+async def series(
+    period: Period, grain: Grain, *, rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """GMV, orders, average order value and refunds per day, week or month of the period.
+
+    `rows`: the period's totals rows when already read.
+    """
     buckets: dict[date, list[dict[str, Any]]] = {}
-    for row in await _totals_rows(period):
+    for row in rows if rows is not None else await _totals_rows(period):
         buckets.setdefault(bucket(row["day"], grain), []).append(row)
     out = []
     for start in sorted(buckets):
@@ -161,20 +208,33 @@ async def series(period: Period, grain: Grain) -> list[dict[str, Any]]:
     return out
 
 
-async def _grouped(table: Any, keys: list[Any], period: Period, where: Any = None) -> list[dict]:
-    condition = _within(table, period)
-    if where is not None:
-        condition = condition & where
-    return await (
-        table.select(
-            *keys,
-            Sum(table.units, alias="units"),
-            Sum(table.amount, alias="amount"),
-            Sum(table.orders, alias="orders"),
+async def _grouped(
+    table: Any, keys: list[Any], period: Period, where: Any = None, *, scope: Hashable = None
+) -> list[dict[str, Any]]:
+    """Units, amount and orders summed per `keys` over the period, cached.
+
+    `scope` stands for `where` in the cache key (e.g. the supplier id it narrows to).
+    """
+
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
+        condition = _within(table, Period(first, last))
+        if where is not None:
+            condition = condition & where
+        rows: list[dict[str, Any]] = await (
+            table.select(
+                *keys,
+                Sum(table.units, alias="units"),
+                Sum(table.amount, alias="amount"),
+                Sum(table.orders, alias="orders"),
+            )
+            .where(condition)
+            .group_by(*keys)
         )
-        .where(condition)
-        .group_by(*keys)
-    )
+        return rows
+
+    names = [k._meta.name for k in keys]
+    key = (table._meta.tablename, tuple(names), scope)
+    return await cached_sums(key, *period.span, load, lambda parts: _add_up(parts, names))
 
 
 def _ranked(rows: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
@@ -189,7 +249,7 @@ async def product_rows(period: Period, supplier_id: int | None = None) -> list[d
     """Paid sales of the period per (product, category): one scan serves both top lists."""
     where = DailyProductSales.supplier_id == supplier_id if supplier_id is not None else None
     keys = [DailyProductSales.product_id, DailyProductSales.category_id]
-    return await _grouped(DailyProductSales, keys, period, where)
+    return await _grouped(DailyProductSales, keys, period, where, scope=supplier_id)
 
 
 def _merge(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -261,19 +321,29 @@ async def by_store(period: Period) -> list[dict[str, Any]]:
 
 async def supplier_rows(period: Period, supplier_id: int | None = None) -> list[dict[str, Any]]:
     """Each supplier's paid sales and refunded orders in the period (one supplier if given)."""
-    condition = _within(DailySupplierSales, period)
-    if supplier_id is not None:
-        condition = condition & (DailySupplierSales.supplier_id == supplier_id)
-    rows = await (
-        DailySupplierSales.select(
-            DailySupplierSales.supplier_id,
-            Sum(DailySupplierSales.units, alias="units"),
-            Sum(DailySupplierSales.amount, alias="amount"),
-            Sum(DailySupplierSales.orders, alias="orders"),
-            Sum(DailySupplierSales.refunded_orders, alias="refunded_orders"),
+
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
+        condition = _within(DailySupplierSales, Period(first, last))
+        if supplier_id is not None:
+            condition = condition & (DailySupplierSales.supplier_id == supplier_id)
+        summed: list[dict[str, Any]] = await (
+            DailySupplierSales.select(
+                DailySupplierSales.supplier_id,
+                Sum(DailySupplierSales.units, alias="units"),
+                Sum(DailySupplierSales.amount, alias="amount"),
+                Sum(DailySupplierSales.orders, alias="orders"),
+                Sum(DailySupplierSales.refunded_orders, alias="refunded_orders"),
+            )
+            .where(condition)
+            .group_by(DailySupplierSales.supplier_id)
         )
-        .where(condition)
-        .group_by(DailySupplierSales.supplier_id)
+        return summed
+
+    rows = await cached_sums(
+        ("suppliers", supplier_id),
+        *period.span,
+        load,
+        lambda parts: _add_up(parts, ["supplier_id"]),
     )
     for row in rows:
         row["id"] = row.pop("supplier_id")
@@ -311,15 +381,22 @@ async def supplier_series(period: Period, supplier_id: int, grain: Grain) -> lis
 
 async def recommendations(period: Period) -> list[dict[str, Any]]:
     """Impressions, clicks and click-through of each recommendation list and page."""
-    rows = await (
-        RecommendationDaily.select(
-            RecommendationDaily.list_kind,
-            RecommendationDaily.slot,
-            Sum(RecommendationDaily.impressions, alias="impressions"),
-            Sum(RecommendationDaily.clicks, alias="clicks"),
+
+    async def load(first: date, last: date) -> list[dict[str, Any]]:
+        summed: list[dict[str, Any]] = await (
+            RecommendationDaily.select(
+                RecommendationDaily.list_kind,
+                RecommendationDaily.slot,
+                Sum(RecommendationDaily.impressions, alias="impressions"),
+                Sum(RecommendationDaily.clicks, alias="clicks"),
+            )
+            .where(_within(RecommendationDaily, Period(first, last)))
+            .group_by(RecommendationDaily.list_kind, RecommendationDaily.slot)
         )
-        .where(_within(RecommendationDaily, period))
-        .group_by(RecommendationDaily.list_kind, RecommendationDaily.slot)
+        return summed
+
+    rows = await cached_sums(
+        "recommendations", *period.span, load, lambda parts: _add_up(parts, ["list_kind", "slot"])
     )
     out = []
     for row in rows:
@@ -337,10 +414,31 @@ async def recommendations(period: Period) -> list[dict[str, Any]]:
     return out
 
 
-async def all_tables(period: Period, grain: Grain) -> dict[str, list[dict[str, Any]]]:
-    """Every table of the operator dashboard (the product rows read once)."""
+async def all_tables(
+    period: Period, grain: Grain, *, totals: list[dict[str, Any]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Every table of the operator dashboard: each rollup read once, the tables side by side.
+
+    `totals`: the period's totals rows when already read (the series is made from them).
+    """
     products = await product_rows(period)
-    return {name: await table(name, period, grain, products=products) for name in TABLES}
+    if totals is None:
+        totals = await _totals_rows(period)
+    made = await asyncio.gather(
+        series(period, grain, rows=totals),
+        top_products(period, rows=products),
+        top_categories(period, rows=products),
+        by_store(period),
+        supplier_rows(period),
+        recommendations(period),
+    )
+    return dict(zip(TABLES, made, strict=True))
+
+
+async def dashboard(period: Period, grain: Grain) -> dict[str, Any]:
+    """The operator dashboard: headline figures and every table (the totals read once)."""
+    totals = await _totals_rows(period)
+    return {"overview": derive(_sum(totals)), **await all_tables(period, grain, totals=totals)}
 
 
 #: The tables of the operator dashboard, by the name the API and CSV export use.

@@ -19,6 +19,7 @@ from piccolo.query.functions.aggregate import Count
 
 from analytics.events import EventKind
 from analytics.periods import day_bounds, days, today
+from analytics.rollup_cache import RECENT_DAYS, rollups_changed
 from analytics.stock_alerts import send_stock_alerts
 from analytics.tables import (
     DailyProductSales,
@@ -35,8 +36,8 @@ from payments.refund_facts import refunded_by_order
 
 log = logging.getLogger(__name__)
 
-#: Days rebuilt by every refresh (today and the 13 before it).
-RECENT_DAYS = 14
+# Days rebuilt by every refresh: RECENT_DAYS (14: today and the 13 before it), defined with
+# the cache that relies on older days being settled (analytics.rollup_cache).
 #: Seconds between two refreshes of the recent days.
 REFRESH_SECONDS = 300
 #: Seconds after the app starts before the first refresh (the app serves first).
@@ -217,6 +218,8 @@ async def rebuild_day(day: date) -> None:
             batch: list[Any] = [table(**row) for row in rows[key]]
             for at in range(0, len(batch), 500):
                 await table.insert(*batch[at : at + 500])
+        # Cached sums of every period that holds this day are stale once this commits.
+        await rollups_changed(day)
 
 
 async def rebuild(start: date, end: date) -> int:

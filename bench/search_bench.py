@@ -10,6 +10,12 @@ pages) and compares every answer's total with a direct count over the index in P
 
     .venv/bin/python bench/search_bench.py                       # SQLite
     .venv/bin/python bench/search_bench.py --postgres            # PostgreSQL
+    .venv/bin/python bench/search_bench.py --reuse               # keep a built database
+
+With --reuse, a database left by an earlier run with the same --products and --seed (the
+SQLite file `--sqlite-file`, or `kuaiqu_bench_search`) is migrated forwards and caught up
+(`reindex_stale` rebuilds only products of another index version) instead of rebuilt; the
+generated rows are still made, unused, so the query mix is the same as a fresh run's.
 
 A benchmark, not a test: it prints figures (record them in docs/benchmarks.md).
 """
@@ -261,7 +267,64 @@ def _product_of(lists: list[list[str]]) -> list[tuple[str, ...]]:
     return combos
 
 
-async def fresh_engine(postgres: bool, folder: Path) -> tuple[Engine, str]:
+def database_url(postgres: bool, sqlite_file: Path) -> str:
+    """Where the bench database lives."""
+    if postgres:
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
+    return f"sqlite:///{sqlite_file}"
+
+
+async def reusable(postgres: bool, sqlite_file: Path, products: int) -> bool:
+    """Whether an earlier run left a database holding this many products."""
+    url = database_url(postgres, sqlite_file)
+    if postgres:
+        import asyncpg
+
+        try:
+            connection = await asyncpg.connect(url, timeout=5)
+        except (OSError, asyncpg.PostgresError):
+            return False
+        try:
+            count = await connection.fetchval("SELECT COUNT(*) FROM product")
+        except asyncpg.PostgresError:
+            return False
+        finally:
+            await connection.close()
+        return bool(count == products)
+    return sqlite_products(sqlite_file) == products
+
+
+def remove_file(path: Path) -> None:
+    """Delete a file left by an earlier run, if any."""
+    path.unlink(missing_ok=True)
+
+
+def sqlite_products(sqlite_file: Path) -> int | None:
+    """Products in a SQLite bench file (None when there is none)."""
+    if not sqlite_file.exists():
+        return None
+    import sqlite3
+
+    connection = sqlite3.connect(sqlite_file)
+    try:
+        return int(connection.execute("SELECT COUNT(*) FROM product").fetchone()[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+async def open_engine(url: str) -> Engine:
+    """An engine on an existing bench database, migrated forwards."""
+    engine = make_engine(url)
+    use_engine(engine)
+    result = await run_forwards("all")
+    assert result.success, result.message
+    await prepare_engine(engine)
+    return engine
+
+
+async def fresh_engine(postgres: bool, sqlite_file: Path) -> tuple[Engine, str]:
     """A migrated, empty database; returns the engine and its URL."""
     if postgres:
         import asyncpg
@@ -272,15 +335,10 @@ async def fresh_engine(postgres: bool, folder: Path) -> tuple[Engine, str]:
             await admin.execute(f'CREATE DATABASE "{PG_DB}"')
         finally:
             await admin.close()
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
     else:
-        url = f"sqlite:///{folder / 'search_bench.sqlite3'}"
-    engine = make_engine(url)
-    use_engine(engine)
-    result = await run_forwards("all")
-    assert result.success, result.message
-    await prepare_engine(engine)
-    return engine, url
+        remove_file(sqlite_file)
+    url = database_url(postgres, sqlite_file)
+    return await open_engine(url), url
 
 
 async def load(url: str, products: list[tuple], variants: list[tuple]) -> None:
@@ -309,7 +367,7 @@ async def load(url: str, products: list[tuple], variants: list[tuple]) -> None:
 
 
 async def analyse(url: str) -> None:
-    """Refresh the planner's statistics after the bulk load."""
+    """Refresh the planner's statistics (and on PostgreSQL the visibility map) after the load."""
     if url.startswith("sqlite"):
         import sqlite3
 
@@ -321,7 +379,9 @@ async def analyse(url: str) -> None:
 
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("ANALYZE")
+        # What autovacuum does after a bulk load: statistics, and the visibility map that
+        # lets the (term, product, weight) and product covering indexes answer alone.
+        await connection.execute("VACUUM ANALYZE")
     finally:
         await connection.close()
 
@@ -388,17 +448,46 @@ async def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--check", type=int, default=200, help="answers checked by direct count")
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument(
+        "--sqlite-file",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kuaiqu_search_bench.sqlite3",
+        help="the SQLite bench database (rebuilt unless --reuse finds it)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a database built by an earlier run with the same --products and --seed",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    folder = Path(tempfile.mkdtemp(prefix="kuaiqu-search-"))
     started = time.perf_counter()
-    engine, url = await fresh_engine(args.postgres, folder)
     warm_up()
 
     from catalog.categories import create_category
     from catalog.suppliers import create_supplier
-    from catalog.tables import Product, SearchFacet, SearchTerm, Supplier
+    from catalog.tables import Category, SearchFacet, SearchTerm, Supplier
+
+    if args.reuse and await reusable(args.postgres, args.sqlite_file, args.products):
+        url = database_url(args.postgres, args.sqlite_file)
+        engine = await open_engine(url)
+        suppliers = [r["id"] for r in await Supplier.select(Supplier.id).order_by(Supplier.id)]
+        categories = {r["slug"]: r["id"] for r in await Category.select(Category.slug, Category.id)}
+        # The same draws as a fresh run, so the query mix after them is the same too.
+        make_products(rng, args.products, suppliers, categories)
+        print(f"database   {'PostgreSQL' if args.postgres else 'SQLite'}  {url} (reused)")
+        loaded = time.perf_counter()
+        indexed = await reindex_stale()
+        await analyse(url)
+        print(
+            f"index      {indexed:,} stale products rebuilt, {await SearchTerm.count():,} terms, "
+            f"{await SearchFacet.count():,} facet rows in {time.perf_counter() - loaded:.1f} s"
+        )
+        await measure(args, rng, engine, categories)
+        return
+
+    engine, url = await fresh_engine(args.postgres, args.sqlite_file)
 
     suppliers = []
     for i in range(40):
@@ -439,6 +528,14 @@ async def main() -> None:
         f"{await SearchFacet.count():,} facet rows built in {time.perf_counter() - loaded:.1f} s "
         "(the start-up catch-up)"
     )
+    await measure(args, rng, engine, categories)
+
+
+async def measure(
+    args: argparse.Namespace, rng: random.Random, engine: Engine, categories: dict[str, int]
+) -> None:
+    """Time the query mix, then check the first answers' totals by a direct count."""
+    from catalog.tables import Product, SearchFacet, SearchTerm, Supplier
 
     mix = query_mix(rng, args.queries, categories)
     for query in mix[:30]:  # warm caches and the pool

@@ -314,30 +314,51 @@ def _page_part(sql: _Sql, query: SearchQuery, source: str, *, browse: bool = Fal
     )
 
 
-def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | None) -> _Sql:
-    """One statement: matches per term group (m), visible ones (b), brand-filtered (f)."""
+def _group_weight(group: TermGroup, sql: _Sql) -> str:
+    """SQL of a search_term row's weight for the group: ×3 the word, ×2 a synonym, ×1 a prefix."""
+    synonyms = [t for t in group.synonyms if t != group.word] or [group.word]
+    sql.args += [group.word, *synonyms]
+    return (
+        "CASE WHEN term = {} THEN weight * 3 "
+        f"WHEN term IN ({_marks(len(synonyms))}) THEN weight * 2 ELSE weight END"
+    )
+
+
+def _keyword_sql(
+    query: SearchQuery, groups: list[TermGroup], cats: list[int] | None, driver: int = 0
+) -> _Sql:
+    """One statement: matches (m), visible ones (b), brand-filtered (f), page and facets.
+
+    With several groups, the `driver` group's rows (the one with the fewest, see
+    `_driver`) give the candidates and each other group is looked up per candidate in the
+    (term, product, weight) index, so a common word beside a rare one costs a probe per
+    candidate instead of a scan of its many rows. A product's score is the sum over the
+    groups of its best weight (NULL, so dropped, when a group has none).
+    """
     sql = _Sql()
-    parts = []
-    for group in groups:
+    first = groups[driver]
+    sql.add("WITH m AS MATERIALIZED (SELECT d.product AS pid, d.w")
+    # The driving group's subquery stands after the probes in the text, so its arguments
+    # are added after theirs.
+    head = _Sql()
+    head.add(f"MAX({_group_weight(first, head)}) AS w FROM search_term WHERE term IN (")
+    terms = first.terms()
+    head.add(f"{_marks(len(terms))}) GROUP BY product", *terms)
+    for at, group in enumerate(groups):
+        if at == driver:
+            continue
+        sql.add(f" + (SELECT MAX({_group_weight(group, sql)}) FROM search_term WHERE term IN (")
         terms = group.terms()
-        synonyms = [t for t in group.synonyms if t != group.word] or [group.word]
-        parts.append(
-            "SELECT product, MAX(CASE WHEN term = {} THEN weight * 3 "
-            f"WHEN term IN ({_marks(len(synonyms))}) THEN weight * 2 ELSE weight END) AS w "
-            f"FROM search_term WHERE term IN ({_marks(len(terms))}) GROUP BY product"
-        )
-        sql.args += [group.word, *synonyms, *terms]
-    if len(parts) == 1:  # one group: its rows are the matches, no second grouping
-        sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, g.w AS score FROM (")
-        sql.add(parts[0]).add(") g), ")
-    else:
-        sql.add("WITH m AS MATERIALIZED (SELECT g.product AS pid, SUM(g.w) AS score FROM (")
-        sql.add(" UNION ALL ".join(parts))
-        sql.add(") g GROUP BY g.product HAVING COUNT(*) = {}), ", len(groups))
+        sql.add(f"{_marks(len(terms))}) AND product = d.product)", *terms)
+    sql.add(" AS score FROM (SELECT product, ")
+    sql.add(head.text(), *head.args)
+    # Candidates some other group lacks keep a NULL score, dropped in b (filtering here
+    # would have PostgreSQL run each probe twice).
+    sql.add(") d), ")
     sql.add(
         "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
         "p.sales_count AS sales_count, p.brand AS brand FROM m "
-        "JOIN product p ON p.id = m.pid WHERE "
+        "JOIN product p ON p.id = m.pid WHERE m.score IS NOT NULL AND "
     )
     _visible(sql, query, cats)
     sql.add(")")
@@ -346,6 +367,31 @@ def _keyword_sql(query: SearchQuery, groups: list[TermGroup], cats: list[int] | 
     _page_part(sql, query, matches)
     _aggregates(sql, matches, "b", spec_limit=MAX_SPEC_FACET_MATCHES)
     return sql
+
+
+#: Rows of one group counted when choosing the driving group (the count stops there).
+DRIVER_COUNT_LIMIT = 5_000
+
+
+async def _driver(groups: list[TermGroup]) -> int:
+    """The group with the fewest index rows (counted up to `DRIVER_COUNT_LIMIT`); 0 for one.
+
+    Only the statement's plan depends on it: every choice gives the same answers.
+    """
+    if len(groups) < 2:
+        return 0
+    sql = _Sql()
+    for at, group in enumerate(groups):
+        terms = group.terms()
+        sql.add(" UNION ALL " if at else "")
+        sql.add(
+            f"SELECT {at} AS g, COUNT(*) AS n FROM (SELECT 1 FROM search_term "
+            f"WHERE term IN ({_marks(len(terms))}) LIMIT {{}}) c{at}",
+            *terms,
+            DRIVER_COUNT_LIMIT,
+        )
+    counts = {row["g"]: row["n"] for row in await _run(sql)}
+    return min(range(len(groups)), key=lambda at: (counts.get(at, 0), at))
 
 
 def _browse_page_sql(query: SearchQuery, cats: list[int] | None) -> _Sql:
@@ -400,7 +446,8 @@ async def search_products(query: SearchQuery) -> SearchResult:
             raise CategoryNotFound("No category {id}", id=query.category_id)
         category_ids = await descendant_ids(query.category_id)
     if groups:
-        rows = await _run(_keyword_sql(query, groups, category_ids))
+        driver = await _driver(groups)
+        rows = await _run(_keyword_sql(query, groups, category_ids, driver))
     else:
         key = (
             "search-aggregates",

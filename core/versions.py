@@ -63,6 +63,12 @@ def on_configure(reset: Any) -> None:
     _resets.append(reset)
 
 
+def reset_caches() -> None:
+    """Empty every cache that registered a reset (e.g. after a test empties the database)."""
+    for reset in _resets:
+        reset()
+
+
 def configure(redis_url: str) -> None:
     """Use Redis counters when configured, else fresh memory ones; empty every cache."""
     global _versions

@@ -24,6 +24,7 @@ from litestar import Litestar  # noqa: E402
 from piccolo.engine.base import Engine  # noqa: E402
 
 from accounts import passwords  # noqa: E402
+from core import versions  # noqa: E402
 from core.database import release_engine, use_engine  # noqa: E402
 from tests.support import databases  # noqa: E402
 
@@ -61,6 +62,8 @@ async def db(request: pytest.FixtureRequest, engines: dict[str, Engine | Excepti
         pytest.skip(message)
     use_engine(engine)
     await databases.empty_all_tables(engine)
+    # Cached copies of the rows just deleted (catalog, accounts, rollup sums) go too.
+    versions.reset_caches()
     return engine
 
 

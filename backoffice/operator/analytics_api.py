@@ -22,8 +22,7 @@ async def dashboard_data(start: date | None, end: date | None, grain: Grain) -> 
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "grain": grain.value,
-        "overview": await figures.overview(period),
-        **await figures.all_tables(period, grain),
+        **await figures.dashboard(period, grain),
     }
 
 

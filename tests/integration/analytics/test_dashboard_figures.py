@@ -161,3 +161,25 @@ async def test_bad_period_and_unknown_table_are_4xx(client: AsyncClient, db: Eng
     consumer = await make_user()
     await login(client, consumer)
     assert (await client.get("/api/operator/analytics/")).status_code == 403
+
+
+async def test_a_rebuilt_day_reaches_the_cached_dashboard(client: AsyncClient, db: Engine) -> None:
+    """The sums are cached per period, and rebuilding a day makes the next answer new."""
+    data = await _generate()
+    await rollups.rebuild_day(today())
+    operator = await make_user(Role.OPERATOR)
+    await login(client, operator)
+    before = (await client.get("/api/operator/analytics/")).json()["overview"]
+    again = (await client.get("/api/operator/analytics/")).json()["overview"]
+    assert again == before  # served from the cache, same figures
+
+    consumer = await make_user()
+    variant = data["orders"][0].fulfilments[0].lines[0].variant_id
+    late = await _paid(await make_order(consumer.id, [(variant, 1)], location_id=data["store"]))
+    unchanged = (await client.get("/api/operator/analytics/")).json()["overview"]
+    assert unchanged["orders"] == before["orders"]  # the rollups have not seen it yet
+
+    await rollups.rebuild_day(today())
+    after = (await client.get("/api/operator/analytics/")).json()["overview"]
+    assert after["orders"] == before["orders"] + 1
+    assert after["gmv"] == before["gmv"] + late.total

@@ -8,7 +8,7 @@ import pytest
 from piccolo.engine.base import Engine
 
 from catalog.products import record_sales
-from catalog.search import SearchQuery, search_products
+from catalog.search import SearchQuery, _driver, _keyword_sql, _run, search_products, term_groups
 from catalog.tables import Product, Variant
 from core.database import use_engine
 from core.errors import InvalidInput
@@ -181,3 +181,19 @@ async def test_recorded_sales_lift_a_product_in_the_sales_sort(db: Engine) -> No
     top = await search_products(SearchQuery(sort="sales"))
     assert names(top, data)[0] == "tea"
     assert top.items[0]["sales_count"] == 80
+
+
+async def test_several_words_are_matched_from_the_rarest_alike_for_any_driver(db: Engine) -> None:
+    """The word with the fewest index rows drives the match; the answer never depends on it."""
+    data = await shelf()
+    groups = await term_groups("手机 华为")
+    assert [g.word for g in groups] == ["手机", "华为"]
+    assert await _driver(groups) == 1  # 华为: fewer rows than 手机 (a word, synonyms, category)
+    query = SearchQuery(q="手机 华为")
+    answers = [
+        sorted(await _run(_keyword_sql(query, groups, None, driver)), key=str) for driver in (0, 1)
+    ]
+    assert answers[0] == answers[1]
+    found = await search_products(query)
+    assert set(names(found, data)) == {"mate", "pura"}
+    assert found.total == 2
