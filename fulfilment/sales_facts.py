@@ -182,8 +182,8 @@ async def supplier_units_sold(supplier_id: int, since: datetime) -> list[dict[st
 async def store_day(location_id: int, start: datetime, end: datetime) -> dict[str, Any]:
     """A store's day: its pickups due in the period, walk-in sales, pickups about to expire.
 
-    `pickups`: pickup fulfilments at the store ready by `end` and not yet collected,
-    expired or cancelled, plus those collected in the period; `walk_in`: POS orders placed
+    `pickups`: pickup fulfilments at the store promised by `end` or ready now, and not
+    yet collected, expired or cancelled, plus those collected in the period; `walk_in`: POS orders placed
     there in the period (count, amount); `expiring`: ready pickups whose deadline falls
     before `end` + one day.
     """
@@ -205,7 +205,12 @@ async def store_day(location_id: int, start: datetime, end: datetime) -> dict[st
             & (Fulfilment.method == FulfilmentMethod.PICKUP)
             & (Fulfilment.order._.status == OrderStatus.PAID)
             & Fulfilment.status.is_in(open_states)
-            & (Fulfilment.ready_by < end)
+            # Ready at the counter counts whatever time it was promised for: an order
+            # placed after closing is promised for tomorrow, yet may be made ready now.
+            & (
+                (Fulfilment.ready_by < end)
+                | (Fulfilment.status == FulfilmentStatus.READY_FOR_PICKUP)
+            )
         )
         .order_by(Fulfilment.ready_by)
         .limit(200)
