@@ -89,6 +89,15 @@ class TracksCatalogChanges:
         return _announcing(super().update(*args, **kwargs))  # type: ignore[misc]
 
     @classmethod
+    def update_unannounced(cls, *args: Any, **kwargs: Any) -> Any:
+        """Piccolo's update, leaving the cache as it is: only for columns no cached answer holds.
+
+        Sales counts change with every handover; dropping every cached page for them would
+        leave the cache empty on a busy platform (search orders by them, live, per query).
+        """
+        return super().update(*args, **kwargs)  # type: ignore[misc]
+
+    @classmethod
     def delete(cls, *args: Any, **kwargs: Any) -> Any:
         """Piccolo's delete, announcing the change after it runs."""
         return _announcing(super().delete(*args, **kwargs))  # type: ignore[misc]

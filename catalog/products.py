@@ -185,6 +185,6 @@ async def record_sales(quantities: dict[int, int]) -> None:
         per_product[row["product"]] = per_product.get(row["product"], 0) + quantities[row["id"]]
     async with write_transaction():
         for product_id in sorted(per_product):
-            await Product.update(
+            await Product.update_unannounced(
                 {Product.sales_count: Product.sales_count + per_product[product_id]}
             ).where(Product.id == product_id)

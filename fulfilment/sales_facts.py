@@ -183,9 +183,9 @@ async def store_day(location_id: int, start: datetime, end: datetime) -> dict[st
     """A store's day: its pickups due in the period, walk-in sales, pickups about to expire.
 
     `pickups`: pickup fulfilments at the store promised by `end` or ready now, and not
-    yet collected, expired or cancelled, plus those collected in the period; `walk_in`: POS orders placed
-    there in the period (count, amount); `expiring`: ready pickups whose deadline falls
-    before `end` + one day.
+    yet collected, expired or cancelled, plus those collected in the period; `walk_in`:
+    POS orders placed there in the period (count, amount); `expiring`: ready pickups
+    whose deadline falls before `end` + one day.
     """
     open_states = [
         FulfilmentStatus.ALLOCATED,

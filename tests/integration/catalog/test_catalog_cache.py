@@ -7,6 +7,7 @@ from piccolo.engine.base import Engine
 
 from catalog.errors import ProductNotFound
 from catalog.listings import listed_product
+from catalog.products import record_sales
 from catalog.tables import Product, Supplier, Variant
 from core import versions
 from core.database import write_transaction
@@ -58,3 +59,16 @@ async def test_a_change_counts_only_once_committed(db: Engine) -> None:
         await Variant.update({Variant.price: 1500}).where(Variant.id == product["variant_ids"][0])
         assert await versions.current("catalog") == version  # not before the commit
     assert (await listed_product(product["id"]))["price_from"] == 1500
+
+
+async def test_a_sale_keeps_the_cached_pages(db: Engine) -> None:
+    product = await make_product(prices=(1000,))
+    first = await listed_product(product["id"])
+    version = await versions.current("catalog")
+
+    await record_sales({product["variant_ids"][0]: 3})
+
+    assert await versions.current("catalog") == version
+    assert await listed_product(product["id"]) is first
+    sold = await Product.select(Product.sales_count).where(Product.id == product["id"]).first()
+    assert sold == {"sales_count": 3}
