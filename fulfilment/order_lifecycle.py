@@ -19,7 +19,7 @@ from fulfilment.statuses import FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
-from members.points import earn_for_order
+from members.points import earn_for_order, give_back_spent
 from notifications.roles import notify_supplier
 from payments.service import PaymentStart, refund_order_payments, start_payment
 from promotions.usage import release_uses
@@ -86,6 +86,7 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
                     link="/supplier/fulfilments",
                 )
         if order["customer_id"] is not None:
+            # `total` is the money paid (points spent are not): points are earned on it.
             await earn_for_order(
                 order["customer_id"],
                 order_id,
@@ -186,8 +187,10 @@ async def cancel_order(
             await refund_order_payments(order_id=order_id, reason=reason)
         else:
             # An unpaid order cancelled (by the consumer, staff or the unpaid-order sweep)
-            # gives its coupons, flash-price units and per-person counts back.
+            # gives its coupons, flash-price units and per-person counts back, and the
+            # points it spent (a paid one gets them back through its refund).
             await release_uses(order_id)
+            await give_back_spent(order_id)
     view = await load_order(order_id)
     assert view is not None
     return view

@@ -44,6 +44,7 @@ from fulfilment.pos_sales import (
 )
 from locations.inventory import ADJUST_REASONS
 from members.cards import QR_PREFIX, find_member
+from members.points import points_value
 from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
@@ -332,6 +333,7 @@ class PosPages(Controller):
                 method=payment_method,
                 pricing=pricing,
                 coupons=" ".join(_codes(coupons[:400])),
+                fen_per_point=points_value(1),
                 # Quick amounts a cashier is handed: exact, then the next notes up.
                 quick=sorted({total, *(-(-total // n) * n for n in (1000, 5000, 10000))}),
             ),
