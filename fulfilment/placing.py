@@ -28,9 +28,9 @@ from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import OrderView, load_order, order_view_of_rows
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, reserve_stock
+from members.points import check_points, spend_for_order
 from payments.providers import provider_names, registered_providers
 from payments.service import PaymentStart, start_payment
-from members.points import check_points, spend_for_order
 from promotions.pricing import split
 from promotions.usage import count_uses, line_totals
 

@@ -5,8 +5,9 @@ member's balance, in one transaction: the rows of a member always sum to their b
 Points are earned on paid orders (online and at the counter, one point per yuan paid), may
 pay part of an order (`spend_for_order`, in the order's own transaction: the conditional
 UPDATE never takes the balance below zero), come back when an unpaid order is cancelled
-(`give_back_spent`) and are taken back on a refund in proportion to the money given back, so a full refund takes back
-exactly what the order earned (a partial one rounds down until the rest is refunded).
+(`give_back_spent`), and are taken back on a refund in proportion to the money given back,
+so a full refund takes back exactly what the order earned (a partial one rounds down until
+the rest is refunded); points an order spent come back in the same proportion.
 """
 
 from __future__ import annotations
