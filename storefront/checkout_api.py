@@ -117,6 +117,8 @@ class QuoteOut(msgspec.Struct):
     hints: list[HintOut] = []
     #: The coupon codes used (the best combination when none were named).
     coupons: list[str] = []
+    #: Fen the buyer's member prices (会员价) took off, part of `discount`.
+    member_discount: int = 0
 
 
 def checkout_request(data: QuoteIn, customer_id: int | None = None) -> CheckoutRequest:
@@ -167,6 +169,7 @@ def quote_out(quoted: Quote) -> QuoteOut:
         currency=quoted.currency,
         notes=[gettext(n.message).format(**n.params) for n in plan.notes],
         **pricing_fields(quoted.pricing),
+        member_discount=quoted.pricing.member_discount,
     )
 
 
