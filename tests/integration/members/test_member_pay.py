@@ -8,6 +8,7 @@ orders racing for one balance cannot overspend it.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from piccolo.engine.base import Engine
@@ -15,9 +16,11 @@ from piccolo.engine.base import Engine
 from accounts.roles import Role
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
 from fulfilment.money import lines_paid
+from fulfilment.moves import now_utc
 from fulfilment.orders import cancel_order
 from fulfilment.payment_events import pay_in_sandbox
 from fulfilment.pos_sales import sell_walk_in
+from fulfilment.sweeps import cancel_unpaid_orders
 from fulfilment.tables import Order, OrderLine
 from members.errors import InvalidMemberPrice, NotEnoughPoints
 from members.levels import LevelInput, set_levels
@@ -82,6 +85,14 @@ async def test_points_pay_part_of_an_online_order_and_come_back_when_it_is_cance
 
     await cancel_order(order.id, actor_id=consumer.id, customer_id=consumer.id)
     assert await balance(consumer.id) == 200  # all of it back, and nothing earned
+
+    # An order left unpaid until the sweep cancels it gives its points back the same way.
+    unpaid = await make_order(consumer.id, [(variant, 1)], location_id=store, points=200)
+    assert await balance(consumer.id) == 0
+    assert await cancel_unpaid_orders(now_utc() + timedelta(minutes=31)) == [unpaid.id]
+    assert await balance(consumer.id) == 200
+    restored = await PointsEntry.select().where(PointsEntry.order_id == unpaid.id)
+    assert sorted(r["delta"] for r in restored) == [-200, 200]
 
 
 async def test_online_points_earn_on_the_money_and_refunds_give_them_back_in_proportion(
