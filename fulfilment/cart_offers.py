@@ -40,8 +40,12 @@ async def price_goods(
     codes: Sequence[str] | None,
     location_id: int | None = None,
     at_counter: bool = False,
+    member_id: int | None = None,
 ) -> Pricing:
-    """Price variants and quantities as an order would (e.g. a walk-in cart at the POS)."""
+    """Price variants and quantities as an order would (e.g. a walk-in cart at the POS).
+
+    `member_id`: the member found at the counter, whose member prices apply.
+    """
     goods = await goods_by_id(wanted)
     on_sale = {v: q for v, q in wanted.items() if v in goods and goods[v].on_sale}
     return await price_for(
@@ -50,4 +54,5 @@ async def price_goods(
         codes=codes,
         location_id=location_id,
         at_counter=at_counter,
+        member_id=member_id,
     )

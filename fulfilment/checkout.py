@@ -46,6 +46,9 @@ class CheckoutRequest:
     customer_id: int | None = None
     #: A sale at the counter: a scanned wallet coupon counts whoever holds it.
     at_counter: bool = False
+    #: The member whose member prices apply: the customer online, the member found at the
+    #: counter (None: list prices).
+    member_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -156,6 +159,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
         location_id=request.location_id,
         at_counter=request.at_counter,
         now=now,
+        member_id=request.member_id,
     )
     discount = pricing.discount
     return Quote(

@@ -19,7 +19,7 @@ from fulfilment.statuses import FulfilmentStatus, OrderStatus
 from fulfilment.tables import Fulfilment, Order, OrderLine
 from fulfilment.views import CANCELLABLE_FULFILMENT, OrderView, load_order
 from locations.stock import StockLine, release_stock
-from members.points import earn_for_order
+from members.points import earn_for_order, give_back_spent
 from notifications.roles import notify_supplier
 from notifications.service import notify_user
 from notifications.wording import both
@@ -101,6 +101,7 @@ async def mark_order_paid(order_id: int, *, payment_id: int, actor_id: int | Non
                 link=f"/orders/{order_id}",
             )
         if order["customer_id"] is not None:
+            # `total` is the money paid (points spent are not): points are earned on it.
             await earn_for_order(
                 order["customer_id"],
                 order_id,
@@ -209,8 +210,10 @@ async def cancel_order(
             await refund_order_payments(order_id=order_id, reason=reason)
         else:
             # An unpaid order cancelled (by the consumer, staff or the unpaid-order sweep)
-            # gives its coupons, flash-price units and per-person counts back.
+            # gives its coupons, flash-price units and per-person counts back, and the
+            # points it spent (a paid one gets them back through its refund).
             await release_uses(order_id)
+            await give_back_spent(order_id)
             if actor_id is None or actor_id != order["customer_id"]:
                 # Not their own doing (the sweep, staff): tell them why it is gone.
                 await notify_user(

@@ -28,8 +28,10 @@ from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import OrderView, load_order, order_view_of_rows
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, reserve_stock
+from members.points import check_points, spend_for_order
 from payments.providers import provider_names, registered_providers
 from payments.service import PaymentStart, start_payment
+from promotions.pricing import split
 from promotions.usage import count_uses, line_totals
 
 CHANNELS = tuple(Channel)
@@ -59,6 +61,11 @@ class PlaceOrder:
     clear_cart: bool = False
     #: Coupon codes chosen or typed; None picks the best of the customer's wallet.
     coupons: Sequence[str] | None = None
+    #: The member found at the counter (user id) for a POS sale: member prices, points.
+    member_id: int | None = None
+    #: Points the member spends as part payment (`members.points` limit), spent in the
+    #: order's transaction and split over the lines' discounts.
+    points: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +168,12 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     # reserve refuses units that are no longer there, and nothing is written.
     quoted = await _quote(cmd)
     _refuse_if_pinned_store_short(cmd, quoted)
+    covered = await _points_covered(cmd, quoted)
     provider = registered_providers()[cmd.payment_method]  # checked by _check
     if any(f.method not in provider.serves for f in quoted.plan.fulfilments):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
-        view, payment = await _write_order(cmd, quoted)
+        view, payment = await _write_order(cmd, quoted, covered)
     except OutOfStock:
         if not _pinned_pickup(cmd):
             raise
@@ -185,6 +193,25 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     return PlacedOrder(order=view, created=True, payment=payment)
 
 
+def _member_of(cmd: PlaceOrder) -> int | None:
+    """The member the order is for: the online customer, or the member found at the counter."""
+    return cmd.customer_id if cmd.customer_id is not None else cmd.member_id
+
+
+async def _points_covered(cmd: PlaceOrder, quoted: Quote) -> int:
+    """Fen the points asked for would pay (checked against the limit; nothing spent yet).
+
+    Points pay at most half of the goods after discounts (shipping is paid in money), never
+    above the balance: `members.points.points_limit`, the same rule as at the counter.
+    """
+    if cmd.points <= 0:
+        return 0
+    member = _member_of(cmd)
+    if member is None:
+        raise InvalidOrder("points: find the member before paying with points")
+    return await check_points(member, cmd.points, quoted.subtotal - quoted.discount)
+
+
 async def _quote(cmd: PlaceOrder) -> Quote:
     """Plan and price the order as `POST /api/checkout/quote` would, reserving nothing."""
     return await quote(
@@ -196,6 +223,7 @@ async def _quote(cmd: PlaceOrder) -> Quote:
             location_id=cmd.location_id,
             coupons=cmd.coupons,
             customer_id=cmd.customer_id,
+            member_id=_member_of(cmd),
             at_counter=cmd.channel == Channel.POS,
         )
     )
@@ -216,8 +244,13 @@ def _refuse_if_pinned_store_short(cmd: PlaceOrder, quoted: Quote) -> None:
         raise short
 
 
-async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, PaymentStart]:
+async def _write_order(
+    cmd: PlaceOrder, quoted: Any, covered: int
+) -> tuple[OrderView, PaymentStart]:
     """Write the order in one transaction; returns its view and the payment it opened.
+
+    `covered`: fen paid by the member's points, spent here (a balance spent meanwhile by
+    another order refuses this one, and nothing is written).
 
     The view is built from the rows as written (RETURNING every column), not read back:
     it needs neither the timeline nor the payment row (`payment`).
@@ -239,7 +272,8 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                         "subtotal": quoted.subtotal,
                         "shipping": quoted.shipping,
                         "discount": quoted.discount,
-                        "total": quoted.total,
+                        "points_paid": covered,
+                        "total": quoted.total - covered,
                         "currency": quoted.currency,
                         "payment_method": cmd.payment_method,
                         "idempotency_key": cmd.idempotency_key,
@@ -331,6 +365,18 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
                 )
         for index, discount in line_totals(quoted.pricing, positions).items():
             line_dicts[index]["discount"] = discount
+        if covered:
+            member = _member_of(cmd)
+            assert member is not None  # checked by _points_covered
+            await spend_for_order(
+                member,
+                order_id,
+                cmd.points,
+                total=quoted.subtotal - quoted.discount,
+                channel=cmd.channel,
+                number=number,
+            )
+            _split_points(line_dicts, covered)
         line_rows = await insert_rows(OrderLine, line_dicts)
         await count_uses(
             order_id,
@@ -351,7 +397,7 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
         payment = await start_payment(
             order_id=order_id,
             order_number=number,
-            amount=quoted.total,
+            amount=quoted.total - covered,
             currency=quoted.currency,
             provider=cmd.payment_method,
             customer_id=cmd.customer_id,
@@ -371,6 +417,20 @@ async def _write_order(cmd: PlaceOrder, quoted: Any) -> tuple[OrderView, Payment
     ]
     view = await order_view_of_rows(order_row, fulfilment_rows, line_rows, places)
     return view, payment
+
+
+def _split_points(line_dicts: list[dict[str, Any]], covered: int) -> None:
+    """Add what the points paid to the lines' discounts, in proportion to what each costs.
+
+    So `fulfilment.money.line_paid` stays the money paid for a line: settlement and
+    refunds read it, and a refund gives the points back in the same proportion.
+    """
+    weights = {
+        i: line["unit_price"] * line["quantity"] - line.get("discount", 0)
+        for i, line in enumerate(line_dicts)
+    }
+    for index, share in split(covered, weights).items():
+        line_dicts[index]["discount"] = line_dicts[index].get("discount", 0) + share
 
 
 def _pickup_contact(cmd: PlaceOrder) -> dict[str, str]:

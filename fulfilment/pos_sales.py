@@ -28,7 +28,7 @@ from fulfilment.views import OrderView, load_order
 from locations.adjustments import ADJUST_REASONS
 from locations.stock import StockLine, change_on_hand, count_delta
 from locations.stock_reads import store_stock
-from members.points import check_points, earn_for_order, spend_for_order
+from members.points import earn_for_order
 from payments.providers import InStoreProvider
 from payments.service import confirm_offline_payment
 
@@ -49,9 +49,10 @@ async def sell_walk_in(
     """Sell goods held at this store to a walk-in customer; returns the completed order.
 
     `member_id` is the user id of the member found at the counter (member QR or phone,
-    `members.cards.find_member`): they earn points on the money paid, in the same
-    transaction, and may pay part of the sale with `points` (within `members.points`' limit);
-    the counter then takes the rest.
+    `members.cards.find_member`): they get their member prices, earn points on the money
+    paid, in the same transaction, and may pay part of the sale with `points` (within
+    `members.points`' limit, spent with the order); the order's total is then the rest,
+    which the counter takes.
 
     `tendered` is the cash the customer handed over (fen), when paying cash; less than the
     total refuses the sale (nothing is kept) — `cash_change` says what to give back.
@@ -72,6 +73,11 @@ async def sell_walk_in(
         raise InvalidOrder("At most {n} different items per sale", n=MAX_LINES)
     if any(line.quantity < 1 for line in lines):
         raise InvalidOrder("Each quantity must be at least 1")
+    if points and member_id is None:
+        raise InvalidOrder("points: find the member before paying with points")
+    # The member found at the counter gets member prices and may spend points: both are
+    # written with the order (points split over the lines' discounts), so the order's
+    # total is the money the counter takes.
     placed = await place_order(
         PlaceOrder(
             channel=Channel.POS,
@@ -83,6 +89,8 @@ async def sell_walk_in(
             store_location_id=location_id,
             actor_id=staff.id,
             coupons=list(coupons),
+            member_id=member_id,
+            points=points,
         )
     )
     order_id = placed.order.id
@@ -90,37 +98,21 @@ async def sell_walk_in(
         await cancel_order(order_id, actor_id=staff.id, reason="not all held at this store")
         raise InvalidOrder("This store does not hold every item of the sale")
     try:
-        if points and member_id is None:
-            raise InvalidOrder("points: find the member before paying with points")
-        covered = await check_points(member_id, points, placed.order.total) if member_id else 0
-        cash_change(placed.order.total - covered, tendered, payment_method)
+        cash_change(placed.order.total, tendered, payment_method)
     except DomainError:
         await cancel_order(order_id, actor_id=staff.id, reason="payment refused at the counter")
         raise
     try:
         async with write_transaction():
-            covered = 0
-            if member_id is not None and points:
-                covered = await spend_for_order(
-                    member_id,
-                    order_id,
-                    points,
-                    total=placed.order.total,
-                    channel=Channel.POS,
-                    number=placed.order.number,
-                )
             paid = await confirm_offline_payment(
-                order_id=order_id,
-                method=payment_method,
-                actor_id=staff.id,
-                amount=placed.order.total - covered if covered else None,
+                order_id=order_id, method=payment_method, actor_id=staff.id
             )
             await mark_order_paid(order_id, payment_id=paid.payment_id, actor_id=staff.id)
             if member_id is not None:
                 await earn_for_order(
                     member_id,
                     order_id,
-                    spend=placed.order.total - covered,
+                    spend=placed.order.total,
                     channel=Channel.POS,
                     number=placed.order.number,
                 )

@@ -35,6 +35,9 @@ class Order(Table, tablename="orders"):
     subtotal = BigInt(default=0)
     shipping = BigInt(default=0)
     discount = BigInt(default=0)
+    #: Fen the member's points paid (split over the lines' discounts like a platform coupon).
+    points_paid = BigInt(default=0)
+    #: What the buyer pays in money: subtotal + shipping - discount - points_paid.
     total = BigInt(default=0)
     currency = Varchar(length=3, default="CNY")
     #: The name of a registered payment provider (`payments.providers`): sandbox, in_store, cod,

@@ -95,6 +95,8 @@ class OrderView:
     payment: PaymentView | None = None
     #: Who collects a pickup order (提货人): {name, phone}, or {}.
     pickup_contact: dict[str, Any] = field(default_factory=dict)
+    #: Fen the member's points paid (also the number of points spent: 100 points = ¥1).
+    points_paid: int = 0
 
     @property
     def can_cancel(self) -> bool:
@@ -226,6 +228,7 @@ def _order_view(row: dict[str, Any], fulfilments: list[FulfilmentView]) -> Order
         auto_confirm_at=row["auto_confirm_at"],
         fulfilments=fulfilments,
         pickup_contact=row.get("pickup_contact") or {},
+        points_paid=row.get("points_paid") or 0,
     )
 
 

@@ -19,3 +19,7 @@ class InvalidFavourite(InvalidInput):
 
 class NotEnoughPoints(InvalidInput):
     """More points than the member has or the order allows."""
+
+
+class InvalidMemberPrice(InvalidInput):
+    """A member price a supplier cannot set."""

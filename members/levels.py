@@ -61,8 +61,20 @@ async def set_levels(levels: Sequence[LevelInput]) -> list[Level]:
             raise InvalidLevels("levels: thresholds must be different and not negative")
         seen.add(level.min_spend)
     async with write_transaction():
-        await MemberLevel.delete(force=True)
+        # Levels keep their rows (and ids) while their threshold stays: member prices name
+        # the level they are for, so saving the same thresholds again changes nothing.
+        kept = {level.min_spend for level in levels}
+        await MemberLevel.delete().where(MemberLevel.min_spend.not_in(sorted(kept) or [-1]))
+        existing = {r["min_spend"] for r in await MemberLevel.select(MemberLevel.min_spend)}
         for level in levels:
+            if level.min_spend in existing:
+                await MemberLevel.update(
+                    {
+                        MemberLevel.name_zh: level.name_zh.strip(),
+                        MemberLevel.name_en: level.name_en.strip(),
+                    }
+                ).where(MemberLevel.min_spend == level.min_spend)
+                continue
             await MemberLevel.insert(
                 MemberLevel(
                     name_zh=level.name_zh.strip(),

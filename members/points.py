@@ -2,9 +2,12 @@
 
 Every change is one `PointsEntry` row carrying the balance after it, and one UPDATE of the
 member's balance, in one transaction: the rows of a member always sum to their balance.
-Points are earned on paid orders (online and at the counter, one point per yuan paid) and
-taken back on a refund in proportion to the money given back, so a full refund takes back
-exactly what the order earned (a partial one rounds down until the rest is refunded).
+Points are earned on paid orders (online and at the counter, one point per yuan paid), may
+pay part of an order (`spend_for_order`, in the order's own transaction: the conditional
+UPDATE never takes the balance below zero), come back when an unpaid order is cancelled
+(`give_back_spent`), and are taken back on a refund in proportion to the money given back,
+so a full refund takes back exactly what the order earned (a partial one rounds down until
+the rest is refunded); points an order spent come back in the same proportion.
 """
 
 from __future__ import annotations
@@ -163,6 +166,12 @@ def points_limit(total: int, balance: int) -> int:
     return max(0, min(balance, total * MAX_POINTS_PERCENT // 100 // FEN_PER_POINT_SPENT))
 
 
+async def points_allowed(user_id: int, total: int) -> tuple[int, int]:
+    """The member's balance and the most points an order of `total` fen may take."""
+    member = await ensure_member(user_id)
+    return member["points"], points_limit(total, member["points"])
+
+
 async def check_points(user_id: int, points: int, total: int) -> int:
     """The fen `points` would pay of an order of `total`; refused above the limit.
 
@@ -214,6 +223,20 @@ async def spend_for_order(
             )
         )
     return covered
+
+
+async def give_back_spent(order_id: int) -> None:
+    """An order cancelled before it was paid gives back every point it spent.
+
+    The same rule as a refund (`_restore_spent`), with the whole order given back.
+    """
+    async with write_transaction():
+        await _restore_spent(order_id, paid=1, refunded=1)
+
+
+def points_value(points: int) -> int:
+    """Fen that `points` pay when spent."""
+    return max(points, 0) * FEN_PER_POINT_SPENT
 
 
 async def _restore_spent(order_id: int, *, paid: int, refunded: int) -> None:

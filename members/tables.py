@@ -65,3 +65,19 @@ class Favourite(Table):
     #: The product id or the supplier (shop) id.
     target_id = BigInt()
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class MemberPrice(Table):
+    """A variant's member price (会员价): for members of a level and every level above it."""
+
+    id: Serial  # Piccolo adds this primary key; declared for the type checker
+
+    #: catalog Variant id; one member price per variant.
+    variant_id = BigInt(unique=True)
+    #: The catalog Supplier the variant belongs to (who may change it).
+    supplier_id = BigInt(index=True)
+    #: The MemberLevel id from which on it applies (that level and every higher one).
+    level_id = BigInt()
+    #: The price in fen, below the variant's list price.
+    price = BigInt()
+    updated_at = Timestamptz(default=TimestamptzNow())

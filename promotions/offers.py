@@ -1,7 +1,8 @@
 """Price lines under the promotions active now: load the rules and coupons, call the pricing.
 
-`price_for` is what the quote, the order, the cart and the POS call: it reads the active
-promotions that can touch the lines, the consumer's wallet and the codes typed, and hands
+`price_for` is what the quote, the order, the cart and the POS call: it reads the member
+prices the buyer qualifies for (`members.member_prices`), the active promotions that can
+touch the lines, the consumer's wallet and the codes typed, and hands
 them to the one pure function `promotions.pricing.price_lines`.
 """
 
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from members.member_prices import prices_for
 from promotions.errors import PromotionUsedUp, UnknownCoupon
 from promotions.kinds import CouponStatus, Kind, Scope, Status
 from promotions.pricing import CouponChoice, PriceLine, Pricing, Rule, best_coupons, price_lines
@@ -177,13 +180,20 @@ async def price_for(
     location_id: int | None = None,
     at_counter: bool = False,
     now: datetime | None = None,
+    member_id: int | None = None,
 ) -> Pricing:
-    """Price the lines under today's promotions.
+    """Price the lines under the buyer's member prices and today's promotions.
 
     `codes` None: the best combination of the consumer's wallet coupons; otherwise exactly
-    the coupons named (wallet or public codes; an empty list uses none).
+    the coupons named (wallet or public codes; an empty list uses none). `member_id`: the
+    member whose member prices apply (the member found at the counter); by default the
+    customer.
     """
     now = now or datetime.now(UTC)
+    member = await prices_for(
+        member_id if member_id is not None else customer_id, [line.key for line in lines]
+    )
+    lines = [replace(line, member_price=member.get(line.key, 0)) for line in lines]
     rules = await active_rules(lines, customer_id=customer_id, now=now)
     wallet = await wallet_choices(customer_id, now)
     if codes is None:

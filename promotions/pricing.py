@@ -4,8 +4,12 @@ Pure: no database, no clock (the caller passes the promotions active now and wha
 of them). The quote, the order, the cart and the POS all call `price_lines`.
 
 Stacking, in this order (each step works on what the earlier ones left of each line):
+0. the member price (会员价) of a variant, for a member whose level reaches the one it is set
+   for (`PriceLine.member_price`, filled by `promotions.offers.price_for`): the line's unit
+   price becomes the member price (a line discount, `PricedLine.member_discount`);
 1. limited-time (flash) prices, per variant, when enough units are left under the cap and
-   under the buyer's own limit (otherwise the line keeps its price);
+   under the buyer's own limit, and only below the price the line has after step 0
+   (otherwise the line keeps its price);
 2. each supplier's 满减 (full reduction; the best of its promotions), then platform-wide and
    store 满减;
 3. one supplier coupon per supplier;
@@ -39,6 +43,15 @@ class PriceLine:
     category_id: int
     unit_price: int
     quantity: int
+    #: The member price that applies to this buyer (fen; 0: none).
+    member_price: int = 0
+
+    @property
+    def member_unit(self) -> int:
+        """The unit price after the member price (the list price when none applies)."""
+        if 0 < self.member_price < self.unit_price:
+            return self.member_price
+        return self.unit_price
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +122,13 @@ class PricedLine:
     unit_price: int
     base: int
     discounts: tuple[Discount, ...]
+    #: Fen the member price took off the line (before every promotion).
+    member_discount: int = 0
 
     @property
     def discount(self) -> int:
-        """The line's discounts together, in fen."""
-        return sum(d.amount for d in self.discounts)
+        """The line's discounts together (member price and promotions), in fen."""
+        return self.member_discount + sum(d.amount for d in self.discounts)
 
     @property
     def total(self) -> int:
@@ -164,6 +179,11 @@ class Pricing:
         """Every discount together."""
         return sum(line.discount for line in self.lines)
 
+    @property
+    def member_discount(self) -> int:
+        """What the member prices took off, together."""
+        return sum(line.member_discount for line in self.lines)
+
     def by_key(self) -> dict[int, PricedLine]:
         """Line key → priced line."""
         return {line.key: line for line in self.lines}
@@ -193,6 +213,12 @@ class _Book:
     def __init__(self, lines: Sequence[PriceLine]) -> None:
         self.lines = {line.key: line for line in lines}
         self.left = {line.key: line.unit_price * line.quantity for line in lines}
+        #: Step 0: what the member prices take off each line.
+        self.member = {
+            line.key: (line.unit_price - line.member_unit) * line.quantity for line in lines
+        }
+        for key, off in self.member.items():
+            self.left[key] -= off
         self.discounts: dict[int, list[Discount]] = {line.key: [] for line in lines}
         self.applied: list[Applied] = []
         #: What each line cost after the flash prices (what thresholds are measured on).
@@ -203,6 +229,7 @@ class _Book:
         other = _Book.__new__(_Book)
         other.lines = self.lines
         other.left = dict(self.left)
+        other.member = self.member
         other.discounts = {k: list(v) for k, v in self.discounts.items()}
         other.applied = list(self.applied)
         other.after_flash = self.after_flash
@@ -265,7 +292,7 @@ def _flash(book: _Book, rules: Iterable[Rule]) -> None:
     for rule in rules:
         for key in sorted(rule.variant_ids):
             line = book.lines.get(key)
-            if line is None or rule.flash_price >= line.unit_price:
+            if line is None or rule.flash_price >= line.member_unit:
                 continue
             if rule.units_left is not None and rule.units_left < line.quantity:
                 continue
@@ -273,7 +300,7 @@ def _flash(book: _Book, rules: Iterable[Rule]) -> None:
                 best[key] = (rule.flash_price, rule)
     for key, (price, rule) in sorted(best.items()):
         line = book.lines[key]
-        off = (line.unit_price - price) * line.quantity
+        off = (line.member_unit - price) * line.quantity
         book.give(rule, off, {key: book.left[key]}, units=line.quantity)
 
 
@@ -457,6 +484,7 @@ def price_lines(
             unit_price=line.unit_price,
             base=line.unit_price * line.quantity,
             discounts=tuple(book.discounts[line.key]),
+            member_discount=book.member[line.key],
         )
         for line in lines
     )

@@ -167,10 +167,15 @@ def _line_discounts(
 def line_totals(
     pricing: Pricing, order_lines: Mapping[int, Sequence[tuple[int, int]]]
 ) -> dict[int, int]:
-    """Order line id → its discount in fen, as `count_uses` stores it."""
+    """Order line id → its discount in fen: the member price and the promotions' shares.
+
+    The promotions' shares are those `count_uses` stores line by line.
+    """
     totals: dict[int, int] = {}
     for line in pricing.lines:
         weights = {line_id: quantity for line_id, quantity in order_lines.get(line.key, ())}
+        for line_id, share in split(line.member_discount, weights).items():
+            totals[line_id] = totals.get(line_id, 0) + share
         for discount in line.discounts:
             for line_id, share in split(discount.amount, weights).items():
                 totals[line_id] = totals.get(line_id, 0) + share

@@ -80,6 +80,8 @@ class SaleOut(msgspec.Struct):
     #: Cash handed over and the change to give back (fen), for a cash sale told `tendered`.
     tendered: int | None = None
     change: int | None = None
+    #: Fen the member's points paid (`total` is the money taken besides them).
+    points_paid: int = 0
 
 
 def sale_out(view: OrderView, location_id: int) -> SaleOut:
@@ -109,6 +111,7 @@ def sale_out(view: OrderView, location_id: int) -> SaleOut:
             for line in f.lines
         ],
         receipt_url=f"/pos/{location_id}/receipts/{view.id}",
+        points_paid=view.points_paid,
     )
 
 
@@ -160,7 +163,8 @@ class PosCounterApi(Controller):
             points=data.points,
         )
         out = sale_out(view, location_id)
-        change = cash_change(view.total - data.points, data.tendered, data.payment_method)
+        # The order's total is what the counter takes: the points already came off it.
+        change = cash_change(view.total, data.tendered, data.payment_method)
         if change is not None:
             out = msgspec.structs.replace(out, tendered=data.tendered, change=change)
         return out

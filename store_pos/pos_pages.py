@@ -44,6 +44,7 @@ from fulfilment.pos_sales import (
 )
 from locations.inventory import ADJUST_REASONS
 from members.cards import QR_PREFIX, find_member
+from members.points import points_allowed, points_value
 from promotions.reads import order_discounts
 from store_pos.pickup_api import limiter_of, staff_stores
 
@@ -120,6 +121,12 @@ class CountForm(msgspec.Struct):
     on_hand: str = ""
     delta: str = ""
     note: str = ""
+
+
+async def _find_member(typed: str) -> int:
+    """The member whose QR text was scanned or whose phone was typed (404 when none)."""
+    qr = typed.startswith(QR_PREFIX)
+    return await find_member(code=typed if qr else "", phone="" if qr else typed)
 
 
 def _cart_key(location_id: int) -> str:
@@ -298,11 +305,13 @@ class PosPages(Controller):
         location_id: FromPath[int],
         payment_method: FromQuery[str] = "",
         coupons: FromQuery[str] = "",
+        member: FromQuery[str] = "",
     ) -> Template | Redirect:
         """The step before completing: what is sold, the total, cash received and change.
 
-        The total is after the promotions (platform, suppliers, this store) and the coupon
-        codes scanned, priced as the sale will be.
+        The total is after the member prices of the member found (`member`: the member QR
+        or phone), the promotions (platform, suppliers, this store) and the coupon codes
+        scanned, priced as the sale will be. Points typed come off it in the change shown.
         """
         lines = await _sale_lines(request, location_id)
         if not lines or payment_method not in COUNTER_METHODS:
@@ -310,18 +319,30 @@ class PosPages(Controller):
         wanted: dict[int, int] = {}
         for line in lines:
             wanted[line["item"].variant_id] = line["quantity"]
+        member = member.strip()[:64]
         try:
+            member_id = await _find_member(member) if member else None
             pricing = await price_goods(
                 wanted,
                 customer_id=None,
                 codes=_codes(coupons[:400]),
                 location_id=location_id,
                 at_counter=True,
+                member_id=member_id,
             )
         except DomainError as error:
             flash(request, error.localized(), "error")
+            if member:  # the member was not found: the sale can go on without one
+                return Redirect(
+                    f"/pos/{location_id}/sale/confirm?payment_method={quote(payment_method)}"
+                    f"&coupons={quote(coupons[:400])}"
+                )
             return Redirect(f"/pos/{location_id}/sale")
         total = pricing.subtotal - pricing.discount
+        points = None
+        if member_id is not None:
+            balance, most = await points_allowed(member_id, total)
+            points = {"balance": balance, "most": most}
         return Template(
             "store_pos/sale_confirm.html",
             context=await _context(
@@ -332,6 +353,9 @@ class PosPages(Controller):
                 method=payment_method,
                 pricing=pricing,
                 coupons=" ".join(_codes(coupons[:400])),
+                member=member if member_id is not None else "",
+                points=points,
+                fen_per_point=points_value(1),
                 # Quick amounts a cashier is handed: exact, then the next notes up.
                 quick=sorted({total, *(-(-total // n) * n for n in (1000, 5000, 10000))}),
             ),
@@ -391,17 +415,14 @@ class PosPages(Controller):
         confirm = f"/pos/{location_id}/sale/confirm?payment_method={quote(data.payment_method)}"
         if data.coupons.strip():
             confirm += f"&coupons={quote(data.coupons[:400])}"
+        if data.member.strip():
+            confirm += f"&member={quote(data.member.strip()[:64])}"
         try:
             tendered = _tendered_fen(data.tendered) if data.payment_method == "cash" else None
             if data.payment_method == "cash" and tendered is None:
                 raise InvalidInput("Enter the cash received")
             member = data.member.strip()[:64]
-            member_id = None
-            if member:
-                member_id = await find_member(
-                    code=member if member.startswith(QR_PREFIX) else "",
-                    phone="" if member.startswith(QR_PREFIX) else member,
-                )
+            member_id = await _find_member(member) if member else None
             sale = await sell_walk_in(
                 location_id,
                 me,

@@ -25,6 +25,7 @@ from fulfilment.cart import (
     select_items,
     set_quantity,
 )
+from members.member_prices import member_prices_of, prices_for
 from storefront.cart_session import cart_owner
 from storefront.inbox_pages import BADGE
 from storefront.shopper import shopper_of
@@ -67,13 +68,26 @@ class CartPages(Controller):
     include_in_schema = False
 
     @get("/cart", opt=ANYONE)
-    async def cart_page(self, request: Request[Any, Any, Any]) -> Template:
-        """The cart grouped by supplier, with totals and a checkout button."""
+    async def cart_page(self, viewer: Viewer, request: Request[Any, Any, Any]) -> Template:
+        """The cart grouped by supplier, with totals and a checkout button.
+
+        A line with a member price (会员价) shows it: as the price for a member whose level
+        reaches it, as a hint to everyone else.
+        """
         cart = await cart_of(cart_owner(request))
         groups: dict[str, list[Any]] = {}
         for line in cart.lines:
             groups.setdefault(line.supplier_name, []).append(line)
-        return Template("storefront/cart.html", context={"cart": cart, "groups": groups})
+        variants = [line.variant_id for line in cart.lines]
+        return Template(
+            "storefront/cart.html",
+            context={
+                "cart": cart,
+                "groups": groups,
+                "member_prices": await member_prices_of(variants),
+                "my_member_prices": await prices_for(viewer.id if viewer else None, variants),
+            },
+        )
 
     @get("/cart/badge", opt=ANYONE)
     async def badge(self, request: Request[Any, Any, Any]) -> Template:

@@ -23,6 +23,7 @@ from core.i18n import gettext
 from core.types import parse_decimal
 from fulfilment.hours import STORE_TZ
 from locations.stock_reads import total_available
+from members.member_prices import member_prices_of, prices_for
 from storefront.search_history import remember_search
 from storefront.shopper import shopper_of
 
@@ -265,10 +266,16 @@ class CatalogPages(Controller):
         # Units available anywhere, per variant: a variant held nowhere cannot be bought,
         # so its buttons are disabled instead of failing at checkout.
         stock = await total_available(v["id"] for v in detail["variants"])
+        # The member price (会员价) of the chosen variant: the price itself for a member
+        # whose level reaches it, a hint to everyone else.
+        member_price = (await member_prices_of([selected["id"]])).get(selected["id"])
+        mine = await prices_for(viewer.id if viewer else None, [selected["id"]])
         return Template(
             "storefront/product.html",
             context={
                 "product": detail,
+                "member_price": member_price,
+                "my_member_price": mine.get(selected["id"]),
                 "selected": selected,
                 "reviews": reviews,
                 "tz": STORE_TZ,

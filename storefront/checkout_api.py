@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from accounts.access import ANYONE, Viewer
 from core.i18n import gettext
-from core.types import Id, Latitude, Longitude, Quantity, ShortText
+from core.types import Id, Latitude, Longitude, Money, Quantity, ShortText
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
 from storefront.promotion_structs import AppliedOut, HintOut, PricedLineOut, pricing_fields
 
@@ -62,6 +62,9 @@ class OrderIn(QuoteIn):
     #: For delivery: a saved address of the address book (`/api/addresses`), used instead
     #: of `address` when given.
     address_id: Id | None = None
+    #: Points to spend as part payment (100 points = ¥1; at most half the goods after
+    #: discounts and never above the balance); left out: none.
+    points: Money = 0
 
 
 class QuoteLineOut(msgspec.Struct):
@@ -114,6 +117,8 @@ class QuoteOut(msgspec.Struct):
     hints: list[HintOut] = []
     #: The coupon codes used (the best combination when none were named).
     coupons: list[str] = []
+    #: Fen the buyer's member prices (会员价) took off, part of `discount`.
+    member_discount: int = 0
 
 
 def checkout_request(data: QuoteIn, customer_id: int | None = None) -> CheckoutRequest:
@@ -164,6 +169,7 @@ def quote_out(quoted: Quote) -> QuoteOut:
         currency=quoted.currency,
         notes=[gettext(n.message).format(**n.params) for n in plan.notes],
         **pricing_fields(quoted.pricing),
+        member_discount=quoted.pricing.member_discount,
     )
 
 

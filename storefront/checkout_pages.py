@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from accounts.access import SIGNED_IN, Me
 from core.errors import DomainError
+from core.types import parse_whole
 from fulfilment.addresses import AddressView, addresses_of
 from fulfilment.cart import cart_of
 from fulfilment.checkout import CheckoutRequest, LineRequest, quote
@@ -19,6 +20,7 @@ from fulfilment.contacts import check_mobile
 from fulfilment.errors import InvalidOrder
 from fulfilment.goods import goods_by_id
 from fulfilment.orders import PlaceOrder, place_order
+from members.points import points_allowed, points_value
 from payments.providers import providers_serving
 from promotions.claims import wallet
 from storefront.cart_session import cart_owner
@@ -36,6 +38,8 @@ QUERY_FIELDS = (
     "city",
     "payment_method",
 )
+#: Most points one order may name (far above any balance: the limit refuses the rest).
+MAX_POINTS = 10**12
 
 
 class CheckoutForm(msgspec.Struct):
@@ -63,6 +67,8 @@ class CheckoutForm(msgspec.Struct):
     coupon_codes: str = ""
     #: A saved address of the address book ("new" or "" for the fields typed here).
     address_id: str = ""
+    #: Points to spend as part payment, as typed (empty: none).
+    points: str = ""
 
 
 def _buy_now_lines(text: str) -> list[LineRequest]:
@@ -99,6 +105,11 @@ def _coupons(form: CheckoutForm) -> list[str] | None:
     if form.coupon_mode == "codes":
         return form.coupon_codes.replace(",", " ").split()[:10]
     return None
+
+
+def _points(form: CheckoutForm) -> int:
+    """The points typed to spend (400 naming the field when not a whole number)."""
+    return parse_whole(form.points, "points", low=0, high=MAX_POINTS)
 
 
 def _request(
@@ -145,9 +156,15 @@ async def _page(
     lines = await _lines(request, form)
     goods = await goods_by_id([ln.variant_id for ln in lines])
     quoted, notice = None, None
+    points: dict[str, int] = {}
     if lines:
         try:
             quoted = quote_out(await quote(_request(form, lines, me.id)))
+            balance, most = await points_allowed(me.id, quoted.subtotal - quoted.discount)
+            wanted = min(_points(form), most)
+            # What the buyer would pay with the points typed (the most allowed at most).
+            points = {"balance": balance, "most": most, "used": wanted}
+            points["to_pay"] = quoted.total - points_value(wanted)
         except DomainError as problem:
             notice = problem.localized()
     if error is None and form.method == "delivery" and form.phone.strip():
@@ -170,6 +187,7 @@ async def _page(
             # Only the providers this server runs: no sandbox choice in production.
             "payment_choices": providers_serving(form.method),
             "my_coupons": await wallet(me.id, "unused"),
+            "points": points,
         },
         status_code=status,
     )
@@ -220,6 +238,7 @@ class CheckoutPages(Controller):
                     actor_id=me.id,
                     clear_cart=not data.buy_now,
                     coupons=checkout.coupons,
+                    points=_points(data),
                 )
             )
         except DomainError as problem:

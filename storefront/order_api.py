@@ -125,6 +125,8 @@ class OrderOut(msgspec.Struct):
     events: list[EventOut] = []
     #: Who collects a pickup order: {name, phone} (the buyer's own order only).
     pickup_contact: dict[str, Any] = {}
+    #: Fen paid with points (100 points = ¥1); `total` is the money paid besides them.
+    points_paid: int = 0
 
 
 class PayOut(msgspec.Struct):
@@ -216,6 +218,7 @@ def order_out(
         can_cancel=order.can_cancel,
         can_confirm_receipt=order.can_confirm_receipt,
         pickup_contact=order.pickup_contact,
+        points_paid=order.points_paid,
         events=[
             EventOut(e.kind, e.old_state, e.new_state, e.note, e.fulfilment_id, e.created_at)
             for e in order.events
@@ -321,6 +324,7 @@ class OrderApi(Controller):
                 actor_id=me.id,
                 clear_cart=True,
                 coupons=request_body.coupons,
+                points=data.points,
             )
         )
         return Response(

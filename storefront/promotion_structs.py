@@ -29,6 +29,8 @@ class PricedLineOut(msgspec.Struct):
     discount: int
     total: int
     discounts: list[DiscountOut]
+    #: Fen the member price (会员价) took off the line, part of `discount`.
+    member_discount: int = 0
 
 
 class AppliedOut(msgspec.Struct):
@@ -64,6 +66,7 @@ def pricing_fields(pricing: Pricing) -> dict[str, Any]:
                 discount=line.discount,
                 total=line.total,
                 discounts=msgspec.convert(line.discounts, list[DiscountOut], from_attributes=True),
+                member_discount=line.member_discount,
             )
             for line in pricing.lines
         ],

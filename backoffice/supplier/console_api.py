@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -18,6 +18,8 @@ from catalog.products import VariantInput
 from catalog.uploads import read_private_document, save_public_image
 from core.errors import InvalidInput
 from core.types import Count32, Id, LongText, Money, ShortText
+from members.levels import all_levels
+from members.member_prices import MemberPriceInput, member_prices_of, set_member_prices
 from notifications.roles import tell_operators_of_application, tell_operators_of_product
 
 
@@ -86,6 +88,42 @@ class ProductBody(msgspec.Struct):
     description: LongText = ""
     image: ShortText = ""
     images: Annotated[list[ShortText], msgspec.Meta(max_length=20)] = []
+
+
+class MemberPriceBody(msgspec.Struct):
+    """A variant's member price (fen) for a member level and every level above it.
+
+    `price` 0 removes the variant's member price.
+    """
+
+    variant_id: Id
+    price: Money
+    level_id: Id | None = None
+
+
+class MemberPricesBody(msgspec.Struct):
+    """Member prices of some of a product's variants."""
+
+    prices: Annotated[list[MemberPriceBody], msgspec.Meta(max_length=100)]
+
+
+class MemberPriceOut(msgspec.Struct):
+    """A variant's member price and the lowest level that pays it."""
+
+    variant_id: int
+    price: int
+    level_id: int
+    level_zh: str
+    level_en: str
+
+
+class LevelOut(msgspec.Struct):
+    """A member level: its id (for `level_id`), names and spend threshold (fen)."""
+
+    id: int
+    name_zh: str
+    name_en: str
+    min_spend: int
 
 
 class AgreementBody(msgspec.Struct):
@@ -280,6 +318,31 @@ class SupplierApi(Controller):
         """Put a delisted (already reviewed) product back on the shelf."""
         await listings.set_listed(me, product_id, listed=True)
         return staff_product_out(await listings.product_for_staff(me, product_id))
+
+    @get("/supplier/member-levels", opt=SUPPLIERS)
+    async def member_levels(self) -> list[LevelOut]:
+        """The member levels a member price can be for (lowest threshold first)."""
+        return msgspec.convert(await all_levels(), list[LevelOut], from_attributes=True)
+
+    @get("/supplier/products/{product_id:int}/member-prices", opt=SUPPLIERS)
+    async def member_prices(self, me: Me, product_id: FromPath[int]) -> list[MemberPriceOut]:
+        """The member prices (会员价) of my product's variants."""
+        detail = await listings.product_for_staff(me, product_id)
+        found = await member_prices_of(v["id"] for v in detail["variants"])
+        return msgspec.convert(list(found.values()), list[MemberPriceOut], from_attributes=True)
+
+    @put("/supplier/products/{product_id:int}/member-prices", opt=SUPPLIERS)
+    async def save_member_prices(
+        self, me: Me, product_id: FromPath[int], data: JSONBody[MemberPricesBody]
+    ) -> list[MemberPriceOut]:
+        """Set member prices of my product's variants (price 0 removes one); applies at once."""
+        await listings.product_for_staff(me, product_id)  # 403 for another supplier's
+        saved = await set_member_prices(
+            supplier_id_of(me),
+            product_id,
+            [MemberPriceInput(p.variant_id, p.price, p.level_id) for p in data.prices],
+        )
+        return msgspec.convert(list(saved.values()), list[MemberPriceOut], from_attributes=True)
 
     @get("/supplier/shop", opt=SUPPLIERS)
     async def shop(

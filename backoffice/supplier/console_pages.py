@@ -14,6 +14,8 @@ from accounts.roles import CurrentUser
 from backoffice.supplier.forms import (
     APPLICATION_FIELDS,
     application_from,
+    member_level,
+    member_price_fen,
     one_upload,
     read_product_form,
     text,
@@ -25,6 +27,8 @@ from catalog.listings import ProductInput
 from catalog.uploads import save_public_image
 from core.errors import DomainError
 from core.i18n import current_locale, gettext
+from members.levels import all_levels
+from members.member_prices import MemberPriceInput, member_prices_of, set_member_prices
 from notifications.roles import tell_operators_of_application, tell_operators_of_product
 
 #: Empty variant rows offered below the existing ones on the product form.
@@ -93,10 +97,15 @@ async def _product_form(
     status: int = 200,
     problems: list[str] | None = None,
 ) -> Template:
+    member_prices: dict[int, Any] = {}
+    if product is not None:
+        member_prices = await member_prices_of(v["id"] for v in product["variants"])
     return Template(
         "backoffice/supplier_product_form.html",
         context={
             "product": product,
+            "member_prices": member_prices,
+            "member_levels": await all_levels(),
             "view": view or {"rows": [], "images": []},
             "blank_rows": BLANK_ROWS,
             "categories": await category_tree(),
@@ -330,6 +339,33 @@ class SupplierPages(Controller):
         )
         flash(request, gettext(message), "success")
         return Redirect("/supplier/products")
+
+    @post("/supplier/products/{product_id:int}/member-prices", opt=SUPPLIERS)
+    async def member_prices_submit(
+        self, me: Me, request: Request[Any, Any, Any], product_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Save the member prices (会员价) typed per variant; they apply at once."""
+        detail = await listings.product_for_staff(me, product_id)
+        form = await request.form()
+        try:
+            prices = [
+                MemberPriceInput(
+                    v["id"],
+                    member_price_fen(text(form, f"member_price_{v['id']}")),
+                    member_level(text(form, f"member_level_{v['id']}")),
+                )
+                for v in detail["variants"]
+            ]
+            await set_member_prices(supplier_id_of(me), product_id, prices)
+        except DomainError as error:
+            return await _product_form(
+                product=detail,
+                view=_view_of(listings.input_of(detail)),
+                error=error.localized(),
+                status=error.status_code,
+            )
+        flash(request, gettext("Member prices saved"), "success")
+        return Redirect(f"/supplier/products/{product_id}")
 
     @post("/supplier/products/{product_id:int}/delist", opt=SUPPLIERS)
     async def delist(

@@ -210,3 +210,16 @@ def read_product_form(
         images=images,
     )
     return data, problems
+
+
+def member_price_fen(typed: str) -> int:
+    """A member price typed in yuan ("89", "89.50") as fen; empty: 0 (no member price)."""
+    if not typed.strip():
+        return 0
+    value = parse_decimal(typed, gettext("Member price"), places=2, high=Decimal(MAX_MONEY_FEN))
+    return int(value * 100)
+
+
+def member_level(typed: str) -> int | None:
+    """The member level chosen for a member price (None when none was chosen)."""
+    return parse_whole(typed, "level_id", low=0, high=MAX_INT32) or None

@@ -1,7 +1,7 @@
 """Desktop: the supplier's product form (variant rows, options per spec) and the POS cash sale.
 
 Screenshots: `var/screenshots/desktop-product-form-variants.png`, `desktop-pos-confirm.png`,
-`desktop-pos-receipt-change.png`, `desktop-supplier-today.png`.
+`desktop-pos-receipt-change.png`, `desktop-supplier-today.png`, `desktop-pos-confirm-points.png`.
 """
 
 from __future__ import annotations
@@ -83,3 +83,39 @@ async def test_a_cash_sale_is_confirmed_with_the_change(live_server: str, page: 
     await page.wait_for_url(f"**/pos/{store}/receipts/**")
     assert "找零" in await page.locator(".pos-receipt").inner_text()
     await page.screenshot(path=str(SCREENSHOTS / "desktop-pos-receipt-change.png"))
+
+
+async def test_the_live_change_takes_the_points_off_the_total(live_server: str, page: Page) -> None:
+    await _login(page, live_server, "consumer@kuaiqu.test", "kuaiqu-demo-consumer")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    qr = await page.evaluate("async () => (await (await fetch('/api/member')).json()).qr")
+    await page.context.clear_cookies()
+    await _login(page, live_server, "staff.bj@kuaiqu.test", "kuaiqu-demo-staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    await page.goto(f"{live_server}/pos")
+    store = await page.evaluate(
+        "() => [...document.querySelectorAll('a[href^=\"/pos/\"]')]"
+        ".map(a => a.getAttribute('href').split('/')[2]).find(x => /^\\d+$/.test(x))"
+    )
+    items = await page.evaluate(
+        "async (s) => (await (await fetch(`/api/pos/${s}/items`)).json())", store
+    )
+    item = next(i for i in items if i["available"] > 0 and i["price"] >= 1000)
+    await page.goto(f"{live_server}/pos/{store}/sale")
+    await page.fill("input[name=code]", item["sku"])
+    await page.click(".pos-scan-row button")
+    await page.wait_for_selector(".pos-cart tr")
+    await page.click("form.pos-pay button[value=cash]")
+    await page.wait_for_selector("form.pos-member-find")
+    await page.fill("form.pos-member-find input[name=member]", qr)
+    await page.click("form.pos-member-find button")
+    await page.wait_for_selector("input[data-points]")
+    total = int(await page.locator("form[data-tender]").get_attribute("data-total") or "0")
+    tendered = (total // 100 + 1) * 100  # whole yuan above the total
+    await page.fill("input[data-tendered]", f"{tendered / 100:.2f}")
+    assert await page.locator("[data-change]").inner_text() == f"¥{(tendered - total) / 100:.2f}"
+    # 250 points pay ¥2.50: the change is tendered - (total - 250).
+    await page.fill("input[data-points]", "250")
+    change = tendered - (total - 250)
+    assert await page.locator("[data-change]").inner_text() == f"¥{change / 100:.2f}"
+    await page.screenshot(path=str(SCREENSHOTS / "desktop-pos-confirm-points.png"))

@@ -177,6 +177,7 @@ async def make_order(
     payment_method: str = "sandbox",
     key: str | None = None,
     address: dict[str, str] | None = None,
+    points: int = 0,
 ) -> Any:
     """An order placed through `fulfilment.orders.place_order` (lines: (variant id, qty))."""
     from fulfilment.checkout import LineRequest
@@ -199,6 +200,7 @@ async def make_order(
                 else {}
             ),
             location_id=location_id,
+            points=points,
         )
     )
     return await load_order(placed.order.id)  # with its timeline and payment

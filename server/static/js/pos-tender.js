@@ -1,7 +1,9 @@
 /* POS confirmation: change to give as the cashier types the cash received.
  *
  * form[data-tender][data-total=fen] holds input[data-tendered] (yuan); [data-change] shows
- * the change, or its data-short text when too little was handed over. Buttons with
+ * the change, or its data-short text when too little was handed over. Points the member
+ * spends (input[data-points], form[data-fen-per-point]) come off the total first, as the
+ * server takes them: change = tendered - (total - points value). Buttons with
  * data-quick-amount fill the box. The server checks the amount again when completing.
  */
 (function () {
@@ -14,11 +16,18 @@
     return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
   }
 
+  function pointsValue(form) {
+    var box = form.querySelector("[data-points]");
+    var text = box ? String(box.value || "").trim() : "";
+    if (!/^\d{1,12}$/.test(text)) { return 0; }
+    return parseInt(text, 10) * parseInt(form.dataset.fenPerPoint || "1", 10);
+  }
+
   function update(form) {
     var input = form.querySelector("[data-tendered]");
     var out = form.querySelector("[data-change]");
     if (!input || !out) { return; }
-    var total = parseInt(form.dataset.total, 10);
+    var total = parseInt(form.dataset.total, 10) - pointsValue(form);
     var given = fen(input.value);
     if (given === null) { out.textContent = "—"; return; }
     if (given < total) { out.textContent = out.dataset.short; return; }

@@ -30,6 +30,7 @@ def lines(draw: st.DrawFn) -> list[PriceLine]:
             category_id=k % 3,
             unit_price=draw(st.integers(0, 50_000)),
             quantity=draw(st.integers(1, 5)),
+            member_price=draw(st.integers(0, 50_000)),
         )
         for k in keys
     ]
@@ -104,7 +105,8 @@ def test_no_line_goes_below_zero_and_totals_add_up(
     for line in result.lines:
         assert line.total >= 0
         assert all(d.amount > 0 for d in line.discounts)
-    assert result.discount == sum(a.amount for a in result.applied)
+    # Every discount is a promotion's or a member price's (step 0, not a promotion).
+    assert result.discount == sum(a.amount for a in result.applied) + result.member_discount
     assert 0 <= result.discount <= result.subtotal
     for applied in result.applied:
         on_lines = sum(
