@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -379,6 +380,14 @@ async def run(args: argparse.Namespace) -> None:
             await from_all()  # every client connected and greeted
             await asyncio.sleep(1)  # let the server settle before reading its memory
             rss_after = rss_mb(process.pid)
+            profiler = None
+            if args.profile:  # py-spy (pip install py-spy) samples the server over the rounds
+                profiler = subprocess.Popen(  # noqa: ASYNC220 - starts at once, not awaited
+                    ["py-spy", "record", "-p", str(process.pid), "-r", "200", "--nonblocking",
+                     "-f", "raw", "-o", args.profile],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                await asyncio.sleep(1)
             latencies: list[float] = []
             complete_rounds = 0
             failed_requests = 0
@@ -399,6 +408,9 @@ async def run(args: argparse.Namespace) -> None:
                 latencies.extend(got)
                 complete_rounds += len(got) == args.clients
                 await asyncio.sleep(0.5)
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(timeout=30)
             for pipe in pipes:
                 pipe.send(("close",))
             await from_all()
@@ -449,6 +461,7 @@ def main() -> None:
         help="checkout whose server to run (e.g. a worktree of an older commit, for 'before')",
     )  # fmt: skip
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--profile", default="", help="py-spy raw profile of the rounds to here")
     parser.add_argument("--postgres", default="", help="postgresql://…/kuaiqu_bench_fanout")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/10")
     asyncio.run(run(parser.parse_args()))

@@ -70,8 +70,9 @@ def direct_writer(send: Any) -> DirectWriter | None:
     """A `DirectWriter` for the uvicorn connection behind the ASGI `send`, if there is one.
 
     `send` is the app's send callable: uvicorn's protocol method wrapped by closures that
-    each call the callable they hold in a free variable named `send` (Litestar's wrappers
-    and middleware follow that convention). Anything else yields None.
+    each call the callable they hold in a free variable named `send`, or the `send` of the
+    connection they hold in one named `connection` (the conventions of Litestar's wrappers
+    and middleware). Anything else yields None.
     """
     for _ in range(_MAX_WRAPPERS):
         owner = getattr(send, "__self__", None)
@@ -79,7 +80,13 @@ def direct_writer(send: Any) -> DirectWriter | None:
             return DirectWriter(owner)
         code = getattr(send, "__code__", None)
         closure = getattr(send, "__closure__", None)
-        if code is None or not closure or "send" not in code.co_freevars:
+        if code is None or not closure:
             return None
-        send = closure[code.co_freevars.index("send")].cell_contents
+        names = code.co_freevars
+        if "send" in names:
+            send = closure[names.index("send")].cell_contents
+        elif "connection" in names:
+            send = getattr(closure[names.index("connection")].cell_contents, "send", None)
+        else:
+            return None
     return None
