@@ -65,6 +65,8 @@ class TopicRelay:
         self._followers: dict[str, dict[WebSocket[Any, Any, Any], _Follower]] = {}
         self._senders: dict[str, asyncio.Task[None]] = {}
         self._closing: set[asyncio.Task[None]] = set()
+        #: Events that went to a follower by its queue (slow, or no direct writer) so far.
+        self.queued_sends = 0
         #: Held while a topic's subscription is made, so two first followers make one.
         self._subscribing = asyncio.Lock()
 
@@ -95,10 +97,10 @@ class TopicRelay:
                     with contextlib.suppress(asyncio.CancelledError):
                         await sender
 
-    def directly_written(self, topic: str, socket: WebSocket[Any, Any, Any]) -> bool:
-        """Whether `topic`'s events reach `socket` by direct transport writes (not via ASGI)."""
-        follower = self._followers.get(topic, {}).get(socket)
-        return follower is not None and follower.writer is not None
+    def followers(self, topic: str) -> tuple[int, int]:
+        """How many sockets of this process follow `topic`, and how many get direct writes."""
+        followers = self._followers.get(topic, {}).values()
+        return len(followers), sum(f.writer is not None for f in followers)
 
     async def _send_all(self, topic: str, subscriber: Subscriber) -> None:
         try:
@@ -132,6 +134,7 @@ class TopicRelay:
             self._drop(topic, follower)
             return
         follower.queued.append(message)
+        self.queued_sends += 1
         if follower.drain is None:
             follower.drain = asyncio.create_task(self._drain(topic, follower))
 
