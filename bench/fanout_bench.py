@@ -372,10 +372,13 @@ async def run(args: argparse.Namespace) -> None:
                 children.append(child)
             loop = asyncio.get_running_loop()
 
+            def answer(pipe: Any) -> Any:
+                if not pipe.poll(300):  # a client process that died must not hang the run
+                    raise SystemExit("a client process stopped answering (see its error)")
+                return pipe.recv()
+
             async def from_all() -> list[Any]:
-                return await asyncio.gather(
-                    *(loop.run_in_executor(None, pipe.recv) for pipe in pipes)
-                )
+                return await asyncio.gather(*(loop.run_in_executor(None, answer, p) for p in pipes))
 
             await from_all()  # every client connected and greeted
             await asyncio.sleep(1)  # let the server settle before reading its memory
