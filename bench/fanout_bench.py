@@ -229,6 +229,7 @@ class LightGroup:
         self.marker: bytes | None = None
         self.waiting = 0
         self.all_arrived = asyncio.Event()
+        self.retries = 0  # connections retried before their hello (setup, not measured)
 
     def arm(self, on_hand: int) -> None:
         for client in self.clients:
@@ -264,15 +265,32 @@ async def _light_group(ws_url: str, variant_id: int, count: int, conn: Any) -> N
     host, port_path = ws_url.removeprefix("ws://").split(":", 1)
     port, path = port_path.split("/", 1)
     group = LightGroup(count)
+
+    async def connect() -> LightClient:
+        """One greeted client; a connection refused or cut before its hello is retried."""
+        for attempt in range(5):
+            client = None
+            try:
+                _, client = await loop.create_connection(
+                    lambda: LightClient(f"{host}:{port}", "/" + path, group), host, int(port)
+                )
+                await asyncio.wait_for(asyncio.shield(client.greeted), timeout=60)
+                return client
+            except (OSError, TimeoutError):
+                group.retries += 1
+                if attempt == 4:
+                    raise
+                if client is not None:
+                    client.close()
+        raise AssertionError("unreachable")
+
     for start in range(0, count, 200):
-        batch = await asyncio.gather(
-            *(loop.create_connection(
-                lambda: LightClient(f"{host}:{port}", "/" + path, group), host, int(port)
-              ) for _ in range(min(200, count - start)))
-        )  # fmt: skip
-        group.clients.extend(client for _, client in batch)
-    await asyncio.gather(*(client.greeted for client in group.clients))
+        group.clients.extend(
+            await asyncio.gather(*(connect() for _ in range(min(200, count - start))))
+        )
     conn.send("ready")
+    if group.retries:
+        print(f"client process {os.getpid()}: {group.retries} connection(s) retried", flush=True)
     while True:
         message = await loop.run_in_executor(None, conn.recv)
         if message[0] == "close":
