@@ -437,7 +437,11 @@ async def run(args: argparse.Namespace) -> None:
             await from_all()
             for child in children:
                 child.join(timeout=30)
-            level = (await client.get(f"/api/supplier/stock?location_id={location_id}")).json()
+            stock_url = f"/api/supplier/stock?location_id={location_id}"
+            try:
+                level = (await client.get(stock_url)).json()
+            except httpx.TransportError:  # the server closed the idle keep-alive connection
+                level = (await client.get(stock_url)).json()
             items = level["items"] if isinstance(level, dict) else level
             final = next(i for i in items if i["variant_id"] == variant_id)
     finally:
