@@ -1,8 +1,11 @@
 """Fan-out benchmark: N websocket clients subscribed to one variant receive a stock change.
 
-Starts `kuaiqu run` (one process) on a fresh SQLite file with the demo data (or on
-PostgreSQL + Redis with --postgres), connects N websocket clients to /ws/stock/{variant},
-spread over `--client-processes` processes so that the clients are not the bound, then
+Starts `kuaiqu run` (one process; `--server-root` picks the checkout, e.g. a worktree of an
+older commit for "before") on a fresh SQLite file with the demo data (or on PostgreSQL +
+Redis with --postgres), connects N websocket clients to /ws/stock/{variant}, spread over
+`--client-processes` processes so that the clients are not the bound (`--client light`, the
+default: a raw asyncio protocol per socket, no per-message JSON; `--client websockets`: the
+websockets library's client), then
 changes the variant's stock through the supplier stock API several times and measures, per
 change, the time from sending the request to each client receiving the event (the clients
 read the same system-wide monotonic clock as the sender). Prints p50/p99 delivery latency,
@@ -11,7 +14,9 @@ how many clients got every event, and the server's memory (RSS) before and after
 inherits it) to what N sockets need.
 
     .venv/bin/python bench/fanout_bench.py --clients 1000 --rounds 5
-    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 4 --rounds 5
+    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 2 --rounds 5
+    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 2 --rounds 5 \
+        --server-root ../wt-before --profile /tmp/fanout-profile.txt   # py-spy of the server
 """
 
 from __future__ import annotations
