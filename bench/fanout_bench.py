@@ -1,8 +1,11 @@
 """Fan-out benchmark: N websocket clients subscribed to one variant receive a stock change.
 
-Starts `kuaiqu run` (one process) on a fresh SQLite file with the demo data (or on
-PostgreSQL + Redis with --postgres), connects N websocket clients to /ws/stock/{variant},
-spread over `--client-processes` processes so that the clients are not the bound, then
+Starts `kuaiqu run` (one process; `--server-root` picks the checkout, e.g. a worktree of an
+older commit for "before") on a fresh SQLite file with the demo data (or on PostgreSQL +
+Redis with --postgres), connects N websocket clients to /ws/stock/{variant}, spread over
+`--client-processes` processes so that the clients are not the bound (`--client light`, the
+default: a raw asyncio protocol per socket, no per-message JSON; `--client websockets`: the
+websockets library's client), then
 changes the variant's stock through the supplier stock API several times and measures, per
 change, the time from sending the request to each client receiving the event (the clients
 read the same system-wide monotonic clock as the sender). Prints p50/p99 delivery latency,
@@ -11,17 +14,23 @@ how many clients got every event, and the server's memory (RSS) before and after
 inherits it) to what N sockets need.
 
     .venv/bin/python bench/fanout_bench.py --clients 1000 --rounds 5
-    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 4 --rounds 5
+    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 2 --rounds 5
+    .venv/bin/python bench/fanout_bench.py --clients 10000 --client-processes 2 --rounds 5 \
+        --server-root ../wt-before --profile /tmp/fanout-profile.txt   # py-spy of the server
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import contextlib
+import hashlib
 import json
 import multiprocessing
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,12 +74,12 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str
         env.pop("KUAIQU_REDIS_URL", None)
     for command in ("migrate", "demo"):
         subprocess.run(
-            [sys.executable, "-m", "server.cli", command], cwd=ROOT, env=env, check=True,
-            stdout=subprocess.DEVNULL,
+            [sys.executable, "-m", "server.cli", command], cwd=args.server_root, env=env,
+            check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "run", "--port", str(args.port), "--no-access-log"],
-        cwd=ROOT,
+        cwd=args.server_root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -110,6 +119,199 @@ async def receive(socket: websockets.ClientConnection, on_hand: int) -> float:
             return received
 
 
+_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class LightClient(asyncio.Protocol):
+    """A minimal websocket client: raw handshake, frame parsing, no per-message JSON.
+
+    The receive time is read when a frame's bytes arrive (before any parsing); a text
+    frame counts as this round's event when it holds `"on_hand":N` and is only decoded and
+    checked (type, variant, on_hand) after the round, outside the timed path. Pings are
+    answered (the server closes sockets that miss its keepalive pings).
+    """
+
+    def __init__(self, host: str, path: str, group: LightGroup) -> None:
+        self.group = group
+        self.key = base64.b64encode(os.urandom(16))
+        self.request = (
+            (
+                f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            ).encode()
+            + b"Sec-WebSocket-Key: "
+            + self.key
+            + b"\r\n\r\n"
+        )
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.open = False
+        self.greeted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.event: tuple[float, bytes] | None = None  # this round's event: (time, payload)
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.transport.write(self.request)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if not self.greeted.done():
+            self.greeted.set_exception(ConnectionError("closed before the hello"))
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()
+        buffer = self.buffer
+        buffer += data
+        if not self.open:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(buffer[:end]).split(b"\r\n")
+            del buffer[: end + 4]
+            accept = base64.b64encode(hashlib.sha1(self.key + _GUID).digest())
+            headers = {
+                name.strip().lower(): value.strip()
+                for name, _, value in (line.partition(b":") for line in head[1:])
+            }
+            if (
+                not head[0].startswith(b"HTTP/1.1 101")
+                or headers.get(b"sec-websocket-accept") != accept
+            ):
+                self.greeted.set_exception(ConnectionError(head[0].decode()))
+                return
+            self.open = True
+        while len(buffer) >= 2:
+            opcode, length, offset = buffer[0] & 0x0F, buffer[1] & 0x7F, 2
+            if length == 126:
+                if len(buffer) < 4:
+                    return
+                length, offset = int.from_bytes(buffer[2:4], "big"), 4
+            elif length == 127:
+                if len(buffer) < 10:
+                    return
+                length, offset = int.from_bytes(buffer[2:10], "big"), 10
+            if len(buffer) < offset + length:
+                return
+            payload = bytes(buffer[offset : offset + length])
+            del buffer[: offset + length]
+            if opcode == 0x1:
+                self.on_text(now, payload)
+            elif opcode == 0x9:
+                self.send_frame(0xA, payload)
+            elif opcode == 0x8:
+                self.closed = True
+
+    def on_text(self, now: float, payload: bytes) -> None:
+        if not self.greeted.done():
+            if b'"type":"hello"' in payload:
+                self.greeted.set_result(None)
+            return
+        marker = self.group.marker
+        if marker is not None and self.event is None and marker in payload:
+            self.event = (now, payload)
+            self.group.arrived()
+
+    def send_frame(self, opcode: int, payload: bytes) -> None:
+        """A masked (client → server) frame; only small control frames are sent."""
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        assert self.transport is not None
+        self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.send_frame(0x8, (1000).to_bytes(2, "big"))
+            self.transport.close()
+
+
+class LightGroup:
+    """The light clients of one client process and the round they are waiting for."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.clients: list[LightClient] = []
+        self.marker: bytes | None = None
+        self.waiting = 0
+        self.all_arrived = asyncio.Event()
+        self.retries = 0  # connections retried before their hello (setup, not measured)
+
+    def arm(self, on_hand: int) -> None:
+        for client in self.clients:
+            client.event = None
+        self.marker = b'"on_hand":%d' % on_hand
+        self.waiting = len(self.clients)
+        self.all_arrived.clear()
+
+    def arrived(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.all_arrived.set()
+
+    def times(self, variant_id: int, on_hand: int) -> list[float]:
+        """Receive times of the clients whose event really is this change (checked now)."""
+        times = []
+        for client in self.clients:
+            if client.event is None:
+                continue
+            event = json.loads(client.event[1])
+            if (event.get("type"), event.get("variant_id"), event.get("on_hand")) == (
+                "stock",
+                variant_id,
+                on_hand,
+            ):
+                times.append(client.event[0])
+        return times
+
+
+async def _light_group(ws_url: str, variant_id: int, count: int, conn: Any) -> None:
+    """Like `_client_group`, with `LightClient`s."""
+    loop = asyncio.get_running_loop()
+    host, port_path = ws_url.removeprefix("ws://").split(":", 1)
+    port, path = port_path.split("/", 1)
+    group = LightGroup(count)
+
+    async def connect() -> LightClient:
+        """One greeted client; a connection refused or cut before its hello is retried."""
+        for attempt in range(5):
+            client = None
+            try:
+                _, client = await loop.create_connection(
+                    lambda: LightClient(f"{host}:{port}", "/" + path, group), host, int(port)
+                )
+                await asyncio.wait_for(asyncio.shield(client.greeted), timeout=60)
+                return client
+            except (OSError, TimeoutError):
+                group.retries += 1
+                if attempt == 4:
+                    raise
+                if client is not None:
+                    client.close()
+        raise AssertionError("unreachable")
+
+    for start in range(0, count, 200):
+        group.clients.extend(
+            await asyncio.gather(*(connect() for _ in range(min(200, count - start))))
+        )
+    conn.send("ready")
+    if group.retries:
+        print(f"client process {os.getpid()}: {group.retries} connection(s) retried", flush=True)
+    while True:
+        message = await loop.run_in_executor(None, conn.recv)
+        if message[0] == "close":
+            break
+        on_hand = message[1]
+        group.arm(on_hand)
+        conn.send("armed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(group.all_arrived.wait(), timeout=10)
+        group.marker = None
+        conn.send(group.times(variant_id, on_hand))
+    for client in group.clients:
+        client.close()
+    conn.send("closed")
+
+
 async def _client_group(ws_url: str, count: int, conn: Any) -> None:
     """One client process: `count` sockets; rounds driven by the parent over `conn`.
 
@@ -143,10 +345,13 @@ async def _client_group(ws_url: str, count: int, conn: Any) -> None:
     conn.send("closed")
 
 
-def client_process(ws_url: str, count: int, conn: Any) -> None:
+def client_process(ws_url: str, variant_id: int, count: int, light: bool, conn: Any) -> None:
     """Entry point of a client process."""
     raise_open_files(count + 256)
-    asyncio.run(_client_group(ws_url, count, conn))
+    if light:
+        asyncio.run(_light_group(ws_url, variant_id, count, conn))
+    else:
+        asyncio.run(_client_group(ws_url, count, conn))
 
 
 async def pick_variant(client: httpx.AsyncClient) -> tuple[int, int]:
@@ -181,20 +386,34 @@ async def run(args: argparse.Namespace) -> None:
             context = multiprocessing.get_context("spawn")
             for count in groups:
                 parent_end, child_end = context.Pipe()
-                child = context.Process(target=client_process, args=(ws_url, count, child_end))
+                child = context.Process(
+                    target=client_process,
+                    args=(ws_url, variant_id, count, args.client == "light", child_end),
+                )
                 child.start()
                 pipes.append(parent_end)
                 children.append(child)
             loop = asyncio.get_running_loop()
 
+            def answer(pipe: Any) -> Any:
+                if not pipe.poll(300):  # a client process that died must not hang the run
+                    raise SystemExit("a client process stopped answering (see its error)")
+                return pipe.recv()
+
             async def from_all() -> list[Any]:
-                return await asyncio.gather(
-                    *(loop.run_in_executor(None, pipe.recv) for pipe in pipes)
-                )
+                return await asyncio.gather(*(loop.run_in_executor(None, answer, p) for p in pipes))
 
             await from_all()  # every client connected and greeted
             await asyncio.sleep(1)  # let the server settle before reading its memory
             rss_after = rss_mb(process.pid)
+            profiler = None
+            if args.profile:  # py-spy (pip install py-spy) samples the server over the rounds
+                profiler = subprocess.Popen(  # noqa: ASYNC220 - starts at once, not awaited
+                    ["py-spy", "record", "-p", str(process.pid), "-r", "200", "--nonblocking",
+                     "-f", "raw", "-o", args.profile],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                await asyncio.sleep(1)
             latencies: list[float] = []
             complete_rounds = 0
             failed_requests = 0
@@ -215,12 +434,19 @@ async def run(args: argparse.Namespace) -> None:
                 latencies.extend(got)
                 complete_rounds += len(got) == args.clients
                 await asyncio.sleep(0.5)
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(timeout=30)
             for pipe in pipes:
                 pipe.send(("close",))
             await from_all()
             for child in children:
                 child.join(timeout=30)
-            level = (await client.get(f"/api/supplier/stock?location_id={location_id}")).json()
+            stock_url = f"/api/supplier/stock?location_id={location_id}"
+            try:
+                level = (await client.get(stock_url)).json()
+            except httpx.TransportError:  # the server closed the idle keep-alive connection
+                level = (await client.get(stock_url)).json()
             items = level["items"] if isinstance(level, dict) else level
             final = next(i for i in items if i["variant_id"] == variant_id)
     finally:
@@ -230,7 +456,8 @@ async def run(args: argparse.Namespace) -> None:
     ms = [x * 1000 for x in latencies]
     print(f"backend: {'PostgreSQL + Redis' if args.postgres else 'SQLite + in-memory channels'}")
     print(
-        f"clients: {args.clients} in {args.client_processes} client processes, "
+        f"server: {args.server_root}; clients ({args.client}): {args.clients} in "
+        f"{args.client_processes} client processes, "
         f"rounds: {args.rounds}, non-2xx stock changes: {failed_requests}"
     )
     print(f"events delivered: {len(ms)} of {args.clients * args.rounds}; "
@@ -255,7 +482,16 @@ def main() -> None:
         "--client-processes", type=int, default=max(1, (os.cpu_count() or 2) * 2),
         help="processes the clients are spread over",
     )  # fmt: skip
+    parser.add_argument(
+        "--client", choices=("light", "websockets"), default="light",
+        help="light: raw asyncio protocol clients; websockets: the websockets library's client",
+    )  # fmt: skip
+    parser.add_argument(
+        "--server-root", type=Path, default=ROOT,
+        help="checkout whose server to run (e.g. a worktree of an older commit, for 'before')",
+    )  # fmt: skip
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--profile", default="", help="py-spy raw profile of the rounds to here")
     parser.add_argument("--postgres", default="", help="postgresql://…/kuaiqu_bench_fanout")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/10")
     asyncio.run(run(parser.parse_args()))

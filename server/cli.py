@@ -210,6 +210,11 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
         # on them, yet costs a zlib compression per event per socket and a compressor's
         # memory per connection (most of a websocket client's server memory).
         ws_per_message_deflate=False,
+        # uvicorn's sans-I/O websockets protocol (its default when the websockets package is
+        # installed): no task per connection, and the one whose connections the realtime
+        # relay writes pre-encoded frames to directly (server/frame_writer.py); named here
+        # so that a change of uvicorn's default cannot quietly slow the fan-out down.
+        ws="websockets-sansio",
     )
 
 
