@@ -239,9 +239,17 @@ def is_postgres(engine: Engine) -> bool:
     return isinstance(engine, PostgresEngine)
 
 
+#: The `piccolo_conf` module, found once: Piccolo's finder imports it anew on every call,
+#: and every statement of a request asks for the engine.
+_conf_module: Any = None
+
+
 def current_engine() -> Engine:
     """The engine `piccolo_conf` names (tests swap it with `use_engine`)."""
-    engine = engine_finder()
+    global _conf_module
+    if _conf_module is None:
+        _conf_module = Finder().get_piccolo_conf_module()
+    engine = getattr(_conf_module, "DB", None) if _conf_module is not None else engine_finder()
     if engine is None:
         raise RuntimeError("No database engine: PICCOLO_CONF must name a module defining DB")
     return engine
@@ -366,6 +374,15 @@ async def write_transaction() -> AsyncIterator[None]:
         _after_commit.reset(token)
     for callback in callbacks:
         await callback()
+
+
+def pending_after_commit() -> list[Callable[[], Awaitable[None]]] | None:
+    """The callbacks waiting for the open write transaction to commit (None: none is open).
+
+    A caller may add to the last one it registered itself instead of registering another
+    (`core.realtime` gathers a transaction's events into one send this way).
+    """
+    return _after_commit.get()
 
 
 async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from core.statements import fetch
 from promotions.errors import PromotionUsedUp, UnknownCoupon
 from promotions.kinds import CouponStatus, Kind, Scope, Status
 from promotions.pricing import CouponChoice, PriceLine, Pricing, Rule, best_coupons, price_lines
@@ -79,7 +80,7 @@ async def active_rules(
     # One plain query (Piccolo's query building costs more than the query on every quote);
     # the few rows are checked against the window here.
     marks = ", ".join("{}" for _ in suppliers)
-    rows = await Promotion.raw(
+    rows = await fetch(
         "SELECT * FROM promotion WHERE status = {} AND kind <> {} "
         f"AND (supplier_id IS NULL OR supplier_id IN ({marks})) "
         f"AND (kind <> {{}} OR variant_id IN ({', '.join('{}' for _ in variants)}))",
@@ -118,7 +119,7 @@ async def wallet_choices(customer_id: int | None, now: datetime) -> list[CouponC
     """The consumer's unused coupons that can be used now."""
     if customer_id is None:
         return []
-    rows = await Coupon.raw(
+    rows = await fetch(
         "SELECT p.*, c.id AS coupon_id, c.code AS coupon_code FROM coupon c "
         "JOIN promotion p ON p.id = c.promotion WHERE c.owner_id = {} AND c.status = {} "
         "ORDER BY c.id",
