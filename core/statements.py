@@ -33,14 +33,14 @@ async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     engine = current_engine()
     if isinstance(engine, PooledSQLiteEngine):
         text = _compiled(sql, len(args), False)
-        transaction = engine.current_transaction.get()
-        if transaction is not None:
-            rows: list[dict[str, Any]] = transaction.connection.raw.execute(text, args).fetchall()
+        open_sqlite = engine.current_transaction.get()
+        if open_sqlite is not None:
+            rows: list[dict[str, Any]] = open_sqlite.connection.raw.execute(text, args).fetchall()
             return rows
         if text.lstrip()[:6].upper() == "SELECT":
-            return engine._run_now(text, list(args))  # type: ignore[no-any-return]
+            return engine._run_now(text, list(args))
         async with engine.write_lock():
-            return engine._run_now(text, list(args))  # type: ignore[no-any-return]
+            return engine._run_now(text, list(args))
     if isinstance(engine, PostgresEngine):
         text = _compiled(sql, len(args), True)
         transaction = engine.current_transaction.get()
