@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.tables import Variant
+from core.statements import fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ async def sale_facts(variant_ids: Iterable[int]) -> list[dict[str, Any]]:
     # One plain join: Piccolo's select over two foreign-key hops costs more to build than
     # to run, and checkout asks this for every order.
     placeholders = ", ".join("{}" for _ in ids)
-    return await Variant.raw(
+    return await fetch(
         "SELECT v.id, v.sku, v.options, v.price, v.currency, v.is_active, "
         "p.id AS product_id, p.name AS product_name, p.image, p.status AS product_status, "
         "p.category AS category_id, "

@@ -17,6 +17,7 @@ from typing import Any
 from core.database import is_unique_violation, write_transaction
 from core.realtime import publish_after_commit
 from core.row_insert import insert_rows
+from core.statements import fetch
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
 from fulfilment.contacts import check_mobile, check_pickup_contact
 from fulfilment.errors import IdempotencyKeyReused, InvalidOrder, OutOfStock
@@ -24,7 +25,7 @@ from fulfilment.hours import STORE_TZ
 from fulfilment.moves import announce, now_utc
 from fulfilment.routing import pinned_store_shortage
 from fulfilment.statuses import Channel, FulfilmentMethod, FulfilmentStatus, OrderStatus
-from fulfilment.tables import CartItem, Fulfilment, Order, OrderEvent, OrderLine
+from fulfilment.tables import Fulfilment, Order, OrderEvent, OrderLine
 from fulfilment.views import OrderView, load_order, order_view_of_rows
 from locations.errors import InsufficientStock
 from locations.stock import StockLine, reserve_stock
@@ -112,14 +113,14 @@ def _check(cmd: PlaceOrder) -> None:
 async def _existing(customer_id: int | None, key: str | None) -> PlacedOrder | None:
     if customer_id is None or key is None:
         return None
-    row = (
-        await Order.select(Order.id)
-        .where((Order.customer_id == customer_id) & (Order.idempotency_key == key))
-        .first()
+    rows = await fetch(
+        "SELECT id FROM orders WHERE customer_id = {} AND idempotency_key = {} LIMIT 1",
+        customer_id,
+        key,
     )
-    if row is None:
+    if not rows:
         return None
-    view = await load_order(row["id"], with_events=False)
+    view = await load_order(rows[0]["id"], with_events=False)
     assert view is not None
     return PlacedOrder(order=view, created=False, payment=None)
 
@@ -291,7 +292,7 @@ async def _write_order(
         )[0]
         order_id = order_row["id"]
         number = order_number(order_id, now)
-        await Order.raw("UPDATE orders SET number = {} WHERE id = {}", number, order_id)
+        await fetch("UPDATE orders SET number = {} WHERE id = {}", number, order_id)
         order_row |= {
             "number": number,
             "delivery_address": _delivery_address(cmd),
@@ -389,10 +390,14 @@ async def _write_order(
             await reserve_stock(stock_lines, reference=number, actor_id=cmd.actor_id)
         except InsufficientStock as short:
             raise _out_of_stock(short, goods) from short
-        if cmd.clear_cart and cmd.customer_id is not None:
-            await CartItem.delete().where(
-                (CartItem.user_id == cmd.customer_id)
-                & CartItem.variant.is_in(sorted(quoted.wanted))
+        if cmd.clear_cart and cmd.customer_id is not None and quoted.wanted:
+            wanted = sorted(quoted.wanted)
+            await fetch(
+                "DELETE FROM cart_item WHERE user_id = {} AND variant IN ("
+                + ", ".join("{}" for _ in wanted)
+                + ")",
+                cmd.customer_id,
+                *wanted,
             )
         payment = await start_payment(
             order_id=order_id,

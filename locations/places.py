@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from core.statements import fetch
 from locations.tables import Location
 
 #: What other domains may know of a location.
@@ -40,7 +41,7 @@ async def places_by_ids(location_ids: Iterable[int]) -> dict[int, dict[str, Any]
     if not ids:
         return {}
     marks = ", ".join("{}" for _ in ids)
-    rows = await Location.raw(f"SELECT {_COLUMNS} FROM location WHERE id IN ({marks})", *ids)
+    rows = await fetch(f"SELECT {_COLUMNS} FROM location WHERE id IN ({marks})", *ids)
     for row in rows:
         if isinstance(row["opening_hours"], str):  # JSON arrives as text on both databases
             row["opening_hours"] = json.loads(row["opening_hours"])

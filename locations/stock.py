@@ -19,6 +19,7 @@ from core.database import write_transaction
 from core.errors import Conflict, InvalidInput
 from core.realtime import publish_after_commit, stock_topic
 from core.row_insert import insert_rows
+from core.statements import fetch
 from locations.errors import InsufficientStock, InvalidStockChange
 from locations.kinds import MovementReason
 from locations.stock_reads import available_quantities, count_delta, level_of
@@ -130,7 +131,7 @@ async def reserve_stock(
     movements: list[dict[str, Any]] = []
     async with write_transaction():
         for line in merged:
-            held = await StockLevel.raw(
+            held = await fetch(
                 "UPDATE stock_level SET reserved = reserved + {} "
                 "WHERE location = {} AND variant = {} AND on_hand - reserved >= {} "
                 "RETURNING on_hand, reserved",
@@ -210,7 +211,7 @@ async def _settle(
     async with write_transaction():
         for line in merge_lines(lines):
             sold_units = line.quantity if sold else 0
-            changed = await StockLevel.raw(
+            changed = await fetch(
                 "UPDATE stock_level SET reserved = reserved - {}, on_hand = on_hand - {} "
                 "WHERE location = {} AND variant = {} AND reserved >= {} AND on_hand >= {} "
                 "RETURNING on_hand, reserved",
@@ -262,7 +263,7 @@ async def receive_stock(
     if quantity <= 0:
         raise InvalidInput("Received quantity must be above zero")
     async with write_transaction():
-        updated = await StockLevel.raw(
+        updated = await fetch(
             "UPDATE stock_level SET on_hand = on_hand + {} "
             "WHERE location = {} AND variant = {} RETURNING on_hand, reserved",
             quantity,
@@ -306,7 +307,7 @@ async def change_on_hand(
     if delta == 0:
         raise InvalidStockChange("The change is zero: nothing to do")
     async with write_transaction():
-        changed = await StockLevel.raw(
+        changed = await fetch(
             "UPDATE stock_level SET on_hand = on_hand + {} "
             "WHERE location = {} AND variant = {} AND on_hand + {} >= reserved "
             "RETURNING on_hand, reserved",
@@ -361,7 +362,7 @@ async def take_available(
     if line.quantity <= 0:
         raise InvalidStockChange("Quantities must be above zero")
     async with write_transaction():
-        taken = await StockLevel.raw(
+        taken = await fetch(
             "UPDATE stock_level SET on_hand = on_hand - {} "
             "WHERE location = {} AND variant = {} AND on_hand - reserved >= {} "
             "RETURNING on_hand, reserved",
@@ -400,7 +401,7 @@ async def set_threshold(location_id: int, variant_id: int, threshold: int) -> No
     if threshold < 0:
         raise InvalidStockChange("The low-stock threshold cannot be negative")
     async with write_transaction():
-        updated = await StockLevel.raw(
+        updated = await fetch(
             "UPDATE stock_level SET low_stock_threshold = {} "
             "WHERE location = {} AND variant = {} RETURNING id",
             threshold,

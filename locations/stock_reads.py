@@ -12,6 +12,7 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine
 
 from core.database import contains_text
+from core.statements import fetch
 from locations.tables import StockLevel
 
 #: Units available summed over stock rows (a row never counts below zero); add a WHERE.
@@ -35,7 +36,7 @@ async def available_quantities(
         locations = list(location_ids) or [-1]
         sql += " AND location IN ({})".format(", ".join("{}" for _ in locations))
         args += locations
-    rows = await StockLevel.raw(sql, *args)
+    rows = await fetch(sql, *args)
     return {(r["location"], r["variant"]): r["on_hand"] - r["reserved"] for r in rows}
 
 
@@ -47,7 +48,7 @@ async def total_available(variant_ids: Iterable[int]) -> dict[int, int]:
         return totals
     # Summed in the database: a variant stocked at fifty stores is one row back, not fifty.
     placeholders = ", ".join("{}" for _ in ids)
-    rows = await StockLevel.raw(
+    rows = await fetch(
         f"SELECT variant, {AVAILABLE_SQL.removeprefix('SELECT ')} "
         f"WHERE variant IN ({placeholders}) GROUP BY variant",
         *ids,

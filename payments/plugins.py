@@ -52,9 +52,19 @@ def wechat_pay_plugin(settings: Settings) -> list[PaymentProvider]:
 PLUGINS: list[Plugin] = [alipay_plugin, wechat_pay_plugin]
 
 
+#: The settings last asked about and their providers: every order asks (three times), and
+#: hashing the whole settings tree for the cache below cost more than the rest of the check.
+_last: tuple[Settings, dict[str, PaymentProvider]] | None = None
+
+
 def configured_providers(settings: Settings) -> dict[str, PaymentProvider]:
     """The providers the configured plug-ins run, by name (built once per settings)."""
-    return _build(settings)
+    global _last
+    if _last is not None and _last[0] is settings:
+        return _last[1]
+    found = _build(settings)
+    _last = (settings, found)
+    return found
 
 
 @lru_cache(maxsize=8)

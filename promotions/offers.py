@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from core.statements import fetch
 from members.member_prices import prices_for
 from promotions.errors import PromotionUsedUp, UnknownCoupon
 from promotions.kinds import CouponStatus, Kind, Scope, Status
@@ -82,7 +83,7 @@ async def active_rules(
     # One plain query (Piccolo's query building costs more than the query on every quote);
     # the few rows are checked against the window here.
     marks = ", ".join("{}" for _ in suppliers)
-    rows = await Promotion.raw(
+    rows = await fetch(
         "SELECT * FROM promotion WHERE status = {} AND kind <> {} "
         f"AND (supplier_id IS NULL OR supplier_id IN ({marks})) "
         f"AND (kind <> {{}} OR variant_id IN ({', '.join('{}' for _ in variants)}))",
@@ -121,7 +122,7 @@ async def wallet_choices(customer_id: int | None, now: datetime) -> list[CouponC
     """The consumer's unused coupons that can be used now."""
     if customer_id is None:
         return []
-    rows = await Coupon.raw(
+    rows = await fetch(
         "SELECT p.*, c.id AS coupon_id, c.code AS coupon_code FROM coupon c "
         "JOIN promotion p ON p.id = c.promotion WHERE c.owner_id = {} AND c.status = {} "
         "ORDER BY c.id",

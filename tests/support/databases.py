@@ -10,7 +10,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from core.database import all_tables, make_engine, use_engine
+from core.database import all_tables, keep_session, make_engine, use_engine
 
 PG_ADMIN_URL = os.environ.get(
     "KUAIQU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -56,7 +56,7 @@ async def postgres_engine() -> Engine:
     engine = make_engine(await recreate_pg_database())
     await migrate(engine)
     assert isinstance(engine, PostgresEngine)
-    await engine.start_connection_pool(min_size=1, max_size=20)
+    await engine.start_connection_pool(min_size=1, max_size=20, reset=keep_session)
     return engine
 
 
