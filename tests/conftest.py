@@ -190,6 +190,7 @@ def media_dir() -> Path:
     return get_settings().media_dir
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the markers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep tests that share an expensive server on one pytest-xdist worker.
 
