@@ -188,27 +188,3 @@ def media_dir() -> Path:
     from core.settings import get_settings
 
     return get_settings().media_dir
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the markers
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep tests that share an expensive server on one pytest-xdist worker.
-
-    With `--dist loadgroup` (scripts/test.sh) the tests of one group run on one worker, so a
-    live server, Chromium or a pair of app processes is started once, not once per worker:
-    the browser tests share one `kuaiqu run` and one Chromium; each fuzzed module shares one
-    server per database; the two-process tests (four app processes) never overlap.
-    """
-    for item in items:
-        path = item.path.as_posix()
-        if "/tests/browser/" in path:
-            group = "browser"
-        elif "/tests/fuzz/" in path:
-            backend = getattr(item, "callspec", None)
-            param = backend.params.get("fuzz_target", "") if backend else ""
-            group = f"fuzz-{item.path.stem}-{param}"
-        elif item.path.stem.endswith("_multiprocess"):
-            group = "multiprocess"
-        else:
-            continue
-        item.add_marker(pytest.mark.xdist_group(group))
