@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 # Settings are read once per process: point them at a throw-away folder before any import.
@@ -110,7 +110,9 @@ async def fresh_app() -> Litestar:
         app = create_app(settings)
     else:
         for store in app.stores._stores.values():
-            await store.delete_all()
+            # A file store whose folder was never written to has nothing to delete.
+            with suppress(FileNotFoundError):
+                await store.delete_all()
     _APPS[settings] = app
     while len(_APPS) > _APPS_KEPT:
         _APPS.popitem(last=False)
