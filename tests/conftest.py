@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 # Settings are read once per process: point them at a throw-away folder before any import.
-_VAR_DIR = Path(tempfile.mkdtemp(prefix="kuaiqu-test-"))
+# A folder in memory when the machine has one: SQLite then commits without waiting for a disk.
+# Each pytest-xdist worker is a process of its own, so each gets its own folder.
+_MEMORY = Path("/dev/shm")
+_VAR_DIR = Path(
+    tempfile.mkdtemp(prefix="kuaiqu-test-", dir=_MEMORY if os.access(_MEMORY, os.W_OK) else None)
+)
 os.environ["KUAIQU_VAR_DIR"] = str(_VAR_DIR)
 os.environ.setdefault("KUAIQU_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
@@ -49,6 +56,7 @@ async def engines() -> AsyncIterator[dict[str, Engine | Exception]]:
     pg = found["postgres"]
     if isinstance(pg, Engine):
         await pg.close_connection_pool()
+    shutil.rmtree(_VAR_DIR, ignore_errors=True)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -74,9 +82,7 @@ async def client(db: Engine) -> AsyncIterator[httpx.AsyncClient]:
     The app runs on the test's own event loop (httpx's ASGI transport), so it shares the
     session's PostgreSQL pool; Litestar's AsyncTestClient would run it on another loop.
     """
-    from server.app import create_app
-
-    app = create_app()
+    app = await fresh_app()
     async with (
         running(app),
         httpx.AsyncClient(
@@ -84,6 +90,36 @@ async def client(db: Engine) -> AsyncIterator[httpx.AsyncClient]:
         ) as test_client,
     ):
         yield test_client
+
+
+#: Apps already built, by the settings they were built for (the most recent few).
+_APPS: OrderedDict[object, Litestar] = OrderedDict()
+_APPS_KEPT = 4
+
+
+async def fresh_app() -> Litestar:
+    """An app for the current settings, as `create_app()` builds it, with empty stores.
+
+    Building the app (700 routes) takes longer than most tests, so an app built for the same
+    settings is used again: its stores (sessions, login and pickup-code attempts) are emptied
+    and every test still runs the app's start-up and shut-down.
+    """
+    from core.settings import get_settings
+    from server.app import create_app
+
+    settings = get_settings()
+    app = _APPS.pop(settings, None)
+    if app is None:
+        app = create_app(settings)
+    else:
+        for store in app.stores._stores.values():
+            # A file store whose folder was never written to has nothing to delete.
+            with suppress(FileNotFoundError):
+                await store.delete_all()
+    _APPS[settings] = app
+    while len(_APPS) > _APPS_KEPT:
+        _APPS.popitem(last=False)
+    return app
 
 
 @asynccontextmanager
@@ -113,10 +149,10 @@ async def running(app: Litestar) -> AsyncIterator[None]:
 
 @pytest.fixture(scope="session")
 async def redis_url() -> str:
-    """The Redis of this machine (a test database number), flushed; skip or fail when down."""
+    """The Redis of this machine (this worker's test database), flushed; skip or fail when down."""
     from redis.asyncio import Redis
 
-    url = os.environ.get("KUAIQU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = databases.redis_test_url()
     client = Redis.from_url(url, socket_connect_timeout=2)
     try:
         await client.flushdb()

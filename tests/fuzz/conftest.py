@@ -7,7 +7,6 @@ sign-ups) never leaks into the other tests' databases.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.databases import REQUIRE_SERVICES, recreate_pg_database
+from tests.support.databases import PG_TEST_DB, REQUIRE_SERVICES, recreate_pg_database
 from tests.support.live import demo_server
 
-FUZZ_PG_DB = os.environ.get("KUAIQU_TEST_PG_DB", "kuaiqu_test") + "_fuzz"
+FUZZ_PG_DB = f"{PG_TEST_DB}_fuzz"
 
 #: Demo accounts the fuzzers act as (README's table), by role.
 DEMO_LOGINS: dict[str, tuple[str, str]] = {

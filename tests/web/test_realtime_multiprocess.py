@@ -21,7 +21,7 @@ from tests.support import databases
 from tests.support.live import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE = "kuaiqu_test_multiprocess"
+DATABASE = f"{databases.PG_TEST_DB}_multiprocess"
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
