@@ -1,9 +1,12 @@
 """Shopper events, recorded without slowing the page: queued in memory, written in batches.
 
-`record()` only appends to this process's queue. `flush()` writes the queue in one
-multi-row INSERT; `flush_forever()` (run by the app's lifespan) flushes every second, or at
-once when `BATCH_SIZE` events are waiting, and a last time when the app stops. An event can
-be lost only if the process dies between two flushes: analytics counts, it does not account.
+`record()` only appends to this process's queue. `flush()` writes the queue in multi-row
+INSERTs of `CHUNK` rows, letting other requests run between two of them (on SQLite a
+statement runs on the event loop's thread, so one INSERT of thousands of rows would stall
+every request for tens of milliseconds); `flush_forever()` (run by the app's lifespan)
+flushes every second, or at once when `BATCH_SIZE` events are waiting, and a last time when
+the app stops. An event can be lost only if the process dies between two flushes: analytics
+counts, it does not account.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from analytics.tables import ShopperEvent
+from core.row_insert import insert_rows
 
 log = logging.getLogger(__name__)
 
 #: Flush when this many events are waiting, even before the second is up.
 BATCH_SIZE = 200
+#: Rows per INSERT; requests run between two of them.
+CHUNK = 100
 #: Seconds between two flushes.
 FLUSH_SECONDS = 1.0
 #: A queue longer than this drops the oldest events (the database is down or very slow).
@@ -37,7 +43,7 @@ class EventKind(StrEnum):
     REC_CLICK = "rec_click"
 
 
-_queue: deque[ShopperEvent] = deque(maxlen=MAX_QUEUE)
+_queue: deque[dict[str, object]] = deque(maxlen=MAX_QUEUE)
 #: Set when a batch is full; made by the running `flush_forever` on its own loop.
 _full: asyncio.Event | None = None
 
@@ -52,14 +58,14 @@ def record(
 ) -> None:
     """Queue one event (no I/O: the page does not wait for the database)."""
     _queue.append(
-        ShopperEvent(
-            kind=kind,
-            user_id=user_id,
-            visitor=visitor[:64],
-            product_id=product_id,
-            detail=detail[:200],
-            created_at=datetime.now(UTC),
-        )
+        {
+            "kind": kind.value,
+            "user_id": user_id,
+            "visitor": visitor[:64],
+            "product_id": product_id,
+            "detail": detail[:200],
+            "created_at": datetime.now(UTC),
+        }
     )
     if _full is not None and len(_queue) >= BATCH_SIZE:
         _full.set()
@@ -71,17 +77,18 @@ def pending() -> int:
 
 
 async def flush() -> int:
-    """Write every queued event (a few multi-row INSERTs); returns how many were written."""
+    """Write every queued event (INSERTs of `CHUNK` rows); returns how many were written."""
     written = 0
     while _queue:
-        batch = [_queue.popleft() for _ in range(min(len(_queue), 500))]
+        batch = [_queue.popleft() for _ in range(min(len(_queue), CHUNK))]
         try:
-            await ShopperEvent.insert(*batch)
+            await insert_rows(ShopperEvent, batch)
         except Exception:
             # Put them back for the next try; the page that recorded them is long gone.
             _queue.extendleft(reversed(batch))
             raise
         written += len(batch)
+        await asyncio.sleep(0)  # let waiting requests run between two INSERTs
     return written
 
 

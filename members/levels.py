@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from catalog.catalog_cache import cached
 from core.database import write_transaction
 from members.errors import InvalidLevels
 from members.tables import MemberLevel, PointsEntry
@@ -40,9 +41,13 @@ class LevelInput:
 
 
 async def all_levels() -> list[Level]:
-    """Every level, lowest threshold first."""
-    rows = await MemberLevel.select().order_by(MemberLevel.min_spend)
-    return [Level(r["id"], r["name_zh"], r["name_en"], r["min_spend"]) for r in rows]
+    """Every level, lowest threshold first (cached with the catalog: product pages read it)."""
+
+    async def load() -> list[Level]:
+        rows = await MemberLevel.select().order_by(MemberLevel.min_spend)
+        return [Level(r["id"], r["name_zh"], r["name_en"], r["min_spend"]) for r in rows]
+
+    return list(await cached("member_levels", load))
 
 
 async def set_levels(levels: Sequence[LevelInput]) -> list[Level]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from catalog.catalog_cache import cached
 from catalog.variant_facts import sale_facts
 from core.database import write_transaction
 from members.errors import InvalidMemberPrice
@@ -48,11 +49,19 @@ class MemberPriceView:
 
 
 async def member_prices_of(variant_ids: Iterable[int]) -> dict[int, MemberPriceView]:
-    """The member prices set on these variants, by variant id."""
-    ids = sorted(set(variant_ids))
+    """The member prices set on these variants, by variant id.
+
+    Cached with the catalog (every product page asks; `MemberPrice` and `MemberLevel`
+    writes drop the cache like product writes do). The answer is shared: do not change it.
+    """
+    ids = tuple(sorted(set(variant_ids)))
     if not ids:
         return {}
-    rows = await MemberPrice.select().where(MemberPrice.variant_id.is_in(ids))
+    return await cached(("member_prices", ids), lambda: _member_prices_of(ids))
+
+
+async def _member_prices_of(ids: tuple[int, ...]) -> dict[int, MemberPriceView]:
+    rows = await MemberPrice.select().where(MemberPrice.variant_id.is_in(list(ids)))
     if not rows:
         return {}
     levels = {level.id: level for level in await all_levels()}

@@ -4,8 +4,10 @@ from piccolo.columns import BigInt, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from catalog.catalog_cache import TracksCatalogChanges
 
-class MemberLevel(Table):
+
+class MemberLevel(TracksCatalogChanges, Table):
     """A level reached by spending at least `min_spend` fen over the rolling period."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
@@ -67,7 +69,7 @@ class Favourite(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class MemberPrice(Table):
+class MemberPrice(TracksCatalogChanges, Table):
     """A variant's member price (会员价): for members of a level and every level above it."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
