@@ -54,10 +54,21 @@ async def member_prices_of(variant_ids: Iterable[int]) -> dict[int, MemberPriceV
     Cached with the catalog (every product page asks; `MemberPrice` and `MemberLevel`
     writes drop the cache like product writes do). The answer is shared: do not change it.
     """
-    ids = tuple(sorted(set(variant_ids)))
+    priced = await _member_priced_variants()
+    ids = tuple(sorted(set(variant_ids) & priced))
     if not ids:
         return {}
     return await cached(("member_prices", ids), lambda: _member_prices_of(ids))
+
+
+async def _member_priced_variants() -> frozenset[int]:
+    """Every variant that has a member price: most carts hold none, and then ask nothing."""
+
+    async def load() -> frozenset[int]:
+        rows = await MemberPrice.select(MemberPrice.variant_id)
+        return frozenset(r["variant_id"] for r in rows)
+
+    return await cached("member_priced_variants", load)
 
 
 async def _member_prices_of(ids: tuple[int, ...]) -> dict[int, MemberPriceView]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
@@ -342,3 +343,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings}),
         debug=settings.debug,
     )
+
+
+def freeze_heap() -> None:
+    """Move every object alive after start-up out of the garbage collector's sight.
+
+    The app's routes, templates, caches and imported modules live as long as the process,
+    yet every full collection walked them all: under load that was a pause of tens of
+    milliseconds now and then, the tail of every page. Frozen, a collection walks only what
+    requests made since (CPython's `gc.freeze`, meant for exactly this).
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def create_served_app() -> Litestar:
+    """The app as `kuaiqu run` serves it: `create_app()`, its heap frozen once started."""
+    app = create_app()
+    app.on_startup.append(freeze_heap)
+    return app

@@ -198,7 +198,7 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
 
     click.echo(f"Kuaiqu on http://{host}:{port} ({_database_label()}, {workers} worker(s))")
     uvicorn.run(
-        "server.app:create_app",
+        "server.app:create_served_app",
         factory=True,
         host=host,
         port=port,
