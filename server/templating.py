@@ -13,6 +13,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from core.i18n import ROOT, current_locale, gettext, ngettext
+from core.settings import get_settings
 from fulfilment.hours import SHOWN_TIME, shown_time
 from locations.locations import hours_today
 from server.navigation import role_links
@@ -78,6 +79,9 @@ def _flashes(context: Any) -> list[dict[str, Any]]:
 
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
+    # Checking every template file's modification time on every render (a stat per
+    # template and include) is for editing templates while serving: development only.
+    env.auto_reload = get_settings().debug
     env.add_extension("jinja2.ext.i18n")
     # Old-style callables: `_()` returns a plain str, which autoescape escapes. Jinja's
     # new-style gettext would wrap its argument in `Markup` and `%`-format it, turning any data
