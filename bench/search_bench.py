@@ -11,6 +11,7 @@ pages) and compares every answer's total with a direct count over the index in P
     .venv/bin/python bench/search_bench.py                       # SQLite
     .venv/bin/python bench/search_bench.py --postgres            # PostgreSQL
     .venv/bin/python bench/search_bench.py --reuse               # keep a built database
+    .venv/bin/python bench/search_bench.py --slowest 10          # list the 10 slowest queries
 
 With --reuse, a database left by an earlier run with the same --products and --seed (the
 SQLite file `--sqlite-file`, or `kuaiqu_bench_search`) is migrated forwards and caught up
