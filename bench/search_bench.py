@@ -11,6 +11,7 @@ pages) and compares every answer's total with a direct count over the index in P
     .venv/bin/python bench/search_bench.py                       # SQLite
     .venv/bin/python bench/search_bench.py --postgres            # PostgreSQL
     .venv/bin/python bench/search_bench.py --reuse               # keep a built database
+    .venv/bin/python bench/search_bench.py --slowest 10          # list the 10 slowest queries
 
 With --reuse, a database left by an earlier run with the same --products and --seed (the
 SQLite file `--sqlite-file`, or `kuaiqu_bench_search`) is migrated forwards and caught up
@@ -459,6 +460,13 @@ async def main() -> None:
         action="store_true",
         help="reuse a database built by an earlier run with the same --products and --seed",
     )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N slowest queries of the timed mix (to EXPLAIN them)",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -563,6 +571,9 @@ async def measure(
         f"keyword    {len(keyword)} of them: p50 {statistics.median(keyword):.2f} ms  "
         f"p99 {percentile(keyword, 99):.2f} ms"
     )
+    slowest = sorted(zip(timings, mix, totals, strict=True), key=lambda t: -t[0])
+    for took, query, total in slowest[: args.slowest]:
+        print(f"slow       {took:7.2f} ms  {total:6,} matches  {query}")
 
     index: dict[int, set[str]] = {}
     for row in await SearchTerm.select(SearchTerm.product, SearchTerm.term):

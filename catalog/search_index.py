@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 INDEX_VERSION = 1
 #: Products rebuilt per transaction by `reindex_stale`.
 BATCH = 500
+#: Products rebuilt by one `reindex_stale` after which the planner's statistics are refreshed.
+ANALYSE_AFTER = 10_000
 #: Rows per multi-row INSERT (3 parameters each, well under SQLite's and asyncpg's limits).
 ROWS_PER_INSERT = 2_000
 
@@ -182,7 +184,12 @@ async def index_product(product_id: int) -> None:
 
 
 async def reindex_stale(batch: int = BATCH) -> int:
-    """Rebuild every product built with another index version; returns how many."""
+    """Rebuild every product built with another index version; returns how many.
+
+    After a large rebuild (a new index version, a first start on loaded products) the term
+    and facet tables are analysed at once: until autovacuum gets to them, PostgreSQL would
+    plan searches on the old row counts (SQLite has no statistics until ANALYZE).
+    """
     done = 0
     while True:
         rows = (
@@ -192,6 +199,9 @@ async def reindex_stale(batch: int = BATCH) -> int:
             .limit(batch)
         )
         if not rows:
+            if done >= ANALYSE_AFTER:
+                for table in ("search_term", "search_facet"):
+                    await current_engine().run_ddl(f"ANALYZE {table}")
             return done
         await index_products([r["id"] for r in rows])
         done += len(rows)

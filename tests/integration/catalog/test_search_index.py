@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from piccolo.engine.base import Engine
 
 from accounts.roles import Role
+from catalog import search_index
 from catalog.categories import update_category
 from catalog.listings import ProductInput, approve_product, edit_product
 from catalog.products import VariantInput
 from catalog.search import SearchQuery, search_products
 from catalog.search_index import INDEX_VERSION, reindex_stale
 from catalog.tables import Product, SearchTerm
+from core.database import is_postgres
 from tests.support.factories import make_category, make_product, make_supplier, make_user
 
 
@@ -62,3 +65,27 @@ async def test_the_catch_up_rebuilds_stale_products(db: Engine) -> None:
     assert await reindex_stale() == 1
     assert await ids("nfsq") == [made["id"]]
     assert await reindex_stale() == 0
+
+
+async def _term_rows_in_statistics(engine: Engine) -> int:
+    """How many search_term rows the planner's statistics hold (0 before any ANALYZE)."""
+    if is_postgres(engine):
+        rows = await engine.run_ddl("SELECT reltuples FROM pg_class WHERE relname = 'search_term'")
+        return max(0, int(rows[0]["reltuples"]))
+    tables = await engine.run_ddl("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if not tables:
+        return 0
+    rows = await engine.run_ddl("SELECT stat FROM sqlite_stat1 WHERE tbl = 'search_term'")
+    return int(rows[0]["stat"].split()[0]) if rows else 0
+
+
+async def test_a_large_catch_up_refreshes_the_statistics(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("农夫山泉 饮用天然水", "罗技 无线鼠标", "索尼 降噪耳机"):
+        await make_product(name=name)
+    await Product.update({Product.search_version: 0}, force=True)
+    monkeypatch.setattr(search_index, "ANALYSE_AFTER", 3)
+    assert await _term_rows_in_statistics(db) != await SearchTerm.count()
+    assert await reindex_stale() == 3
+    assert await _term_rows_in_statistics(db) == await SearchTerm.count()
