@@ -7,7 +7,8 @@ Payments never imports fulfilment, so the handler takes an optional `then` hook 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeVar
 
 from core.database import is_unique_violation, write_transaction
 from payments.errors import InvalidCallback, PaymentNotFound, ProviderNotFound
@@ -16,6 +17,8 @@ from payments.purposes import PaymentPurpose, purpose_handler
 from payments.records import PaymentResult, ResultHook, _now
 from payments.statuses import PaymentMethod, PaymentStatus
 from payments.tables import Payment, WebhookEvent
+
+T = TypeVar("T")
 
 
 async def handle_webhook(
@@ -47,14 +50,23 @@ async def apply_event(
 
     None when an event of that id was already applied.
     """
+    return await applied_once(
+        event.event_id, lambda: _apply_callback(provider, event, digest, then)
+    )
+
+
+async def applied_once(event_id: str, apply: Callable[[], Awaitable[T]]) -> T | None:
+    """`apply()` (which records `event_id` with its change), or None for a replay.
+
+    Two deliveries of one event racing on PostgreSQL: the loser hits the unique event id
+    once the winner commits; it is a replay like any other.
+    """
     try:
-        return await _apply_callback(provider, event, digest, then)
+        return await apply()
     except Exception as error:
-        # Two deliveries of one event racing on PostgreSQL: the loser hits the unique
-        # event id once the winner commits; it is a replay like any other.
         if not is_unique_violation(error):
             raise
-        if await WebhookEvent.exists().where(WebhookEvent.event_id == event.event_id):
+        if await WebhookEvent.exists().where(WebhookEvent.event_id == event_id):
             return None
         raise
 

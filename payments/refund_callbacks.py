@@ -13,7 +13,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from core.database import is_unique_violation, write_transaction
+from core.database import write_transaction
+from payments.callbacks import applied_once
 from payments.capabilities import RefundEvent, RefundNotifying
 from payments.errors import InvalidCallback, ProviderNotFound, RefundNotFound
 from payments.providers import get_provider
@@ -47,15 +48,7 @@ async def handle_refund_webhook(
         )
     event = chosen.verify_refund_callback(body, headers)
     digest = hashlib.sha256(body).hexdigest()
-    try:
-        return await _apply(provider, event, digest)
-    except Exception as error:
-        # Two deliveries racing on PostgreSQL: the loser hits the unique event id.
-        if not is_unique_violation(error):
-            raise
-        if await WebhookEvent.exists().where(WebhookEvent.event_id == event.event_id):
-            return None
-        raise
+    return await applied_once(event.event_id, lambda: _apply(provider, event, digest))
 
 
 async def _apply(provider: str, event: RefundEvent, digest: str) -> RefundNotice | None:
