@@ -150,16 +150,21 @@ async def set_member_prices(
             raise InvalidMemberPrice(
                 "level_id: choose a member level for the member price of {sku}", sku=fact["sku"]
             )
+    last = {wanted.variant_id: wanted for wanted in prices}  # a repeated variant: its last
+    kept = [
+        MemberPrice(
+            variant_id=wanted.variant_id,
+            supplier_id=supplier_id,
+            level_id=wanted.level_id,
+            price=wanted.price,
+        )
+        for wanted in last.values()
+        if wanted.price
+    ]
+    if not last:
+        return {}
     async with write_transaction():
-        for wanted in prices:
-            await MemberPrice.delete().where(MemberPrice.variant_id == wanted.variant_id)
-            if wanted.price:
-                await MemberPrice.insert(
-                    MemberPrice(
-                        variant_id=wanted.variant_id,
-                        supplier_id=supplier_id,
-                        level_id=wanted.level_id,
-                        price=wanted.price,
-                    )
-                )
+        await MemberPrice.delete().where(MemberPrice.variant_id.is_in(list(last)))
+        if kept:
+            await MemberPrice.insert(*kept)
     return await member_prices_of(facts)
