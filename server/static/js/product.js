@@ -26,11 +26,17 @@
       load();
     });
     if (!navigator.geolocation) { refused(); return; }
-    navigator.geolocation.getCurrentPosition(function (pos) {
+    // The browser's own timeout only starts once the shopper answers the permission
+    // prompt; a prompt left unanswered (or never shown) would leave the section empty.
+    let settled = false;
+    function once(then) { return function (arg) { if (!settled) { settled = true; then(arg); } }; }
+    const giveUp = once(refused);
+    window.setTimeout(giveUp, 8000);
+    navigator.geolocation.getCurrentPosition(once(function (pos) {
       field("lat").value = pos.coords.latitude.toFixed(5);
       field("lon").value = pos.coords.longitude.toFixed(5);
       load();
-    }, refused, { timeout: 8000, maximumAge: 600000 });
+    }), giveUp, { timeout: 8000, maximumAge: 600000 });
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
