@@ -31,6 +31,7 @@ from catalog.search_analysis import (
 )
 from catalog.synonyms import synonym_map
 from catalog.tables import Category, Product, SearchTerm, Variant
+from core.database import current_engine, is_postgres
 from core.errors import InvalidInput
 
 SORTS = ("relevance", "sales", "price_asc", "price_desc", "newest")
@@ -244,12 +245,20 @@ class _Sql:
         return "".join(self.parts)
 
 
-def _visible(sql: _Sql, query: SearchQuery, category_ids: list[int] | None) -> None:
-    """WHERE conditions on `product p`: listed, priced, of an active supplier, the filters."""
-    sql.add(
-        "p.status = 'listed' AND p.price_from > 0 "
-        "AND p.supplier IN (SELECT id FROM supplier WHERE status = 'active')"
-    )
+ACTIVE_SUPPLIER = "p.supplier IN (SELECT id FROM supplier WHERE status = 'active')"
+
+
+def _visible(
+    sql: _Sql, query: SearchQuery, category_ids: list[int] | None, *, supplier: bool = True
+) -> None:
+    """WHERE conditions on `product p`: listed, priced, of an active supplier, the filters.
+
+    `supplier=False` leaves out the supplier's condition (`ACTIVE_SUPPLIER`) for the caller
+    to place.
+    """
+    sql.add("p.status = 'listed' AND p.price_from > 0")
+    if supplier:
+        sql.add(f" AND {ACTIVE_SUPPLIER}")
     if category_ids is not None:
         sql.add(f" AND p.category IN ({_marks(len(category_ids))})", *category_ids)
     if query.supplier_id is not None:
@@ -282,19 +291,29 @@ def _brand_filter(sql: _Sql, query: SearchQuery) -> str:
     return "f"
 
 
-def _aggregates(sql: _Sql, matches: str, unfiltered: str, *, spec_limit: int | None) -> None:
+def _aggregates(
+    sql: _Sql, matches: str, unfiltered: str, *, spec_limit: int | None, postgres: bool = False
+) -> None:
     """UNION ALL parts: the total and spec values of `matches`, the brands of `unfiltered`.
 
     With `spec_limit`, spec values are counted only when the matches are that many or fewer
-    (counted once: the condition does not depend on the row).
+    (counted once: the condition does not depend on the row); on PostgreSQL those few
+    matches then look their facets up one by one (`OFFSET 0`, see
+    `_visible_matches_by_lookup`) rather than risk a hash of the whole facet table.
     """
     sql.add(
         f" UNION ALL SELECT 1, COUNT(*), 0, '', '' FROM {matches}"
         f" UNION ALL SELECT 2, COUNT(*), 0, brand, '' FROM {unfiltered} WHERE brand <> ''"
         " GROUP BY brand"
-        " UNION ALL SELECT 3, COUNT(*), 0, sf.name, sf.value FROM search_facet sf "
-        f"JOIN {matches} ON sf.product = {matches}.id"
+        " UNION ALL SELECT 3, COUNT(*), 0, sf.name, sf.value FROM "
     )
+    if postgres and spec_limit is not None:
+        sql.add(
+            f"{matches} CROSS JOIN LATERAL (SELECT name, value FROM search_facet "
+            f"WHERE product = {matches}.id OFFSET 0) sf"
+        )
+    else:
+        sql.add(f"search_facet sf JOIN {matches} ON sf.product = {matches}.id")
     if spec_limit is not None:
         sql.add(f" WHERE (SELECT COUNT(*) FROM {matches}) <= {{}}", spec_limit)
     sql.add(" GROUP BY sf.name, sf.value")
@@ -325,17 +344,48 @@ def _group_weight(group: TermGroup, sql: _Sql) -> str:
 
 
 def _keyword_sql(
-    query: SearchQuery, groups: list[TermGroup], cats: list[int] | None, driver: int = 0
+    query: SearchQuery,
+    groups: list[TermGroup],
+    cats: list[int] | None,
+    driver: int = 0,
+    *,
+    postgres: bool = False,
 ) -> _Sql:
     """One statement: matches (m), visible ones (b), brand-filtered (f), page and facets.
 
-    With several groups, the `driver` group's rows (the one with the fewest, see
-    `_driver`) give the candidates and each other group is looked up per candidate in the
-    (term, product, weight) index, so a common word beside a rare one costs a probe per
-    candidate instead of a scan of its many rows. A product's score is the sum over the
-    groups of its best weight (NULL, so dropped, when a group has none).
+    A product's score is the sum over the groups of its best weight; a product lacking a
+    group does not match. The two engines get the same answers from differently shaped
+    statements, each fast on its engine (`_matches_by_probes`, `_matches_by_join`).
     """
     sql = _Sql()
+    if postgres:
+        _matches_by_join(sql, groups)
+        _visible_matches_by_lookup(sql, query, cats)
+    else:
+        _matches_by_probes(sql, groups, driver)
+        sql.add(
+            "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS "
+            "price_from, p.sales_count AS sales_count, p.brand AS brand FROM m "
+            "JOIN product p ON p.id = m.pid WHERE m.score IS NOT NULL AND "
+        )
+        _visible(sql, query, cats)
+        sql.add(")")
+    matches = _brand_filter(sql, query)
+    sql.add(" ")
+    _page_part(sql, query, matches)
+    _aggregates(sql, matches, "b", spec_limit=MAX_SPEC_FACET_MATCHES, postgres=postgres)
+    return sql
+
+
+def _matches_by_probes(sql: _Sql, groups: list[TermGroup], driver: int) -> None:
+    """SQLite: CTE m of (pid, score), the `driver` group's products probing the others.
+
+    The driving group's rows (the one with the fewest, see `_driver`) give the candidates
+    and each other group is looked up per candidate in the (term, product, weight) index:
+    SQLite probes an index in a microsecond or two, so a common word beside a rare one
+    costs a probe per candidate instead of a scan of its many rows. Candidates some other
+    group lacks get a NULL score (dropped in b: filtering here would run each probe twice).
+    """
     first = groups[driver]
     sql.add("WITH m AS MATERIALIZED (SELECT d.product AS pid, d.w")
     # The driving group's subquery stands after the probes in the text, so its arguments
@@ -352,21 +402,48 @@ def _keyword_sql(
         sql.add(f"{_marks(len(terms))}) AND product = d.product)", *terms)
     sql.add(" AS score FROM (SELECT product, ")
     sql.add(head.text(), *head.args)
-    # Candidates some other group lacks keep a NULL score, dropped in b (filtering here
-    # would have PostgreSQL run each probe twice).
     sql.add(") d), ")
+
+
+def _matches_by_join(sql: _Sql, groups: list[TermGroup]) -> None:
+    """PostgreSQL: CTE m of (pid, score), each group's products joined on the product.
+
+    PostgreSQL reads a group's rows off the covering index at a fraction of a microsecond
+    each, while a probe per candidate costs it tens (measured: 2,481 probes 57 ms, the
+    same two groups joined 5 ms), so every group is aggregated once and the groups are
+    hash-joined; the planner estimates such a join well, unlike the probes' NULL filter.
+    """
+    sql.add("WITH ")
+    for at, group in enumerate(groups):
+        terms = group.terms()
+        sql.add(f"g{at} AS (SELECT product, MAX({_group_weight(group, sql)}) AS w ")
+        sql.add(f"FROM search_term WHERE term IN ({_marks(len(terms))}) GROUP BY product), ", *terms)
+    score = " + ".join(f"g{at}.w" for at in range(len(groups)))
+    joins = "".join(f" JOIN g{at} ON g{at}.product = g0.product" for at in range(1, len(groups)))
+    sql.add(f"m AS MATERIALIZED (SELECT g0.product AS pid, {score} AS score FROM g0{joins}), ")
+
+
+def _visible_matches_by_lookup(sql: _Sql, query: SearchQuery, cats: list[int] | None) -> None:
+    """PostgreSQL: CTE b, the visible matches, each looked up in the product covering index.
+
+    `OFFSET 0` keeps the lookup a per-match index probe: left to itself the planner may
+    hash the whole product table instead, and a sequential scan of a table larger than a
+    quarter of shared_buffers goes through a small ring buffer, so it is read from the
+    operating system every time (70 ms at 100,000 products against 10-30 ms of probes).
+    """
     sql.add(
-        "b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS price_from, "
-        "p.sales_count AS sales_count, p.brand AS brand FROM m "
-        "JOIN product p ON p.id = m.pid WHERE m.score IS NOT NULL AND "
+        "l AS MATERIALIZED (SELECT m.pid AS id, m.score AS score, p.price_from AS "
+        "price_from, p.sales_count AS sales_count, p.brand AS brand, p.supplier AS supplier "
+        "FROM m CROSS JOIN LATERAL (SELECT p.price_from, p.sales_count, p.brand, p.supplier "
+        "FROM product p WHERE p.id = m.pid AND "
     )
-    _visible(sql, query, cats)
-    sql.add(")")
-    matches = _brand_filter(sql, query)
-    sql.add(" ")
-    _page_part(sql, query, matches)
-    _aggregates(sql, matches, "b", spec_limit=MAX_SPEC_FACET_MATCHES)
-    return sql
+    # The supplier's condition is applied to all the looked-up matches at once: next to
+    # the lookup, PostgreSQL rebuilt its hash of the suppliers for every match.
+    _visible(sql, query, cats, supplier=False)
+    sql.add(
+        " OFFSET 0) p), b AS MATERIALIZED (SELECT id, score, price_from, sales_count, brand "
+        f"FROM l p WHERE {ACTIVE_SUPPLIER})"
+    )
 
 
 #: Rows of one group counted when choosing the driving group (the count stops there).
@@ -446,8 +523,9 @@ async def search_products(query: SearchQuery) -> SearchResult:
             raise CategoryNotFound("No category {id}", id=query.category_id)
         category_ids = await descendant_ids(query.category_id)
     if groups:
-        driver = await _driver(groups)
-        rows = await _run(_keyword_sql(query, groups, category_ids, driver))
+        postgres = is_postgres(current_engine())
+        driver = 0 if postgres else await _driver(groups)
+        rows = await _run(_keyword_sql(query, groups, category_ids, driver, postgres=postgres))
     else:
         key = (
             "search-aggregates",
