@@ -10,6 +10,7 @@ it (it stays live through the stock fragment and websocket).
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -22,23 +23,34 @@ CATALOG_VERSION = "catalog"
 MAX_ENTRIES = 5_000
 
 T = TypeVar("T")
-_entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+#: key → (catalog version, monotonic time loaded, value)
+_entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
 versions.on_configure(_entries.clear)
 
 
-async def cached(key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+async def cached(
+    key: Hashable, load: Callable[[], Awaitable[T]], *, max_age_s: float | None = None
+) -> T:
     """`load()`'s answer for `key`, reused until the catalog changes (errors are not kept).
 
-    Callers must treat the answer as read-only: it is shared by every request.
+    `max_age_s` also bounds how long the answer is reused, for answers that depend on
+    something that changes without a catalog write (sales counts). Callers must treat the
+    answer as read-only: it is shared by every request.
     """
     # Version first, then the load: a write committed meanwhile bumps it again.
     version = await versions.current(CATALOG_VERSION)
     entry = _entries.get(key)
-    if entry is not None and entry[0] == version:
+    if (
+        entry is not None
+        and entry[0] == version
+        and (max_age_s is None or time.monotonic() - entry[1] < max_age_s)
+    ):
         _entries.move_to_end(key)
-        return entry[1]
+        return entry[2]
+    loaded_at = time.monotonic()
     value = await load()
-    _entries[key] = (version, value)
+    _entries[key] = (version, loaded_at, value)
+    _entries.move_to_end(key)
     if len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
     return value

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.catalog_cache import catalog_changed
 from catalog.search_analysis import MAX_TERM, merge, normalise_text, warm_up, weighted_terms
 from catalog.tables import Category, Product, SearchFacet, SearchTerm, Variant
 from core.database import after_commit, current_engine, is_postgres, write_transaction
@@ -132,11 +133,16 @@ async def _facts(product_ids: list[int]) -> dict[int, ProductFacts]:
 
 
 async def index_products(product_ids: Iterable[int]) -> None:
-    """Rebuild the terms, facets, lowest price and index version of these products."""
+    """Rebuild the terms, facets, lowest price and index version of these products.
+
+    Cached search answers are dropped after the commit (`catalog_changed`): the rows are
+    written in raw SQL, which `TracksCatalogChanges` does not see.
+    """
     ids = sorted(set(product_ids))
     if not ids:
         return
     async with write_transaction():
+        await catalog_changed()
         if is_postgres(current_engine()):
             # Two processes indexing the same product take turns (SQLite writes one at a time).
             await Product.raw(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from catalog.catalog_cache import cached
 from catalog.errors import SynonymGroupNotFound
 from catalog.search_analysis import normalise_text
 from catalog.tables import SynonymGroup
@@ -105,7 +106,14 @@ async def delete_group(group_id: int) -> None:
 
 
 async def synonym_map() -> dict[str, list[str]]:
-    """Each term → the other terms of its groups (all groups merged), for the search."""
+    """Each term → the other terms of its groups (all groups merged), for the search.
+
+    Read once per catalog version: an edit of a group bumps it (`TracksCatalogChanges`).
+    """
+    return await cached("synonym_map", _synonym_map)
+
+
+async def _synonym_map() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for row in await SynonymGroup.select(SynonymGroup.terms).order_by(SynonymGroup.id):
         terms = [t for t in row["terms"].split(",") if t]

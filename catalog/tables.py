@@ -203,7 +203,7 @@ class SearchFacet(Table):
     value = Varchar(length=64)
 
 
-class SynonymGroup(Table):
+class SynonymGroup(TracksCatalogChanges, Table):
     """Words the operator declares equivalent in search ("苹果, apple, iphone")."""
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker

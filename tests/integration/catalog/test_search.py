@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
 
+from catalog import search
 from catalog.products import record_sales
 from catalog.search import SearchQuery, _driver, _keyword_sql, _run, search_products, term_groups
-from catalog.tables import Product, Variant
+from catalog.search_index import index_product
+from catalog.synonyms import add_group
+from catalog.tables import Product, Supplier, Variant
 from core.database import use_engine
 from core.errors import InvalidInput
 from tests.support import databases
@@ -197,3 +201,52 @@ async def test_several_words_are_matched_from_the_rarest_alike_for_any_driver(db
     found = await search_products(query)
     assert set(names(found, data)) == {"mate", "pura"}
     assert found.total == 2
+
+
+async def test_a_cached_answer_gives_way_to_catalog_writes_at_once(db: Engine) -> None:
+    """Repeated queries reuse their answer; a rename, a synonym, a suspension show at once."""
+    data = await shelf()
+    assert (await search_products(SearchQuery(q="手机"))).total == 4
+    await Product.update({Product.name: "东方树叶 手机支架"}).where(
+        Product.id == data["ids"]["tea"]
+    )
+    await index_product(data["ids"]["tea"])
+    assert "tea" in names(await search_products(SearchQuery(q="手机")), data)
+    assert (await search_products(SearchQuery(q="树叶"))).total == 1
+    assert (await search_products(SearchQuery(q="樹葉"))).total == 0
+    await add_group("树叶, 樹葉")
+    assert (await search_products(SearchQuery(q="樹葉"))).total == 1
+    await Supplier.update({Supplier.status: "suspended"}).where(Supplier.id == data["huawei"])
+    assert set(names(await search_products(SearchQuery(q="手机")), data)) == {
+        "xiaomi",
+        "case",
+        "tea",
+    }
+
+
+async def test_sales_reach_a_repeated_query_within_the_answer_age(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sales counts change without a catalog write: a cached ranking lags them, boundedly."""
+    data = await shelf()
+    tea_variant = (
+        await Variant.select(Variant.id).where(Variant.product == data["ids"]["tea"]).first()
+    )["id"]
+    assert names(await search_products(SearchQuery(sort="sales")), data)[0] == "xiaomi"
+    await record_sales({tea_variant: 80})
+    assert names(await search_products(SearchQuery(sort="sales")), data)[0] == "xiaomi"
+    monkeypatch.setattr(search, "ANSWER_MAX_AGE_S", 0.0)
+    assert names(await search_products(SearchQuery(sort="sales")), data)[0] == "tea"
+
+
+@pytest.mark.parametrize("q", ["手机 华为", "华为手机", "手机", "mate 手机 华为", "xiaomi"])
+async def test_both_statement_shapes_give_the_same_answer(db: Engine, q: str) -> None:
+    """The probe shape (SQLite's) and the join shape (PostgreSQL's) answer alike."""
+    await shelf()
+    groups = await term_groups(q)
+    query = SearchQuery(q=q, sort="sales")
+    probes = await _run(_keyword_sql(query, groups, None, 0))
+    if isinstance(db, PostgresEngine):
+        joined = await _run(_keyword_sql(query, groups, None, postgres=True))
+        assert sorted(joined, key=str) == sorted(probes, key=str)
+    assert any(row["part"] == 0 for row in probes)
