@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import asyncpg
@@ -46,6 +46,9 @@ class _Cursor:
         self._raw.close()
 
 
+T = TypeVar("T")
+
+
 class _LoopConnection:
     """A sqlite3 connection used synchronously on the event-loop thread, on loan.
 
@@ -77,6 +80,21 @@ class _LoopConnection:
 
     async def close(self) -> None:
         self._engine.give_back(self.raw)
+
+
+async def _to_the_end_in_thread(work: Callable[[], T]) -> T:
+    """`work()` in a worker thread; a cancelled caller still waits for it to end.
+
+    The statement goes on in its thread whatever happens to the caller, which must not
+    release the write lock or the connection before it ends.
+    """
+    running = asyncio.ensure_future(asyncio.to_thread(work))
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await running
+        raise
 
 
 class _SerialisedTransaction(SQLiteTransaction):
@@ -118,15 +136,8 @@ class _SerialisedTransaction(SQLiteTransaction):
         lock, released only after it (`__aexit__`); readers use other connections, which
         WAL lets read while a writer commits.
         """
-        connection = self.connection
-        committing = asyncio.ensure_future(asyncio.to_thread(connection.raw.execute, "COMMIT"))
-        try:
-            await asyncio.shield(committing)
-        except asyncio.CancelledError:
-            # The COMMIT goes on in its thread: let it end before the lock is released.
-            with contextlib.suppress(BaseException):
-                await committing
-            raise
+        raw = self.connection.raw
+        await _to_the_end_in_thread(lambda: raw.execute("COMMIT"))
         self._committed = True
 
     def _release(self) -> None:
@@ -207,9 +218,29 @@ class PooledSQLiteEngine(SQLiteEngine):
     ) -> Any:
         if query.lstrip()[:6].upper() == "SELECT":
             return self._run_now(query, args)
-        # A lone write waits for any transaction of this process that holds the lock.
+        # A lone write waits for any transaction of this process that holds the lock, then
+        # runs in a worker thread: it commits on its own, and the loop serves while the disk
+        # syncs (see `_SerialisedTransaction.commit`).
+        return await self.run_lone_write(query, args)
+
+    async def run_lone_write(self, query: str, args: list[Any] | None) -> Any:
+        """Run a write outside any transaction: after this process's writers, in a thread.
+
+        It commits on its own, so the disk syncs; in a worker thread the loop serves
+        meanwhile (see `_SerialisedTransaction.commit`). The connection is lent and taken
+        back on the loop thread (the idle list is not shared with threads).
+        """
         async with self.write_lock():
-            return self._run_now(query, args)
+            raw = self._lend()
+            try:
+                rows = await _to_the_end_in_thread(
+                    lambda: raw.execute(query, args or []).fetchall()
+                )
+            except BaseException:
+                raw.close()
+                raise
+            self.give_back(raw)
+            return rows
 
     def _run_now(self, query: str, args: list[Any] | None) -> Any:
         raw = self._lend()

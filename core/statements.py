@@ -39,8 +39,8 @@ async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
             return rows
         if text.lstrip()[:6].upper() == "SELECT":
             return engine._run_now(text, list(args))
-        async with engine.write_lock():
-            return engine._run_now(text, list(args))
+        rows = await engine.run_lone_write(text, list(args))
+        return rows
     if isinstance(engine, PostgresEngine):
         text = _compiled(sql, len(args), True)
         transaction = engine.current_transaction.get()
