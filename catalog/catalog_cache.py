@@ -22,8 +22,52 @@ CATALOG_VERSION = "catalog"
 MAX_ENTRIES = 5_000
 
 T = TypeVar("T")
-_entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
-versions.on_configure(_entries.clear)
+
+
+class CatalogCache:
+    """Answers kept until the catalog changes, the least recently used dropped beyond a bound.
+
+    The catalog's data answers share one (`cached`); a kind of answer much bigger than those
+    (a page's rendered HTML) keeps its own, so it cannot push the data out.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        _caches.append(self)
+
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """`load()`'s answer for `key`, reused until the catalog changes (errors are not kept).
+
+        Callers must treat the answer as read-only: it is shared by every request.
+        """
+        # Version first, then the load: a write committed meanwhile bumps it again.
+        version = await versions.current(CATALOG_VERSION)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == version:
+            self._entries.move_to_end(key)
+            return entry[1]
+        value = await load()
+        self._entries[key] = (version, value)
+        if len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Drop every entry."""
+        self._entries.clear()
+
+
+_caches: list[CatalogCache] = []
+
+
+def _clear_all() -> None:
+    for cache in _caches:
+        cache.clear()
+
+
+versions.on_configure(_clear_all)
+_answers = CatalogCache(MAX_ENTRIES)
 
 
 async def cached(key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
@@ -31,24 +75,14 @@ async def cached(key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
 
     Callers must treat the answer as read-only: it is shared by every request.
     """
-    # Version first, then the load: a write committed meanwhile bumps it again.
-    version = await versions.current(CATALOG_VERSION)
-    entry = _entries.get(key)
-    if entry is not None and entry[0] == version:
-        _entries.move_to_end(key)
-        return entry[1]
-    value = await load()
-    _entries[key] = (version, value)
-    if len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
-    return value
+    return await _answers.cached(key, load)
 
 
 async def catalog_changed() -> None:
     """Drop every cached catalog answer once the current transaction commits."""
 
     async def bump() -> None:
-        _entries.clear()
+        _clear_all()
         await versions.bump(CATALOG_VERSION)
 
     await after_commit(bump)
