@@ -269,12 +269,13 @@ class CatalogPages(Controller):
         selected = next(
             (v for v in detail["variants"] if v["id"] == variant), detail["variants"][0]
         )
-        # What every viewer sees is rendered once per catalog version (storefront/product_body);
-        # only the price, the stock and the CSRF fields are rendered here, per request.
-        body = await product_body(_templates(request), detail, selected, reviews_page)
         # Units available anywhere, per variant: a variant held nowhere cannot be bought,
         # so its buttons are disabled instead of failing at checkout.
         stock = await total_available(v["id"] for v in detail["variants"])
+        sold_out = frozenset(v["id"] for v in detail["variants"] if stock.get(v["id"], 0) <= 0)
+        # What every viewer sees is rendered once per catalog version (storefront/product_body);
+        # only the price, the units one may buy and the CSRF fields are rendered per request.
+        body = await product_body(_templates(request), detail, selected, reviews_page, sold_out)
         # The member price (会员价) of the chosen variant: the price itself for a member
         # whose level reaches it, a hint to everyone else (nobody has one without a price).
         member_price = body.member_price
@@ -292,7 +293,7 @@ class CatalogPages(Controller):
                 "my_member_price": mine.get(selected["id"]),
                 "selected": selected,
                 "stock": stock,
-                "sold_out": stock.get(selected["id"], 0) <= 0,
+                "sold_out": selected["id"] in sold_out,
             },
         )
 

@@ -1,13 +1,15 @@
 """The product page's body rendered once and kept with the catalog: "hole punching".
 
-Most of `GET /products/{id}` is the same for every viewer: gallery, names, specs, the
-description, the rating and one page of reviews. `product_body.html` renders that part once
-per (product, variant, reviews page, language) and the HTML is kept in a `CatalogCache`, so
-every catalog write (products, variants, suppliers, categories, reviews, member prices and
-levels) drops it like the data it was rendered from. Where the page shows something live or
-the viewer's own — the price (a member's own price), the variant chips and the buy form
-(stock), the CSRF fields — the body template writes a hole marker; `product.html` renders
-only those parts per request and puts them between the cached pieces.
+Most of `GET /products/{id}` is the same for every viewer: gallery, names, specs, variant
+chips, the buy form, the description, the rating and one page of reviews. `product_body.html`
+renders that part once per (product, variant, reviews page, language, sold-out variants) and
+the HTML is kept in a `CatalogCache`, so every catalog write (products, variants, suppliers,
+categories, reviews, member prices and levels) drops it like the data it was rendered from.
+Stock stays live: it is read on every request, and what the body shows of it (which chips
+and buttons say sold out) is part of the key. Where the page shows something live or the
+viewer's own — the price (a member's own price), the most units one may buy, the CSRF
+fields — the body template writes a hole marker; `product.html` renders only those per
+request and puts them between the cached pieces.
 
 The marker starts with `<`, which autoescape turns into `&lt;` in any data the template
 shows, so no name, review or reply can forge a hole: the pieces are exactly the HTML the
@@ -33,7 +35,7 @@ BODY_TEMPLATE = "storefront/product_body.html"
 #: catalog's data answers out of the shared cache.
 MAX_BODIES = 1_000
 #: The holes `product.html` fills, by name.
-HOLES = frozenset({"price", "variants", "buy", "csrf"})
+HOLES = frozenset({"price", "quantity", "csrf"})
 
 _MARK = "<!--kq-hole:"
 _END = "-->"
@@ -84,10 +86,12 @@ async def product_body(
     detail: Mapping[str, Any],
     selected: Mapping[str, Any],
     reviews_page: int,
+    sold_out_variants: frozenset[int],
 ) -> ProductBody:
     """The body of `detail`'s page for the `selected` variant and one page of reviews.
 
-    Rendered on first use in the current language and kept until the catalog changes.
+    `sold_out_variants`: the product's variants no store or warehouse holds now. Rendered
+    on first use in the current language and kept until the catalog changes.
     """
     page = max(1, reviews_page)  # as `list_product_reviews` reads it: one entry per page
 
@@ -95,9 +99,15 @@ async def product_body(
         reviews = await list_product_reviews(detail["id"], page)
         member_price = (await member_prices_of([selected["id"]])).get(selected["id"])
         html = engine.get_template(BODY_TEMPLATE).render(
-            product=detail, selected=selected, reviews=reviews, tz=STORE_TZ, hole=_hole
+            product=detail,
+            selected=selected,
+            sold_out_variants=sold_out_variants,
+            reviews=reviews,
+            tz=STORE_TZ,
+            hole=_hole,
         )
         return ProductBody(parts=split_at_holes(html), member_price=member_price)
 
-    key = ("product_body", detail["id"], selected["id"], page, current_locale.get())
+    language = current_locale.get()
+    key = ("product_body", detail["id"], selected["id"], page, language, sold_out_variants)
     return await _bodies.cached(key, render)
