@@ -11,9 +11,10 @@ viewer's own — the price (a member's own price), the most units one may buy, t
 fields — the body template writes a hole marker; `product.html` renders only those per
 request and puts them between the cached pieces.
 
-The marker starts with `<`, which autoescape turns into `&lt;` in any data the template
-shows, so no name, review or reply can forge a hole: the pieces are exactly the HTML the
-template produced (already escaped), and only they are marked safe.
+The marker (`<!--kq-hole:NAME-->`, literal text of the template) starts with `<`, which
+autoescape turns into `&lt;` in any data the template shows, so no name, review or reply can
+forge a hole: the pieces are exactly the HTML the template produced (already escaped), and
+only they are marked safe.
 """
 
 from __future__ import annotations
@@ -61,20 +62,19 @@ class TemplateRenderer(Protocol):
         """The template called `template_name` (its `render(**context)` returns the HTML)."""
 
 
-def _hole(name: str) -> Markup:
-    """The marker `product_body.html` writes where `product.html` puts a live part."""
-    if name not in HOLES:
-        raise ValueError(f"No hole called {name!r}")
-    return Markup(f"{_MARK}{name}{_END}")
-
-
 def split_at_holes(html: str) -> tuple[tuple[Markup, str], ...]:
-    """The rendered body cut at its hole markers: (piece, hole after it or "") pairs."""
+    """The rendered body cut at its hole markers: (piece, hole after it or "") pairs.
+
+    `html` is the output of `product_body.html` (autoescaped): the only HTML this module
+    marks safe, so `product.html` shows the pieces as they were rendered.
+    """
     parts: list[tuple[Markup, str]] = []
     rest = html
     while (start := rest.find(_MARK)) >= 0:
         end = rest.index(_END, start)
         name = rest[start + len(_MARK) : end]
+        if name not in HOLES:
+            raise ValueError(f"No hole called {name!r} in {BODY_TEMPLATE}")
         parts.append((Markup(rest[:start]), name))
         rest = rest[end + len(_END) :]
     parts.append((Markup(rest), ""))
@@ -104,7 +104,6 @@ async def product_body(
             sold_out_variants=sold_out_variants,
             reviews=reviews,
             tz=STORE_TZ,
-            hole=_hole,
         )
         return ProductBody(parts=split_at_holes(html), member_price=member_price)
 
