@@ -6,6 +6,9 @@ suppliers, categories, reviews) bumps it after its transaction commits, through 
 `TracksCatalogChanges` base of those tables, so no write path can forget to. Catalog writes
 are rare next to product views, so one coarse version keeps it simple; stock is not part of
 it (it stays live through the stock fragment and websocket).
+
+`cached` holds the data answers; a bulkier kind of answer (the product page's rendered body,
+`storefront/product_body.py`) keeps its own `CatalogCache` under the same version.
 """
 
 from __future__ import annotations
