@@ -28,6 +28,7 @@ from markupsafe import Markup
 from catalog.catalog_cache import CatalogCache
 from catalog.reviews import list_product_reviews
 from core.i18n import current_locale
+from core.settings import get_settings
 from fulfilment.hours import STORE_TZ
 from members.member_prices import MemberPriceView, member_prices_of
 
@@ -107,6 +108,10 @@ async def product_body(
         )
         return ProductBody(parts=split_at_holes(html), member_price=member_price)
 
+    if get_settings().debug:
+        # Templates are edited while serving (see `auto_reload` in server/templating.py):
+        # a kept body would hide the edit until the next catalog write.
+        return await render()
     language = current_locale.get()
     key = ("product_body", detail["id"], selected["id"], page, language, sold_out_variants)
     return await _bodies.cached(key, render)

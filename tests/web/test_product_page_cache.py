@@ -8,8 +8,10 @@ per request. These tests hold the page served from the cache to what each viewer
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from httpx import AsyncClient
+from piccolo.engine.base import Engine
 
 from catalog.tables import Product, Review
 from core import versions
@@ -17,7 +19,7 @@ from locations.stock import change_on_hand
 from members.levels import LevelInput, set_levels
 from members.member_prices import MemberPriceInput, set_member_prices
 from members.points import ensure_member
-from storefront.product_body import split_at_holes
+from storefront.product_body import product_body, split_at_holes
 from tests.support.factories import login, make_product, make_store, make_user, stock
 
 _CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -179,3 +181,34 @@ async def test_text_that_looks_like_a_hole_stays_text(client: AsyncClient) -> No
 def test_the_body_is_cut_at_its_holes_only() -> None:
     parts = split_at_holes("<p>a</p><!--kq-hole:price--><i>&lt;!--kq-hole:csrf--&gt;</i>")
     assert parts == (("<p>a</p>", "price"), ("<i>&lt;!--kq-hole:csrf--&gt;</i>", ""))
+
+
+class _CountingTemplates:
+    """A template engine that counts the body's renders."""
+
+    def __init__(self) -> None:
+        self.renders = 0
+
+    def get_template(self, template_name: str) -> _CountingTemplates:
+        return self
+
+    def render(self, **context: object) -> str:
+        self.renders += 1
+        return "<p>body</p><!--kq-hole:csrf-->"
+
+
+async def test_the_body_is_rendered_once_and_every_time_when_debugging(
+    db: Engine, environment: Callable[..., None]
+) -> None:
+    product = await make_product()
+    detail = {"id": product["id"]}
+    selected = {"id": product["variant_ids"][0]}
+    templates = _CountingTemplates()
+    for _ in range(3):
+        body = await product_body(templates, detail, selected, 1, frozenset())
+    assert templates.renders == 1
+    assert body.parts == (("<p>body</p>", "csrf"), ("", ""))
+    environment(KUAIQU_DEBUG="1")
+    for _ in range(2):
+        await product_body(templates, detail, selected, 1, frozenset())
+    assert templates.renders == 3
