@@ -6,6 +6,10 @@ suppliers, categories, reviews) bumps it after its transaction commits, through 
 `TracksCatalogChanges` base of those tables, so no write path can forget to. Catalog writes
 are rare next to product views, so one coarse version keeps it simple; stock is not part of
 it (it stays live through the stock fragment and websocket).
+
+`cached` holds the data answers; a bulkier or more numerous kind of answer (the product
+page's rendered body, `storefront/product_body.py`; search answers, `catalog/search.py`)
+keeps its own `CatalogCache` under the same version.
 """
 
 from __future__ import annotations
@@ -23,9 +27,63 @@ CATALOG_VERSION = "catalog"
 MAX_ENTRIES = 5_000
 
 T = TypeVar("T")
-#: key → (catalog version, monotonic time loaded, value)
-_entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
-versions.on_configure(_entries.clear)
+
+
+class CatalogCache:
+    """Answers kept until the catalog changes, the least recently used dropped beyond a bound.
+
+    The catalog's data answers share one (`cached`); a kind of answer much bigger than those
+    (a page's rendered HTML) keeps its own, so it cannot push the data out.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        #: key → (catalog version, monotonic time loaded, value)
+        self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
+        _caches.append(self)
+
+    async def cached(
+        self, key: Hashable, load: Callable[[], Awaitable[T]], *, max_age_s: float | None = None
+    ) -> T:
+        """`load()`'s answer for `key`, reused until the catalog changes (errors are not kept).
+
+        `max_age_s` also bounds how long the answer is reused, for answers that depend on
+        something that changes without a catalog write (sales counts). Callers must treat
+        the answer as read-only: it is shared by every request.
+        """
+        # Version first, then the load: a write committed meanwhile bumps it again.
+        version = await versions.current(CATALOG_VERSION)
+        entry = self._entries.get(key)
+        if (
+            entry is not None
+            and entry[0] == version
+            and (max_age_s is None or time.monotonic() - entry[1] < max_age_s)
+        ):
+            self._entries.move_to_end(key)
+            return entry[2]
+        loaded_at = time.monotonic()
+        value = await load()
+        self._entries[key] = (version, loaded_at, value)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Drop every entry."""
+        self._entries.clear()
+
+
+_caches: list[CatalogCache] = []
+
+
+def _clear_all() -> None:
+    for cache in _caches:
+        cache.clear()
+
+
+versions.on_configure(_clear_all)
+_answers = CatalogCache(MAX_ENTRIES)
 
 
 async def cached(
@@ -33,34 +91,17 @@ async def cached(
 ) -> T:
     """`load()`'s answer for `key`, reused until the catalog changes (errors are not kept).
 
-    `max_age_s` also bounds how long the answer is reused, for answers that depend on
-    something that changes without a catalog write (sales counts). Callers must treat the
-    answer as read-only: it is shared by every request.
+    `max_age_s` as in `CatalogCache.cached`. Callers must treat the answer as read-only: it
+    is shared by every request.
     """
-    # Version first, then the load: a write committed meanwhile bumps it again.
-    version = await versions.current(CATALOG_VERSION)
-    entry = _entries.get(key)
-    if (
-        entry is not None
-        and entry[0] == version
-        and (max_age_s is None or time.monotonic() - entry[1] < max_age_s)
-    ):
-        _entries.move_to_end(key)
-        return entry[2]
-    loaded_at = time.monotonic()
-    value = await load()
-    _entries[key] = (version, loaded_at, value)
-    _entries.move_to_end(key)
-    if len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
-    return value
+    return await _answers.cached(key, load, max_age_s=max_age_s)
 
 
 async def catalog_changed() -> None:
     """Drop every cached catalog answer once the current transaction commits."""
 
     async def bump() -> None:
-        _entries.clear()
+        _clear_all()
         await versions.bump(CATALOG_VERSION)
 
     await after_commit(bump)

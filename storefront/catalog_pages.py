@@ -15,15 +15,14 @@ from accounts.access import ANYONE, Viewer
 from analytics.recommend import record_search, record_view
 from catalog.categories import category_by_slug, category_tree
 from catalog.listings import listed_product
-from catalog.reviews import list_product_reviews
 from catalog.search import MAX_FILTERS, MAX_PAGE, SORTS, SearchQuery, SearchResult, search_products
 from catalog.shops import public_shop
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from core.types import parse_decimal
-from fulfilment.hours import STORE_TZ
 from locations.stock_reads import total_available
-from members.member_prices import member_prices_of, prices_for
+from members.member_prices import prices_for
+from storefront.product_body import TemplateRenderer, product_body
 from storefront.search_history import remember_search
 from storefront.shopper import shopper_of
 
@@ -177,6 +176,14 @@ async def _results_page(
     return Template("storefront/search.html", context=context)
 
 
+def _templates(request: Request[Any, Any, Any]) -> TemplateRenderer:
+    """The app's template engine (server.app always configures one)."""
+    engine = request.app.template_engine
+    if engine is None:
+        raise RuntimeError("The app has no template engine")
+    return engine
+
+
 class CatalogPages(Controller):
     """`/search`, `/categories/{slug}`, `/products/{id}`, `/shops/{id}`."""
 
@@ -262,25 +269,31 @@ class CatalogPages(Controller):
         selected = next(
             (v for v in detail["variants"] if v["id"] == variant), detail["variants"][0]
         )
-        reviews = await list_product_reviews(product_id, reviews_page)
         # Units available anywhere, per variant: a variant held nowhere cannot be bought,
         # so its buttons are disabled instead of failing at checkout.
         stock = await total_available(v["id"] for v in detail["variants"])
+        sold_out = frozenset(v["id"] for v in detail["variants"] if stock.get(v["id"], 0) <= 0)
+        # What every viewer sees is rendered once per catalog version (storefront/product_body);
+        # only the price, the units one may buy and the CSRF fields are rendered per request.
+        body = await product_body(_templates(request), detail, selected, reviews_page, sold_out)
         # The member price (会员价) of the chosen variant: the price itself for a member
-        # whose level reaches it, a hint to everyone else.
-        member_price = (await member_prices_of([selected["id"]])).get(selected["id"])
-        mine = await prices_for(viewer.id if viewer else None, [selected["id"]])
+        # whose level reaches it, a hint to everyone else (nobody has one without a price).
+        member_price = body.member_price
+        mine = (
+            await prices_for(viewer.id if viewer else None, [selected["id"]])
+            if member_price
+            else {}
+        )
         return Template(
             "storefront/product.html",
             context={
                 "product": detail,
+                "body": body,
                 "member_price": member_price,
                 "my_member_price": mine.get(selected["id"]),
                 "selected": selected,
-                "reviews": reviews,
-                "tz": STORE_TZ,
                 "stock": stock,
-                "sold_out": stock.get(selected["id"], 0) <= 0,
+                "sold_out": selected["id"] in sold_out,
             },
         )
 

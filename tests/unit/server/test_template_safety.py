@@ -7,6 +7,7 @@ of the templates, so user text (names, notes, reasons) can only ever show as tex
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -22,6 +23,10 @@ GETTEXT_OF_DATA = re.compile(r"""(?<![\w.])_\(\s*(?!["'])""")
 #: The one value allowed through `|safe`: Litestar's hidden CSRF field, built by the framework
 #: with its token already escaped (`litestar.response.template`), holding no user text.
 FRAMEWORK_MARKUP = re.compile(r"\{\{\s*csrf_input\s*\|\s*safe\s*\}\}")
+#: The one page module that hands a template HTML: the product page's cached body, which is
+#: `product_body.html`'s own autoescaped output cut at its hole markers. The test below holds
+#: it to marking nothing else safe.
+RENDERED_BODY = "storefront/product_body.py"
 MARKED_SAFE = re.compile(r"\|\s*safe\b|\bMarkup\b|\bautoescape\s+false|\|\s*forceescape\b")
 
 
@@ -60,4 +65,30 @@ def test_no_page_code_builds_markup() -> None:
         for p in (ROOT / package).rglob("*.py")
         if re.search(r"\bMarkup\(|import .*\bMarkup\b|\bmark_safe\(", p.read_text(encoding="utf-8"))
     ]
-    assert found == []
+    assert found == [RENDERED_BODY]
+
+
+def test_the_cached_product_body_marks_only_the_templates_own_output_safe() -> None:
+    """`Markup` only in `split_at_holes`, which is only given what the body template rendered."""
+    tree = ast.parse((ROOT / RENDERED_BODY).read_text(encoding="utf-8"))
+    marking = [
+        function.name
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for call in ast.walk(function)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Markup"
+    ]
+    assert marking and set(marking) == {"split_at_holes"}
+    splits = [
+        call
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "split_at_holes"
+    ]
+    assert [[ast.unparse(a) for a in call.args] for call in splits] == [["html"]]
+    sources = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["html"]
+    ]
+    assert len(sources) == 1 and isinstance(sources[0], ast.Call)
+    assert ast.unparse(sources[0]).startswith("engine.get_template(BODY_TEMPLATE).render(")
