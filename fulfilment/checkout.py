@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fulfilment.errors import InvalidOrder
-from fulfilment.goods import Goods, goods_by_id
+from fulfilment.goods import Goods, goods_by_id, total_available
 from fulfilment.pricing import Parcel, order_total, shipping_fee
 from fulfilment.routing import Plan, routing, shortage_error
 from fulfilment.statuses import FulfilmentMethod
 from locations.geocoding import geocode
+from locations.stock import available_quantities
 from promotions.offers import price_for
 from promotions.pricing import PriceLine, Pricing
 
@@ -121,12 +122,42 @@ async def resolve_position(
     return place.lat, place.lon
 
 
+async def chosen_store_stock(
+    request: CheckoutRequest, wanted: dict[int, int]
+) -> dict[int, int] | None:
+    """For a pickup at a chosen store: variant id → on_hand − reserved there; else None.
+
+    Read once here: it tells whether the total over every store is needed at all
+    (`refuse_if_short_everywhere`), and routing plans the pickup from it.
+    """
+    if request.method != FulfilmentMethod.PICKUP or request.location_id is None:
+        return None
+    levels = await available_quantities(wanted, [request.location_id])
+    return {v: levels.get((request.location_id, v), 0) for v in wanted}
+
+
+async def refuse_if_short_everywhere(
+    wanted: dict[int, int], goods: dict[int, Goods], store_stock: dict[int, int] | None
+) -> None:
+    """Refuse (`OutOfStock`) a line more units of which are wanted than all stores hold.
+
+    When the chosen store alone holds every line the total over all stores is at least
+    that, so it is not read (it only words the refusal).
+    """
+    if store_stock is not None and all(store_stock[v] >= q for v, q in wanted.items()):
+        return
+    totals = await total_available(wanted)
+    short = {v: (q, totals[v]) for v, q in wanted.items() if totals[v] < q}
+    if short:
+        raise shortage_error(short, goods)
+
+
 async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quote:
     """Plan and price an order without reserving anything."""
     if request.method not in METHODS:
         raise InvalidOrder("Choose pickup or delivery, not {method}", method=request.method)
     wanted = wanted_quantities(request.lines)
-    goods = await goods_by_id(wanted, with_available=True)
+    goods = await goods_by_id(wanted)
     for variant_id in wanted:
         item = goods.get(variant_id)
         if item is None or not item.on_sale:
@@ -134,9 +165,8 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     currencies = {goods[v].currency for v in wanted}
     if len(currencies) > 1:
         raise InvalidOrder("Items priced in different currencies cannot share one order")
-    short = {v: (q, goods[v].available) for v, q in wanted.items() if goods[v].available < q}
-    if short:
-        raise shortage_error(short, goods)
+    store_stock = await chosen_store_stock(request, wanted)
+    await refuse_if_short_everywhere(wanted, goods, store_stock)
     position = await resolve_position(request.position, request.address)
     plan = await routing.plan(
         wanted=wanted,
@@ -145,6 +175,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
         position=position,
         location_id=request.location_id,
         now=now or datetime.now(UTC),
+        store_stock=store_stock,
     )
     subtotal = sum(goods[v].price * q for v, q in wanted.items())
     shipping = shipping_fee(

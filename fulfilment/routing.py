@@ -63,8 +63,16 @@ class Plan:
     ready_at: dict[int, datetime] = field(default_factory=dict)
 
 
-async def _location_at(location_id: int, wanted: dict[int, int], position: tuple | None):
-    """A chosen store as a `NearbyLocation` (distance from the position when known)."""
+async def _location_at(
+    location_id: int,
+    wanted: dict[int, int],
+    position: tuple | None,
+    store_stock: dict[int, int] | None = None,
+):
+    """A chosen store as a `NearbyLocation` (distance from the position when known).
+
+    `store_stock`: variant id → on_hand − reserved at the store, when the caller read it.
+    """
     row = await place(location_id)
     if (
         row is None
@@ -73,8 +81,10 @@ async def _location_at(location_id: int, wanted: dict[int, int], position: tuple
         or not row["pickup_enabled"]
     ):
         raise InvalidOrder("Store {id} does not offer pickup", id=location_id)
-    stock = await available_quantities(wanted, [location_id])
-    available = {v: max(0, stock.get((location_id, v), 0)) for v in wanted}
+    if store_stock is None:
+        levels = await available_quantities(wanted, [location_id])
+        store_stock = {v: levels.get((location_id, v), 0) for v in wanted}
+    available = {v: max(0, store_stock.get(v, 0)) for v in wanted}
     return NearbyLocation(
         location_id=row["id"],
         name=row["name"],
@@ -177,10 +187,15 @@ class DefaultRouting:
         position: tuple[float, float] | None,
         location_id: int | None,
         now: datetime,
+        store_stock: dict[int, int] | None = None,
     ) -> Plan:
-        """Plan the fulfilments of `wanted` (variant id → quantity)."""
+        """Plan the fulfilments of `wanted` (variant id → quantity).
+
+        `store_stock`: variant id → on_hand − reserved at the chosen store (`location_id`),
+        when the caller already read it (`checkout.chosen_store_stock`).
+        """
         if method == FulfilmentMethod.PICKUP:
-            return await self._pickup(wanted, goods, position, location_id, now)
+            return await self._pickup(wanted, goods, position, location_id, now, store_stock)
         if position is None:
             raise InvalidOrder("Delivery needs your position or a delivery address")
         fulfilments = await self._delivery(wanted, goods, position)
@@ -193,6 +208,7 @@ class DefaultRouting:
         position: tuple[float, float] | None,
         location_id: int | None,
         now: datetime,
+        store_stock: dict[int, int] | None = None,
     ) -> Plan:
         notes: list[Note] = []
         candidates: list[NearbyLocation] = []
@@ -217,7 +233,7 @@ class DefaultRouting:
         chosen: NearbyLocation | None = None
         if location_id is not None:
             chosen = next((c for c in candidates if c.location_id == location_id), None)
-            chosen = chosen or await _location_at(location_id, wanted, position)
+            chosen = chosen or await _location_at(location_id, wanted, position, store_stock)
             if all(c.location_id != location_id for c in candidates):
                 candidates = [chosen, *candidates]
         elif position is None:
