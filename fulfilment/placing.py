@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.database import is_unique_violation, write_transaction
+from core.errors import DomainError
 from core.realtime import publish_after_commit
 from core.row_insert import insert_rows
 from core.statements import fetch
@@ -162,8 +163,33 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         InvalidOrder: the request breaks a rule (method, payment method, address…).
     """
     _check(cmd)
-    if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
+    # The key is not looked up first: a replay is rare, and the unique index on customer
+    # and key refuses its order row (the first statement of the write, so nothing else is
+    # written). It is looked up only when this request cannot be placed.
+    try:
+        view, payment = await _quote_and_write(cmd)
+    except DomainError:
+        # A replay answers its first order even when the request could no longer be placed
+        # now (the last unit sold since, the item unlisted, the coupon used).
+        found = await _existing(cmd.customer_id, cmd.idempotency_key)
+        if found is None:
+            raise
         return _same_request_or_refuse(found, cmd)
+    except Exception as error:
+        if not is_unique_violation(error):
+            raise
+        # An order with this key exists (a replay, or a concurrent request with the same key
+        # won): the unique index refused this one's order row, and its transaction rolled
+        # back. Answer with that order.
+        found = await _existing(cmd.customer_id, cmd.idempotency_key)
+        if found is None:
+            raise
+        return _same_request_or_refuse(found, cmd)
+    return PlacedOrder(order=view, created=True, payment=payment)
+
+
+async def _quote_and_write(cmd: PlaceOrder) -> tuple[OrderView, PaymentStart]:
+    """Plan, price and write a new order; the order's view and the payment it opened."""
     # The plan is read before the write transaction, so orders plan side by side and only
     # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
     # reserve refuses units that are no longer there, and nothing is written.
@@ -174,7 +200,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     if any(f.method not in provider.serves for f in quoted.plan.fulfilments):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
-        view, payment = await _write_order(cmd, quoted, covered)
+        return await _write_order(cmd, quoted, covered)
     except OutOfStock:
         if not _pinned_pickup(cmd):
             raise
@@ -182,16 +208,6 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         # refuse as a fresh plan would, naming what each nearby store can give now.
         _refuse_if_pinned_store_short(cmd, await _quote(cmd))
         raise
-    except Exception as error:
-        if not is_unique_violation(error):
-            raise
-        # A concurrent request with the same key won (the unique index on customer and key
-        # refused this one's order row, and its transaction rolled back): answer with its order.
-        found = await _existing(cmd.customer_id, cmd.idempotency_key)
-        if found is None:
-            raise
-        return _same_request_or_refuse(found, cmd)
-    return PlacedOrder(order=view, created=True, payment=payment)
 
 
 def _member_of(cmd: PlaceOrder) -> int | None:
