@@ -9,7 +9,6 @@ key returns the same order.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from core.database import is_unique_violation, write_transaction
 from core.errors import DomainError
 from core.realtime import publish_after_commit
-from core.row_insert import insert_rows
+from core.row_insert import insert_numbered, insert_rows
 from core.statements import fetch
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
 from fulfilment.contacts import check_mobile, check_pickup_contact
@@ -149,7 +148,16 @@ def _same_request_or_refuse(found: PlacedOrder, cmd: PlaceOrder) -> PlacedOrder:
 
 def order_number(order_id: int, created_at: Any) -> str:
     """`KQ` + the local (Asia/Shanghai) date + the zero-padded id: KQ20261125-000123."""
-    return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-{order_id:06d}"
+    return f"{order_number_prefix(created_at)}{order_id:06d}"
+
+
+def order_number_prefix(created_at: Any) -> str:
+    """An order number before its id: `KQ` + the local (Asia/Shanghai) date + `-`.
+
+    The id (at least 6 digits, as `order_number`) is added by the database as the row is
+    inserted (`core.row_insert.insert_numbered`).
+    """
+    return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-"
 
 
 async def place_order(cmd: PlaceOrder) -> PlacedOrder:
@@ -277,40 +285,37 @@ async def _write_order(
     async with write_transaction():
         # Rows are inserted as dicts in prepared statements (`core.row_insert`): Piccolo's
         # per-row Table objects and nested query strings were a third of an order's time.
-        order_row = (
-            await insert_rows(
-                Order,
-                [
-                    {
-                        "number": f"new-{uuid.uuid4().hex[:28]}",
-                        "channel": cmd.channel,
-                        "customer_id": cmd.customer_id,
-                        "store_location_id": cmd.store_location_id,
-                        "subtotal": quoted.subtotal,
-                        "shipping": quoted.shipping,
-                        "discount": quoted.discount,
-                        "points_paid": covered,
-                        "total": quoted.total - covered,
-                        "currency": quoted.currency,
-                        "payment_method": cmd.payment_method,
-                        "idempotency_key": cmd.idempotency_key,
-                        "delivery_address": _delivery_address(cmd),
-                        "pickup_contact": _pickup_contact(cmd),
-                        "position": (
-                            {"lat": quoted.position[0], "lon": quoted.position[1]}
-                            if quoted.position
-                            else {}
-                        ),
-                        "created_at": now,
-                    }
-                ],
-            )
-        )[0]
+        # The number is written with the row (`KQ<date>-<id>`): the id is drawn in the same
+        # statement, so no UPDATE follows.
+        order_row = await insert_numbered(
+            Order,
+            {
+                "channel": cmd.channel,
+                "customer_id": cmd.customer_id,
+                "store_location_id": cmd.store_location_id,
+                "subtotal": quoted.subtotal,
+                "shipping": quoted.shipping,
+                "discount": quoted.discount,
+                "points_paid": covered,
+                "total": quoted.total - covered,
+                "currency": quoted.currency,
+                "payment_method": cmd.payment_method,
+                "idempotency_key": cmd.idempotency_key,
+                "delivery_address": _delivery_address(cmd),
+                "pickup_contact": _pickup_contact(cmd),
+                "position": (
+                    {"lat": quoted.position[0], "lon": quoted.position[1]}
+                    if quoted.position
+                    else {}
+                ),
+                "created_at": now,
+            },
+            number_column="number",
+            prefix=order_number_prefix(now),
+        )
         order_id = order_row["id"]
-        number = order_number(order_id, now)
-        await fetch("UPDATE orders SET number = {} WHERE id = {}", number, order_id)
+        number = order_row["number"]
         order_row |= {
-            "number": number,
             "delivery_address": _delivery_address(cmd),
             "pickup_contact": _pickup_contact(cmd),
         }
