@@ -13,7 +13,7 @@ from fulfilment.pricing import Parcel, order_total, shipping_fee
 from fulfilment.routing import Plan, routing, shortage_error
 from fulfilment.statuses import FulfilmentMethod
 from locations.geocoding import geocode
-from locations.stock import available_quantities
+from locations.places import StoreStock, place_with_stock
 from promotions.offers import price_for
 from promotions.pricing import PriceLine, Pricing
 
@@ -122,29 +122,26 @@ async def resolve_position(
     return place.lat, place.lon
 
 
-async def chosen_store_stock(
-    request: CheckoutRequest, wanted: dict[int, int]
-) -> dict[int, int] | None:
-    """For a pickup at a chosen store: variant id → on_hand − reserved there; else None.
+async def chosen_store(request: CheckoutRequest, wanted: dict[int, int]) -> StoreStock | None:
+    """For a pickup at a chosen store: the store and what it holds of `wanted`; else None.
 
-    Read once here: it tells whether the total over every store is needed at all
-    (`refuse_if_short_everywhere`), and routing plans the pickup from it.
+    Read once here, in one statement: it tells whether the total over every store is needed
+    at all (`refuse_if_short_everywhere`), and routing plans the pickup from it.
     """
     if request.method != FulfilmentMethod.PICKUP or request.location_id is None:
         return None
-    levels = await available_quantities(wanted, [request.location_id])
-    return {v: levels.get((request.location_id, v), 0) for v in wanted}
+    return await place_with_stock(request.location_id, wanted)
 
 
 async def refuse_if_short_everywhere(
-    wanted: dict[int, int], goods: dict[int, Goods], store_stock: dict[int, int] | None
+    wanted: dict[int, int], goods: dict[int, Goods], store: StoreStock | None
 ) -> None:
     """Refuse (`OutOfStock`) a line more units of which are wanted than all stores hold.
 
     When the chosen store alone holds every line the total over all stores is at least
     that, so it is not read (it only words the refusal).
     """
-    if store_stock is not None and all(store_stock[v] >= q for v, q in wanted.items()):
+    if store is not None and all(store.available[v] >= q for v, q in wanted.items()):
         return
     totals = await total_available(wanted)
     short = {v: (q, totals[v]) for v, q in wanted.items() if totals[v] < q}
@@ -165,8 +162,8 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     currencies = {goods[v].currency for v in wanted}
     if len(currencies) > 1:
         raise InvalidOrder("Items priced in different currencies cannot share one order")
-    store_stock = await chosen_store_stock(request, wanted)
-    await refuse_if_short_everywhere(wanted, goods, store_stock)
+    store = await chosen_store(request, wanted)
+    await refuse_if_short_everywhere(wanted, goods, store)
     position = await resolve_position(request.position, request.address)
     plan = await routing.plan(
         wanted=wanted,
@@ -175,7 +172,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
         position=position,
         location_id=request.location_id,
         now=now or datetime.now(UTC),
-        store_stock=store_stock,
+        store=store,
     )
     subtotal = sum(goods[v].price * q for v, q in wanted.items())
     shipping = shipping_fee(
