@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.database import is_unique_violation, write_transaction
-from core.errors import DomainError
+from core.database import write_transaction
 from core.realtime import publish_after_commit
 from core.row_insert import insert_numbered, insert_rows
 from core.statements import fetch
@@ -173,22 +172,15 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     _check(cmd)
     # The key is not looked up first: a replay is rare, and the unique index on customer
     # and key refuses its order row (the first statement of the write, so nothing else is
-    # written). It is looked up only when this request cannot be placed.
+    # written). It is looked up only when this request was not placed.
     try:
         view, payment = await _quote_and_write(cmd)
-    except DomainError:
-        # A replay answers its first order even when the request could no longer be placed
-        # now (the last unit sold since, the item unlisted, the coupon used).
-        found = await _existing(cmd.customer_id, cmd.idempotency_key)
-        if found is None:
-            raise
-        return _same_request_or_refuse(found, cmd)
-    except Exception as error:
-        if not is_unique_violation(error):
-            raise
-        # An order with this key exists (a replay, or a concurrent request with the same key
-        # won): the unique index refused this one's order row, and its transaction rolled
-        # back. Answer with that order.
+    except Exception:
+        # An order with this key exists: a replay, or a concurrent request with the same
+        # key won (the unique index refused this one's order row and its transaction rolled
+        # back). Its first order is the answer even when the request could no longer be
+        # placed now: the last unit sold since, the item unlisted, the coupon used, the
+        # geocoder unreachable.
         found = await _existing(cmd.customer_id, cmd.idempotency_key)
         if found is None:
             raise
