@@ -8,6 +8,8 @@ would (a callable default such as `TimestamptzNow` is called per row) and conver
 Piccolo converts values (JSON columns dumped, enums by value), and sent through
 `core.statements.fetch` (no `QueryString` per insert). The primary key is left to the
 database. Every column is returned (`RETURNING *`), as `.returning(*all_columns())`.
+`insert_numbered` inserts one row whose number is made from its own id in the same
+statement (an order's `KQ<date>-<id>`).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from typing import Any
 
 from piccolo.columns import JSON, JSONB, Column
 from piccolo.columns.defaults.base import Default
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 from piccolo.utils.sql_values import convert_to_sql_value
 
+from core.database import current_engine
 from core.statements import fetch
 
 #: Values the database takes as they are in a column that is not JSON: Piccolo's converter
@@ -89,6 +93,24 @@ def _default(column: Column) -> Any:
     return value
 
 
+def _add_values(table: type[Table], row: dict[str, Any], args: list[Any]) -> None:
+    """Append the row's database values, column by column, to `args`."""
+    if not row.keys() <= _known(table):
+        unknown = sorted(row.keys() - _known(table))
+        raise ValueError(f"Unrecognised columns of {table.__name__}: {unknown}")
+    for name, column, is_json, fixed in _plan(table):
+        if name in row:
+            value = row[name]
+        elif fixed is not _PER_ROW:
+            args.append(fixed)  # already a database value
+            continue
+        else:
+            value = _default(column)
+        if is_json or type(value) not in _PLAIN:
+            value = convert_to_sql_value(value=value, column=column)
+        args.append(value)
+
+
 async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Insert `rows` in one statement; every column of the inserted rows, in the order given.
 
@@ -100,24 +122,55 @@ async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> lis
     """
     if not rows:
         return []
-    plan = _plan(table)
-    known = _known(table)
     args: list[Any] = []
     for row in rows:
-        if not row.keys() <= known:
-            unknown = sorted(row.keys() - known)
-            raise ValueError(f"Unrecognised columns of {table.__name__}: {unknown}")
-        for name, column, is_json, fixed in plan:
-            if name in row:
-                value = row[name]
-            elif fixed is not _PER_ROW:
-                args.append(fixed)  # already a database value
-                continue
-            else:
-                value = _default(column)
-            if is_json or type(value) not in _PLAIN:
-                value = convert_to_sql_value(value=value, column=column)
-            args.append(value)
+        _add_values(table, row, args)
     inserted = await fetch(_statement(table, len(rows)), *args)
     # RETURNING promises no order (SQLite says so); ids are handed out in VALUES order.
     return sorted(inserted, key=lambda row: row["id"])
+
+
+@lru_cache(maxsize=32)
+def _numbered_statement(table: type[Table], number_column: str, postgres: bool) -> str:
+    """INSERT of one row with its id drawn in the statement and `prefix || id` as its number.
+
+    PostgreSQL draws the id from the table's sequence once (a materialised CTE), so
+    concurrent writers in any process get distinct ids. SQLite takes the next rowid as it
+    would itself (the largest + 1: the tables are `INTEGER PRIMARY KEY`, without
+    AUTOINCREMENT); the statement reads and writes under the one write lock SQLite has, so
+    no other writer comes in between.
+    """
+    columns = _columns(table)
+    name = table._meta.get_formatted_tablename()
+    names = ",".join(f'"{c._meta.db_column_name}"' for c in columns)
+    if postgres:
+        new_id = "(SELECT id FROM new_id)"
+        digits = f"lpad({new_id}::text, GREATEST(6, length({new_id}::text)), '0')"
+        head = (
+            "WITH new_id AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence("
+            f"'{name}', 'id')) AS id) "
+        )
+    else:
+        new_id = f'(SELECT COALESCE(MAX("id"), 0) + 1 FROM {name})'
+        digits = f"printf('%06d', {new_id})"
+        head = ""
+    values = ",".join(
+        f"{{}} || {digits}" if c._meta.name == number_column else "{}" for c in columns
+    )
+    return f'{head}INSERT INTO {name} ("id",{names}) VALUES ({new_id},{values}) RETURNING *'
+
+
+async def insert_numbered(
+    table: type[Table], row: dict[str, Any], *, number_column: str, prefix: str
+) -> dict[str, Any]:
+    """Insert one row whose `number_column` is `prefix` + its own id, at least 6 digits.
+
+    One statement: the id is drawn and the number written with it (`prefix` + `f"{id:06d}"`),
+    where an INSERT then an UPDATE of the number were two. Every column is returned.
+    """
+    if number_column in row:
+        raise ValueError(f"{number_column} is made from the id: do not give it")
+    args: list[Any] = []
+    _add_values(table, {**row, number_column: prefix}, args)
+    postgres = isinstance(current_engine(), PostgresEngine)
+    return (await fetch(_numbered_statement(table, number_column, postgres), *args))[0]

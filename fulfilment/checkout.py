@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fulfilment.errors import InvalidOrder
-from fulfilment.goods import Goods, goods_by_id
+from fulfilment.goods import Goods, goods_by_id, total_available
 from fulfilment.pricing import Parcel, order_total, shipping_fee
 from fulfilment.routing import Plan, routing, shortage_error
 from fulfilment.statuses import FulfilmentMethod
 from locations.geocoding import geocode
+from locations.places import StoreStock, place_with_stock
 from promotions.offers import price_for
 from promotions.pricing import PriceLine, Pricing
 
@@ -121,12 +122,39 @@ async def resolve_position(
     return place.lat, place.lon
 
 
+async def chosen_store(request: CheckoutRequest, wanted: dict[int, int]) -> StoreStock | None:
+    """For a pickup at a chosen store: the store and what it holds of `wanted`; else None.
+
+    Read once here, in one statement: it tells whether the total over every store is needed
+    at all (`refuse_if_short_everywhere`), and routing plans the pickup from it.
+    """
+    if request.method != FulfilmentMethod.PICKUP or request.location_id is None:
+        return None
+    return await place_with_stock(request.location_id, wanted)
+
+
+async def refuse_if_short_everywhere(
+    wanted: dict[int, int], goods: dict[int, Goods], store: StoreStock | None
+) -> None:
+    """Refuse (`OutOfStock`) a line more units of which are wanted than all stores hold.
+
+    When the chosen store alone holds every line the total over all stores is at least
+    that, so it is not read (it only words the refusal).
+    """
+    if store is not None and all(store.available[v] >= q for v, q in wanted.items()):
+        return
+    totals = await total_available(wanted)
+    short = {v: (q, totals[v]) for v, q in wanted.items() if totals[v] < q}
+    if short:
+        raise shortage_error(short, goods)
+
+
 async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quote:
     """Plan and price an order without reserving anything."""
     if request.method not in METHODS:
         raise InvalidOrder("Choose pickup or delivery, not {method}", method=request.method)
     wanted = wanted_quantities(request.lines)
-    goods = await goods_by_id(wanted, with_available=True)
+    goods = await goods_by_id(wanted)
     for variant_id in wanted:
         item = goods.get(variant_id)
         if item is None or not item.on_sale:
@@ -134,9 +162,8 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
     currencies = {goods[v].currency for v in wanted}
     if len(currencies) > 1:
         raise InvalidOrder("Items priced in different currencies cannot share one order")
-    short = {v: (q, goods[v].available) for v, q in wanted.items() if goods[v].available < q}
-    if short:
-        raise shortage_error(short, goods)
+    store = await chosen_store(request, wanted)
+    await refuse_if_short_everywhere(wanted, goods, store)
     position = await resolve_position(request.position, request.address)
     plan = await routing.plan(
         wanted=wanted,
@@ -145,6 +172,7 @@ async def quote(request: CheckoutRequest, *, now: datetime | None = None) -> Quo
         position=position,
         location_id=request.location_id,
         now=now or datetime.now(UTC),
+        store=store,
     )
     subtotal = sum(goods[v].price * q for v, q in wanted.items())
     shipping = shipping_fee(

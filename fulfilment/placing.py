@@ -9,14 +9,13 @@ key returns the same order.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.database import is_unique_violation, write_transaction
+from core.database import write_transaction
 from core.realtime import publish_after_commit
-from core.row_insert import insert_rows
+from core.row_insert import insert_numbered, insert_rows
 from core.statements import fetch
 from fulfilment.checkout import CheckoutRequest, LineRequest, Quote, quote
 from fulfilment.contacts import check_mobile, check_pickup_contact
@@ -148,7 +147,16 @@ def _same_request_or_refuse(found: PlacedOrder, cmd: PlaceOrder) -> PlacedOrder:
 
 def order_number(order_id: int, created_at: Any) -> str:
     """`KQ` + the local (Asia/Shanghai) date + the zero-padded id: KQ20261125-000123."""
-    return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-{order_id:06d}"
+    return f"{order_number_prefix(created_at)}{order_id:06d}"
+
+
+def order_number_prefix(created_at: Any) -> str:
+    """An order number before its id: `KQ` + the local (Asia/Shanghai) date + `-`.
+
+    The id (at least 6 digits, as `order_number`) is added by the database as the row is
+    inserted (`core.row_insert.insert_numbered`).
+    """
+    return f"KQ{created_at.astimezone(STORE_TZ):%Y%m%d}-"
 
 
 async def place_order(cmd: PlaceOrder) -> PlacedOrder:
@@ -162,8 +170,26 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         InvalidOrder: the request breaks a rule (method, payment method, address…).
     """
     _check(cmd)
-    if (found := await _existing(cmd.customer_id, cmd.idempotency_key)) is not None:
+    # The key is not looked up first: a replay is rare, and the unique index on customer
+    # and key refuses its order row (the first statement of the write, so nothing else is
+    # written). It is looked up only when this request was not placed.
+    try:
+        view, payment = await _quote_and_write(cmd)
+    except Exception:
+        # An order with this key exists: a replay, or a concurrent request with the same
+        # key won (the unique index refused this one's order row and its transaction rolled
+        # back). Its first order is the answer even when the request could no longer be
+        # placed now: the last unit sold since, the item unlisted, the coupon used, the
+        # geocoder unreachable.
+        found = await _existing(cmd.customer_id, cmd.idempotency_key)
+        if found is None:
+            raise
         return _same_request_or_refuse(found, cmd)
+    return PlacedOrder(order=view, created=True, payment=payment)
+
+
+async def _quote_and_write(cmd: PlaceOrder) -> tuple[OrderView, PaymentStart]:
+    """Plan, price and write a new order; the order's view and the payment it opened."""
     # The plan is read before the write transaction, so orders plan side by side and only
     # their writes queue. A plan gone stale meanwhile costs nothing: the conditional
     # reserve refuses units that are no longer there, and nothing is written.
@@ -174,7 +200,7 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
     if any(f.method not in provider.serves for f in quoted.plan.fulfilments):
         raise InvalidOrder("Part of this order is delivered: pay online or choose another store")
     try:
-        view, payment = await _write_order(cmd, quoted, covered)
+        return await _write_order(cmd, quoted, covered)
     except OutOfStock:
         if not _pinned_pickup(cmd):
             raise
@@ -182,16 +208,6 @@ async def place_order(cmd: PlaceOrder) -> PlacedOrder:
         # refuse as a fresh plan would, naming what each nearby store can give now.
         _refuse_if_pinned_store_short(cmd, await _quote(cmd))
         raise
-    except Exception as error:
-        if not is_unique_violation(error):
-            raise
-        # A concurrent request with the same key won (the unique index on customer and key
-        # refused this one's order row, and its transaction rolled back): answer with its order.
-        found = await _existing(cmd.customer_id, cmd.idempotency_key)
-        if found is None:
-            raise
-        return _same_request_or_refuse(found, cmd)
-    return PlacedOrder(order=view, created=True, payment=payment)
 
 
 def _member_of(cmd: PlaceOrder) -> int | None:
@@ -261,40 +277,37 @@ async def _write_order(
     async with write_transaction():
         # Rows are inserted as dicts in prepared statements (`core.row_insert`): Piccolo's
         # per-row Table objects and nested query strings were a third of an order's time.
-        order_row = (
-            await insert_rows(
-                Order,
-                [
-                    {
-                        "number": f"new-{uuid.uuid4().hex[:28]}",
-                        "channel": cmd.channel,
-                        "customer_id": cmd.customer_id,
-                        "store_location_id": cmd.store_location_id,
-                        "subtotal": quoted.subtotal,
-                        "shipping": quoted.shipping,
-                        "discount": quoted.discount,
-                        "points_paid": covered,
-                        "total": quoted.total - covered,
-                        "currency": quoted.currency,
-                        "payment_method": cmd.payment_method,
-                        "idempotency_key": cmd.idempotency_key,
-                        "delivery_address": _delivery_address(cmd),
-                        "pickup_contact": _pickup_contact(cmd),
-                        "position": (
-                            {"lat": quoted.position[0], "lon": quoted.position[1]}
-                            if quoted.position
-                            else {}
-                        ),
-                        "created_at": now,
-                    }
-                ],
-            )
-        )[0]
+        # The number is written with the row (`KQ<date>-<id>`): the id is drawn in the same
+        # statement, so no UPDATE follows.
+        order_row = await insert_numbered(
+            Order,
+            {
+                "channel": cmd.channel,
+                "customer_id": cmd.customer_id,
+                "store_location_id": cmd.store_location_id,
+                "subtotal": quoted.subtotal,
+                "shipping": quoted.shipping,
+                "discount": quoted.discount,
+                "points_paid": covered,
+                "total": quoted.total - covered,
+                "currency": quoted.currency,
+                "payment_method": cmd.payment_method,
+                "idempotency_key": cmd.idempotency_key,
+                "delivery_address": _delivery_address(cmd),
+                "pickup_contact": _pickup_contact(cmd),
+                "position": (
+                    {"lat": quoted.position[0], "lon": quoted.position[1]}
+                    if quoted.position
+                    else {}
+                ),
+                "created_at": now,
+            },
+            number_column="number",
+            prefix=order_number_prefix(now),
+        )
         order_id = order_row["id"]
-        number = order_number(order_id, now)
-        await fetch("UPDATE orders SET number = {} WHERE id = {}", number, order_id)
+        number = order_row["number"]
         order_row |= {
-            "number": number,
             "delivery_address": _delivery_address(cmd),
             "pickup_contact": _pickup_contact(cmd),
         }

@@ -15,8 +15,7 @@ from fulfilment.hours import ready_time
 from fulfilment.statuses import FulfilmentMethod
 from locations.kinds import LocationKind
 from locations.nearest import PICKUP_RADIUS_M, NearbyLocation, distance_m, nearest_locations
-from locations.places import place
-from locations.stock import available_quantities
+from locations.places import StoreStock, place_with_stock
 
 #: How many pickup stores the consumer is offered.
 CANDIDATE_LIMIT = 8
@@ -63,9 +62,18 @@ class Plan:
     ready_at: dict[int, datetime] = field(default_factory=dict)
 
 
-async def _location_at(location_id: int, wanted: dict[int, int], position: tuple | None):
-    """A chosen store as a `NearbyLocation` (distance from the position when known)."""
-    row = await place(location_id)
+async def _location_at(
+    location_id: int,
+    wanted: dict[int, int],
+    position: tuple | None,
+    store: StoreStock | None = None,
+):
+    """A chosen store as a `NearbyLocation` (distance from the position when known).
+
+    `store`: the store and its stock of `wanted`, when the caller read them.
+    """
+    store = store or await place_with_stock(location_id, wanted)
+    row = store.place
     if (
         row is None
         or not row["is_active"]
@@ -73,8 +81,7 @@ async def _location_at(location_id: int, wanted: dict[int, int], position: tuple
         or not row["pickup_enabled"]
     ):
         raise InvalidOrder("Store {id} does not offer pickup", id=location_id)
-    stock = await available_quantities(wanted, [location_id])
-    available = {v: max(0, stock.get((location_id, v), 0)) for v in wanted}
+    available = {v: max(0, store.available.get(v, 0)) for v in wanted}
     return NearbyLocation(
         location_id=row["id"],
         name=row["name"],
@@ -177,10 +184,15 @@ class DefaultRouting:
         position: tuple[float, float] | None,
         location_id: int | None,
         now: datetime,
+        store: StoreStock | None = None,
     ) -> Plan:
-        """Plan the fulfilments of `wanted` (variant id → quantity)."""
+        """Plan the fulfilments of `wanted` (variant id → quantity).
+
+        `store`: the chosen store (`location_id`) and its stock of `wanted`, when the
+        caller already read them (`checkout.chosen_store`).
+        """
         if method == FulfilmentMethod.PICKUP:
-            return await self._pickup(wanted, goods, position, location_id, now)
+            return await self._pickup(wanted, goods, position, location_id, now, store)
         if position is None:
             raise InvalidOrder("Delivery needs your position or a delivery address")
         fulfilments = await self._delivery(wanted, goods, position)
@@ -193,6 +205,7 @@ class DefaultRouting:
         position: tuple[float, float] | None,
         location_id: int | None,
         now: datetime,
+        store: StoreStock | None = None,
     ) -> Plan:
         notes: list[Note] = []
         candidates: list[NearbyLocation] = []
@@ -217,7 +230,7 @@ class DefaultRouting:
         chosen: NearbyLocation | None = None
         if location_id is not None:
             chosen = next((c for c in candidates if c.location_id == location_id), None)
-            chosen = chosen or await _location_at(location_id, wanted, position)
+            chosen = chosen or await _location_at(location_id, wanted, position, store)
             if all(c.location_id != location_id for c in candidates):
                 candidates = [chosen, *candidates]
         elif position is None:

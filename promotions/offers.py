@@ -68,31 +68,39 @@ def running(row: dict[str, Any], now: datetime) -> bool:
     return row["status"] == Status.ACTIVE and _when(row["starts_at"]) <= now < _when(row["ends_at"])
 
 
-async def active_rules(
-    lines: Sequence[PriceLine], *, customer_id: int | None, now: datetime
-) -> list[Rule]:
-    """The flash prices and 满减 running now that can touch these lines.
+#: A promotion row as the wallet's rows are (no coupon: NULLs), so both read in one statement.
+_RULES_SQL = (
+    "SELECT p.*, 0 AS from_wallet, NULL AS coupon_id, NULL AS coupon_code FROM promotion p "
+    "WHERE p.status = {{}} AND p.kind <> {{}} "
+    "AND (p.supplier_id IS NULL OR p.supplier_id IN ({suppliers})) "
+    "AND (p.kind <> {{}} OR p.variant_id IN ({variants}))"
+)
+_WALLET_SQL = (
+    "SELECT p.*, 1 AS from_wallet, c.id AS coupon_id, c.code AS coupon_code FROM coupon c "
+    "JOIN promotion p ON p.id = c.promotion WHERE c.owner_id = {} AND c.status = {}"
+)
 
-    A flash price's `units_left` is what is left under its cap and under the consumer's own
-    limit (not counted for a walk-in customer).
-    """
+
+def _rules_statement(lines: Sequence[PriceLine]) -> tuple[str, list[Any]]:
+    """The promotions (not coupons) active and able to touch these lines: text, arguments."""
     suppliers = sorted({line.supplier_id for line in lines})
-    variants = {line.key for line in lines}
-    if not lines:
-        return []
-    # One plain query (Piccolo's query building costs more than the query on every quote);
-    # the few rows are checked against the window here.
-    marks = ", ".join("{}" for _ in suppliers)
-    rows = await fetch(
-        "SELECT * FROM promotion WHERE status = {} AND kind <> {} "
-        f"AND (supplier_id IS NULL OR supplier_id IN ({marks})) "
-        f"AND (kind <> {{}} OR variant_id IN ({', '.join('{}' for _ in variants)}))",
-        Status.ACTIVE.value,
-        Kind.COUPON.value,
-        *suppliers,
-        Kind.FLASH_PRICE.value,
-        *sorted(variants),
+    variants = sorted({line.key for line in lines})
+    sql = _RULES_SQL.format(
+        suppliers=", ".join("{}" for _ in suppliers), variants=", ".join("{}" for _ in variants)
     )
+    args = [Status.ACTIVE.value, Kind.COUPON.value, *suppliers, Kind.FLASH_PRICE.value, *variants]
+    return sql, args
+
+
+async def _rules_of_rows(
+    rows: list[dict[str, Any]],
+    lines: Sequence[PriceLine],
+    *,
+    customer_id: int | None,
+    now: datetime,
+) -> list[Rule]:
+    """The rules of the promotion rows running now, flash prices with their units left."""
+    variants = {line.key for line in lines}
     rows = [
         r
         for r in rows
@@ -118,20 +126,60 @@ async def active_rules(
     return rules
 
 
+def _choices_of_rows(rows: list[dict[str, Any]], now: datetime) -> list[CouponChoice]:
+    """The wallet coupons of the rows (promotion and coupon) that can be used now."""
+    return [
+        CouponChoice(rule_of(r), r["coupon_id"], r["coupon_code"]) for r in rows if running(r, now)
+    ]
+
+
+async def active_rules(
+    lines: Sequence[PriceLine], *, customer_id: int | None, now: datetime
+) -> list[Rule]:
+    """The flash prices and 满减 running now that can touch these lines.
+
+    A flash price's `units_left` is what is left under its cap and under the consumer's own
+    limit (not counted for a walk-in customer).
+    """
+    if not lines:
+        return []
+    # One plain query (Piccolo's query building costs more than the query on every quote);
+    # the few rows are checked against the window here.
+    sql, args = _rules_statement(lines)
+    rows = await fetch(sql + " ORDER BY p.id", *args)
+    return await _rules_of_rows(rows, lines, customer_id=customer_id, now=now)
+
+
 async def wallet_choices(customer_id: int | None, now: datetime) -> list[CouponChoice]:
     """The consumer's unused coupons that can be used now."""
     if customer_id is None:
         return []
+    rows = await fetch(_WALLET_SQL + " ORDER BY c.id", customer_id, CouponStatus.UNUSED.value)
+    return _choices_of_rows(rows, now)
+
+
+async def rules_and_wallet(
+    lines: Sequence[PriceLine], *, customer_id: int | None, now: datetime
+) -> tuple[list[Rule], list[CouponChoice]]:
+    """`active_rules` and `wallet_choices` together, read in one statement.
+
+    Every quote and order needs both: one round trip instead of two. The promotions come
+    first (by id), then the wallet's coupons (by coupon id), as the two reads give them.
+    """
+    if not lines or customer_id is None:
+        rules = await active_rules(lines, customer_id=customer_id, now=now)
+        return rules, await wallet_choices(customer_id, now)
+    sql, args = _rules_statement(lines)
     rows = await fetch(
-        "SELECT p.*, c.id AS coupon_id, c.code AS coupon_code FROM coupon c "
-        "JOIN promotion p ON p.id = c.promotion WHERE c.owner_id = {} AND c.status = {} "
-        "ORDER BY c.id",
+        f"{sql} UNION ALL {_WALLET_SQL} ORDER BY from_wallet, coupon_id, id",
+        *args,
         customer_id,
         CouponStatus.UNUSED.value,
     )
-    return [
-        CouponChoice(rule_of(r), r["coupon_id"], r["coupon_code"]) for r in rows if running(r, now)
-    ]
+    promotions = [r for r in rows if not r["from_wallet"]]
+    wallet = [r for r in rows if r["from_wallet"]]
+    rules = await _rules_of_rows(promotions, lines, customer_id=customer_id, now=now)
+    return rules, _choices_of_rows(wallet, now)
 
 
 def normalise_code(code: str) -> str:
@@ -195,8 +243,7 @@ async def price_for(
         member_id if member_id is not None else customer_id, [line.key for line in lines]
     )
     lines = [replace(line, member_price=member.get(line.key, 0)) for line in lines]
-    rules = await active_rules(lines, customer_id=customer_id, now=now)
-    wallet = await wallet_choices(customer_id, now)
+    rules, wallet = await rules_and_wallet(lines, customer_id=customer_id, now=now)
     if codes is None:
         chosen: Sequence[CouponChoice] = best_coupons(lines, rules, wallet, location_id)
     else:

@@ -116,6 +116,33 @@ async def test_placing_needs_an_idempotency_key_and_a_replay_returns_the_same_or
     assert len((await client.get("/api/orders")).json()) == 1
 
 
+async def test_a_replay_after_the_last_unit_was_sold_returns_the_original_order(
+    client: AsyncClient,
+) -> None:
+    store = await make_store()
+    variant = (await make_product(prices=(1500,)))["variant_ids"][0]
+    await stock(store, variant, 2)
+    await login(client, await make_user())
+    headers = {"Idempotency-Key": "last-units"}
+    body = pickup_body(variant, 2, location_id=store)
+
+    first = await client.post("/api/orders", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    again = await client.post("/api/orders", json=body, headers=headers)
+    other = await client.post(
+        "/api/orders", json=pickup_body(variant, 1, location_id=store), headers=headers
+    )
+    fresh = await client.post("/api/orders", json=body, headers={"Idempotency-Key": "new"})
+
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["number"] == first.json()["number"]
+    assert other.status_code == 422  # the key names an order with other contents
+    assert fresh.status_code == 409  # a new order for the same goods: none left
+    assert await reserved(store, variant) == 2
+    assert len((await client.get("/api/orders")).json()) == 1
+
+
 async def test_out_of_stock_answers_409_naming_the_line(client: AsyncClient) -> None:
     store = await make_store()
     variant = (await make_product(name="茅台"))["variant_ids"][0]

@@ -12,7 +12,7 @@ import asyncio
 import pytest
 from piccolo.engine.base import Engine
 
-from fulfilment.errors import OutOfStock
+from fulfilment.errors import InvalidOrder, OutOfStock
 from fulfilment.tables import Fulfilment, Order
 from tests.support.factories import make_order, make_product, make_store, make_user, stock
 from tests.support.stock import assert_ledger_matches_levels
@@ -96,3 +96,29 @@ async def test_a_store_that_no_longer_holds_the_lines_answers_409_and_writes_not
     assert await Fulfilment.count().where(Fulfilment.method == "delivery") == 0
     assert await level(s["next_door"], s["variant"]) == (3, 0)
     await assert_ledger_matches_levels()
+
+
+async def test_a_pinned_pickup_at_a_store_that_cannot_hand_over_is_refused(db: Engine) -> None:
+    # The store's row and its stock are read in one statement: every way it can be unfit
+    # is still refused, and a store holding everything spares the sum over all stores.
+    far = await make_store(NEXT_DOOR)
+    no_pickup = await make_store(PINNED_AT, pickup_enabled=False)
+    warehouse = await make_store(PINNED_AT, kind="warehouse")
+    tea, rice = (await make_product(prices=(100, 200)))["variant_ids"][:2]
+    for place in (far, no_pickup, warehouse):
+        await stock(place, tea, 3)
+    buyer = await make_user()
+
+    for location_id in (no_pickup, warehouse, 10**9):
+        with pytest.raises(InvalidOrder, match="does not offer pickup"):
+            await make_order(buyer.id, [(tea, 1)], location_id=location_id, near=PINNED_AT)
+    # The store has no row for rice at all: short of it, and the refusal names the total.
+    with pytest.raises(OutOfStock) as refused:
+        await make_order(buyer.id, [(tea, 1), (rice, 1)], location_id=far)
+    assert refused.value.extra["lines"] == [{"variant_id": rice, "requested": 1, "available": 0}]
+
+    placed = await make_order(buyer.id, [(tea, 3)], location_id=far)
+
+    assert [(f.location_id, f.lines[0].quantity) for f in placed.fulfilments] == [(far, 3)]
+    assert await level(far, tea) == (3, 3)
+    assert await Order.count() == 1

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
 
 from fulfilment.checkout import LineRequest
 from fulfilment.errors import IllegalTransition, OutOfStock
+from fulfilment.hours import STORE_TZ
 from fulfilment.moves import now_utc
 from fulfilment.orders import (
     PlaceOrder,
@@ -18,6 +20,7 @@ from fulfilment.orders import (
     mark_order_paid,
     place_order,
 )
+from fulfilment.placing import order_number
 from fulfilment.shipments import mark_delivered, ship_fulfilment, supplier_fulfilments
 from fulfilment.sweeps import auto_confirm_orders, cancel_unpaid_orders
 from fulfilment.tables import Order, OrderEvent
@@ -133,6 +136,32 @@ async def test_replaying_the_same_key_places_nothing_new(db: Engine) -> None:
     assert await Order.count() == 1
     assert await level(store, variant) == (5, 2)
     await assert_ledger_matches_levels()
+
+
+async def test_order_numbers_are_the_local_date_and_the_id_beyond_six_digits_too(
+    db: Engine,
+) -> None:
+    # The number is written by the INSERT itself (the id drawn in the same statement).
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    await stock(store, variant, 5)
+    buyer = await make_user()
+    first = await make_order(buyer.id, [(variant, 1)], location_id=store)
+    # A busy year later: the ids have passed 999,999.
+    row = await Order.select().where(Order.id == first.id).first()
+    await Order.insert(Order(**{**row, "id": 1234566, "number": "old", "idempotency_key": None}))
+    if isinstance(db, PostgresEngine):
+        await Order.raw("SELECT setval(pg_get_serial_sequence('orders', 'id'), 1234566)")
+
+    second = await make_order(buyer.id, [(variant, 1)], location_id=store)
+
+    assert first.number == order_number(first.id, first.created_at)
+    assert first.number == f"KQ{first.created_at.astimezone(STORE_TZ):%Y%m%d}-{first.id:06d}"
+    assert second.id == 1234567
+    assert second.number == order_number(1234567, second.created_at)
+    assert second.number.endswith("-1234567")
+    stored = await Order.select(Order.number).where(Order.id == second.id).first()
+    assert stored["number"] == second.number
 
 
 async def test_out_of_stock_writes_nothing_and_names_the_line(db: Engine) -> None:
