@@ -52,6 +52,7 @@ from backoffice.supplier.money_api import SupplierMoneyApi
 from backoffice.supplier.money_pages import SupplierMoneyPages
 from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
+from catalog.search_analysis import warm_up
 from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
 from core import versions
 from core.database import current_engine, prepare_engine, release_engine
@@ -351,8 +352,11 @@ def freeze_heap() -> None:
     The app's routes, templates, caches and imported modules live as long as the process,
     yet every full collection walked them all: under load that was a pause of tens of
     milliseconds now and then, the tail of every page. Frozen, a collection walks only what
-    requests made since (CPython's `gc.freeze`, meant for exactly this).
+    requests made since (CPython's `gc.freeze`, meant for exactly this). jieba's
+    dictionary is loaded first (the search catch-up would load it just after start): its
+    210,000 tracked objects made every later full collection 36–140 ms.
     """
+    warm_up()
     gc.collect()
     gc.freeze()
 
