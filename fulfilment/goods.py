@@ -26,18 +26,13 @@ class Goods:
     image: str
     #: Listed, active variant of an active supplier: may be sold.
     on_sale: bool
-    #: Units available across every location (asked for with `with_available`).
-    available: int = 0
     #: The product's category (for promotions narrowed to categories).
     category_id: int = 0
 
 
-async def goods_by_id(
-    variant_ids: Iterable[int], *, with_available: bool = False
-) -> dict[int, Goods]:
-    """Variant id → `Goods`, for the ids that exist (`with_available`: and their stock)."""
+async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
+    """Variant id → `Goods`, for the ids that exist (stock is asked of `total_available`)."""
     rows = await sale_facts(variant_ids)
-    available = await total_available(r["id"] for r in rows) if with_available else {}
     return {
         r["id"]: Goods(
             variant_id=r["id"],
@@ -54,7 +49,6 @@ async def goods_by_id(
             on_sale=bool(r["is_active"])
             and r["product_status"] == "listed"
             and r["supplier_status"] == "active",
-            available=available.get(r["id"], 0),
             category_id=r["category_id"] or 0,
         )
         for r in rows
