@@ -54,10 +54,14 @@ async def places_by_ids(location_ids: Iterable[int]) -> dict[int, dict[str, Any]
         return {}
     marks = ", ".join("{}" for _ in ids)
     rows = await fetch(f"SELECT {_COLUMNS} FROM location WHERE id IN ({marks})", *ids)
-    for row in rows:
-        if isinstance(row["opening_hours"], str):  # JSON arrives as text on both databases
-            row["opening_hours"] = json.loads(row["opening_hours"])
-    return {r["id"]: r for r in rows}
+    return {r["id"]: _public(r) for r in rows}
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """A location row read raw, as `place` gives it (opening_hours as a list)."""
+    if isinstance(row["opening_hours"], str):  # JSON arrives as text on both databases
+        row["opening_hours"] = json.loads(row["opening_hours"])
+    return row
 
 
 async def place(location_id: int) -> dict[str, Any] | None:
@@ -84,13 +88,7 @@ async def place_with_stock(location_id: int, variant_ids: Iterable[int]) -> Stor
     )
     available = dict.fromkeys(wanted, 0)
     for row in rows:
-        if row["stock_variant"] is not None:
-            available[row.pop("stock_variant")] = row.pop("stock_available")
-    if not rows:
-        return StoreStock(None, available)
-    found = rows[0]
-    found.pop("stock_variant", None)
-    found.pop("stock_available", None)
-    if isinstance(found["opening_hours"], str):  # JSON arrives as text on both databases
-        found["opening_hours"] = json.loads(found["opening_hours"])
-    return StoreStock(found, available)
+        variant, units = row.pop("stock_variant"), row.pop("stock_available")
+        if variant is not None:
+            available[variant] = units
+    return StoreStock(_public(rows[0]) if rows else None, available)
