@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,17 +82,24 @@ class _LoopConnection:
         self._engine.give_back(self.raw)
 
 
+#: Threads that wait for the disk on behalf of SQLite writers: their own pool, so a commit
+#: never queues behind other blocking work sent to asyncio's default executor (geocoding
+#: calls, say). Writers of one event loop take turns (the write lock): one thread per loop
+#: would do; a few cover the test suite's loops.
+_DISK_WAITS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite-write")
+
+
 async def _to_the_end_in_thread(work: Callable[[], T]) -> T:
-    """`work()` in a worker thread; a cancelled caller still waits for it to end.
+    """`work()` in a writer thread; a cancelled caller still waits for it to end.
 
     The statement goes on in its thread whatever happens to the caller, which must not
     release the write lock or the connection before it ends.
     """
-    running = asyncio.ensure_future(asyncio.to_thread(work))
+    running = asyncio.get_running_loop().run_in_executor(_DISK_WAITS, work)
     try:
         return await asyncio.shield(running)
     except asyncio.CancelledError:
-        with contextlib.suppress(BaseException):
+        with suppress(BaseException):
             await running
         raise
 
