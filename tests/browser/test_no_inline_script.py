@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
+from tests.browser.timing import NEARBY_WAIT_MS
+
 CONSUMER = ("consumer@kuaiqu.test", "kuaiqu-demo-consumer")
 STAFF = ("staff.bj@kuaiqu.test", "kuaiqu-demo-staff")
 #: 王府井, Beijing: where the demo's stores are.
@@ -71,7 +73,7 @@ async def test_shopper_pages_work_without_inline_script(
         await page.goto(href)
         if await page.locator("form.add-to-cart button[name=buy_now]:not([disabled])").count():
             break
-    await page.wait_for_selector("#nearby-stores .nearby-row", timeout=15_000)
+    await page.wait_for_selector("#nearby-stores .nearby-row", timeout=NEARBY_WAIT_MS)
     # stores-locate.js: "Use my location" in the fragment reloads it for the position.
     async with page.expect_response(lambda r: "/nearby?lat=" in r.url):
         await page.click("#nearby-stores [data-locate]")

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
+from tests.browser.timing import NEARBY_WAIT_MS
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CONSUMER = ("consumer@kuaiqu.test", "kuaiqu-demo-consumer")
 PHONE = {"width": 390, "height": 844}
@@ -72,7 +74,7 @@ async def test_every_consumer_page_fits_a_phone(live_server: str, located: Brows
         await page.goto(href)
         if await page.locator("form.add-to-cart button[name=buy_now]:not([disabled])").count():
             break
-    await page.wait_for_selector("#nearby-stores .nearby-row", timeout=15_000)
+    await page.wait_for_selector("#nearby-stores .nearby-row", timeout=NEARBY_WAIT_MS)
     assert await page.locator("#nearby-stores [data-pick-city]").count() == 0
     bands = await page.locator("#nearby-stores .band").all_inner_texts()
     assert any(b in ("有货", "仅剩少量") for b in bands), bands
@@ -126,7 +128,7 @@ async def test_the_product_page_offers_a_city_picker_when_the_position_is_refuse
     page = await context.new_page()
     await page.goto(live_server + "/search?q=" + "手机")
     await page.locator(".product-card a").first.click()
-    await page.wait_for_selector("#nearby-stores [data-pick-city]", timeout=15_000)
+    await page.wait_for_selector("#nearby-stores [data-pick-city]", timeout=NEARBY_WAIT_MS)
     assert await page.locator("#nearby-stores [data-located=refused]").count() == 1
     cities = await page.locator("#nearby-stores [data-pick-city]").all_inner_texts()
     assert "北京" in cities and len(cities) > 1
