@@ -15,7 +15,13 @@
     const section = document.getElementById("nearby-stores");
     if (!section) return;
     function field(name) { return document.querySelector(".nearby-position input[name=" + name + "]"); }
-    function load() { if (window.htmx) { window.htmx.trigger(section, "kq-locate"); } }
+    // The answer may come before htmx has set the section up (a refusal can be at once):
+    // process it first, or the trigger has no listener yet and the section stays empty.
+    function load() {
+      if (!window.htmx) return;
+      window.htmx.process(section);
+      window.htmx.trigger(section, "kq-locate");
+    }
     function refused() { field("located").value = "refused"; load(); }
     document.addEventListener("click", function (event) {
       if (!(event.target instanceof Element)) return;
