@@ -62,8 +62,13 @@ def test_no_api_input_makes_the_server_fail(fuzz_target: FuzzTarget, role: str) 
     failures = run.stdout[run.stdout.find("FAILURES") :] if "FAILURES" in run.stdout else ""
     logged = fuzz_target.log.read_text().splitlines()[logged_before:]
     server_errors = [line for line in logged if " 500 " in line or "Traceback" in line]
+    # The server's own account of a failure (its traceback), for whoever reads the report.
+    first_error = next((n for n, line in enumerate(logged) if "Traceback" in line), None)
+    traceback = "\n".join(logged[first_error : first_error + 60]) if first_error is not None else ""
     # Judged by what the server did: schemathesis itself sometimes trips over its own
     # coverage phase (an internal KeyError), which is no finding about Kuaiqu.
     assert "test cases:" in run.stdout.lower() and " generated" in run.stdout, run.stdout
-    assert "Server error" not in run.stdout, f"{role} on {fuzz_target.database}:\n{failures}"
-    assert server_errors == [], "\n".join(server_errors)
+    assert "Server error" not in run.stdout, (
+        f"{role} on {fuzz_target.database}:\n{failures}\nserver log:\n{traceback}"
+    )
+    assert server_errors == [], "\n".join(server_errors) + "\n" + traceback
