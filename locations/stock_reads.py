@@ -6,7 +6,7 @@ tables themselves, they ask here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
@@ -103,3 +103,8 @@ async def store_stock(location_id: int, text: str = "", *, limit: int = 50) -> l
             | contains_text(StockLevel.variant._.product._.name, text)
         )
     return await select.order_by(StockLevel.variant.sku).limit(limit)
+
+
+def held_nowhere(totals: Mapping[int, int]) -> frozenset[int]:
+    """The variants of `totals` (from `total_available`) no location has a unit of: sold out."""
+    return frozenset(variant for variant, units in totals.items() if units <= 0)
