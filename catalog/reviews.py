@@ -27,12 +27,15 @@ from catalog.listings import visible_to_consumers
 from catalog.tables import Product, Review, Variant
 from catalog.uploads import MAX_IMAGE_BYTES, save_public_image, sniff
 from core.database import is_unique_violation, write_transaction
+from core.errors import InvalidInput
 from core.settings import get_settings
 
 #: Longest review or reply, in characters.
 MAX_TEXT = 1000
 #: Reviews per page on the product page and in the API.
 REVIEWS_PER_PAGE = 10
+#: Deepest page of a product's reviews one may ask for (a bounded offset for the database).
+MAX_REVIEW_PAGE = 1_000
 #: Reviews per page in the supplier console.
 SUPPLIER_PER_PAGE = 20
 
@@ -310,8 +313,11 @@ async def list_product_reviews(
 ) -> ReviewPage:
     """A listed product's reviews, newest first, one page at a time, with its summary.
 
-    Cached until the catalog changes: treat the answer as read-only.
+    Cached until the catalog changes: treat the answer as read-only. A page below 1 is the
+    first; one beyond `MAX_REVIEW_PAGE` is refused (400).
     """
+    if page > MAX_REVIEW_PAGE:
+        raise InvalidInput("page must be between 1 and {n}", n=MAX_REVIEW_PAGE)
     page = max(1, page)
     return await cached(
         ("product_reviews", product_id, page, per_page),

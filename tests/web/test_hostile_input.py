@@ -192,3 +192,17 @@ async def test_nan_price_filters_in_search_answer_400(client: AsyncClient) -> No
             response = await client.get("/search", params={"q": "茶", name: value})
             assert response.status_code == 400, (name, value)
     assert (await client.get("/search", params={"min_price": "9.90"})).status_code == 200
+
+
+async def test_a_review_page_far_beyond_the_last_answers_400(client: AsyncClient) -> None:
+    """The largest 64-bit page number is a valid integer, but no offset the database takes."""
+    product = await make_product(
+        category_id=await make_category(), supplier_id=await make_supplier()
+    )
+    deepest = 2**63 - 1
+    api = await client.get(f"/api/products/{product['id']}/reviews?page={deepest}")
+    assert api.status_code == 400
+    assert "页码" in api.json()["detail"]  # "page must be between 1 and 1000"
+    page = await client.get(f"/products/{product['id']}?reviews_page={deepest}")
+    assert page.status_code == 400
+    assert (await client.get(f"/api/products/{product['id']}/reviews?page=2")).status_code == 200
