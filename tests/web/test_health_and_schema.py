@@ -74,3 +74,32 @@ async def test_healthz_answers_503_when_redis_is_down(db: Engine) -> None:
         response = await client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["redis"]["ok"] is False
+
+
+async def test_health_checks_share_one_redis_connection(db: Engine, redis_url: str) -> None:
+    """A load balancer polls /healthz often: each check must not open a connection to Redis."""
+    from dataclasses import replace
+
+    from redis.asyncio import Redis
+
+    from core.settings import get_settings
+    from server.app import create_app
+    from tests.conftest import running
+
+    redis = Redis.from_url(redis_url)
+    app = create_app(replace(get_settings(), redis_url=redis_url))
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with (
+            running(app),
+            httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client,
+        ):
+            assert (await client.get("/healthz")).json()["redis"] == {"ok": True}
+            before = (await redis.info("stats"))["total_connections_received"]
+            for _ in range(20):
+                assert (await client.get("/healthz")).json()["redis"] == {"ok": True}
+            after = (await redis.info("stats"))["total_connections_received"]
+        assert after - before <= 1  # other tests' processes may connect meanwhile, not 20
+        assert "health_redis" not in app.state  # closed with the app
+    finally:
+        await redis.aclose()
