@@ -82,7 +82,7 @@ async def flush() -> int:
     while _queue:
         batch = [_queue.popleft() for _ in range(min(len(_queue), CHUNK))]
         try:
-            await insert_rows(ShopperEvent, batch)
+            await insert_rows(ShopperEvent, batch, ids_only=True)
         except Exception:
             # Put them back for the next try; the page that recorded them is long gone.
             _queue.extendleft(reversed(batch))

@@ -82,6 +82,14 @@ class _LoopConnection:
         self._engine.give_back(self.raw)
 
 
+#: Piccolo registers a converter for INTEGER columns that reads every value as text and
+#: back through `Decimal` (to accept a REAL such as 1.0 in an INTEGER column, which SQLite's
+#: INTEGER affinity already stores as the integer 1). sqlite3's own reading is exact for
+#: every 64-bit value and costs no Python call: about 0.5 µs saved per integer read (every
+#: id, quantity and amount of every page). Every column type else keeps Piccolo's converter.
+sqlite3.converters.pop("INTEGER", None)
+
+
 #: Threads that wait for the disk on behalf of SQLite writers: their own pool, so a commit
 #: never queues behind other blocking work sent to asyncio's default executor (geocoding
 #: calls, say). Writers of one event loop take turns (the write lock): one thread per loop

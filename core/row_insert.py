@@ -7,7 +7,9 @@ a dict of column name → value, completed with the column defaults exactly as `
 would (a callable default such as `TimestamptzNow` is called per row) and converted as
 Piccolo converts values (JSON columns dumped, enums by value), and sent through
 `core.statements.fetch` (no `QueryString` per insert). The primary key is left to the
-database. Every column is returned (`RETURNING *`), as `.returning(*all_columns())`.
+database. Every column is returned (`RETURNING *`), as `.returning(*all_columns())`, or only
+the ids where the caller needs no more (`ids_only=True`: each value returned is read
+through the driver's type conversion, so a ledger row's dozen columns cost time for nothing).
 `insert_numbered` inserts one row whose number is made from its own id in the same
 statement (an order's `KQ<date>-<id>`).
 """
@@ -72,13 +74,14 @@ def _known(table: type[Table]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=256)
-def _statement(table: type[Table], row_count: int) -> str:
+def _statement(table: type[Table], row_count: int, returning: str) -> str:
     columns = _columns(table)
     names = ",".join(f'"{c._meta.db_column_name}"' for c in columns)
     one_row = "(" + ",".join("{}" for _ in columns) + ")"
     values = ",".join(one_row for _ in range(row_count))
     return (
-        f"INSERT INTO {table._meta.get_formatted_tablename()} ({names}) VALUES {values} RETURNING *"
+        f"INSERT INTO {table._meta.get_formatted_tablename()} ({names}) VALUES {values} "
+        f"RETURNING {returning}"
     )
 
 
@@ -111,10 +114,13 @@ def _add_values(table: type[Table], row: dict[str, Any], args: list[Any]) -> Non
         args.append(value)
 
 
-async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+async def insert_rows(
+    table: type[Table], rows: Sequence[dict[str, Any]], *, ids_only: bool = False
+) -> list[dict[str, Any]]:
     """Insert `rows` in one statement; every column of the inserted rows, in the order given.
 
-    Each row maps column names to values; a missing column gets its default.
+    Each row maps column names to values; a missing column gets its default. With
+    `ids_only`, each returned row holds only its `id`.
 
     Raises:
         ValueError: a row names a column the table does not have, or omits one without a
@@ -125,7 +131,8 @@ async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> lis
     args: list[Any] = []
     for row in rows:
         _add_values(table, row, args)
-    inserted = await fetch(_statement(table, len(rows)), *args)
+    returning = '"id"' if ids_only else "*"
+    inserted = await fetch(_statement(table, len(rows), returning), *args)
     # RETURNING promises no order (SQLite says so); ids are handed out in VALUES order.
     return sorted(inserted, key=lambda row: row["id"])
 

@@ -398,7 +398,7 @@ async def _write_order(
             quoted.pricing,
             {v: [(line_rows[i]["id"], q) for i, q in placed] for v, placed in positions.items()},
         )
-        await insert_rows(OrderEvent, events)
+        await insert_rows(OrderEvent, events, ids_only=True)
         try:
             await reserve_stock(stock_lines, reference=number, actor_id=cmd.actor_id)
         except InsufficientStock as short:

@@ -183,7 +183,7 @@ async def reserve_stock(
             ]
             raise error
         if movements:  # the ledger rows of every line, in one prepared statement
-            await insert_rows(StockMovement, movements)
+            await insert_rows(StockMovement, movements, ids_only=True)
 
 
 async def release_stock(

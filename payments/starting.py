@@ -123,7 +123,7 @@ async def insert_and_open(
 
     The provider is sent the row's order id (0 when none), reference, amount and currency.
     """
-    inserted = await insert_rows(Payment, [row])
+    inserted = await insert_rows(Payment, [row], ids_only=True)
     payment_id: int = inserted[0]["id"]
     opened = await chosen.create(
         PaymentInfo(

@@ -120,8 +120,8 @@ async def count_uses(
                 "created_at": now,
             }
         )
-    await insert_rows(PromotionUse, uses)
-    await insert_rows(LineDiscount, _line_discounts(order_id, pricing, order_lines))
+    await insert_rows(PromotionUse, uses, ids_only=True)
+    await insert_rows(LineDiscount, _line_discounts(order_id, pricing, order_lines), ids_only=True)
 
 
 async def _use_coupon(

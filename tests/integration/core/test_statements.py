@@ -81,3 +81,46 @@ async def test_inserted_rows_get_piccolos_defaults_per_row(db: Engine) -> None:
     assert all(isinstance(r["created_at"], datetime) for r in rows)
     with pytest.raises(ValueError, match="Unrecognised"):
         await insert_rows(StockMovement, [{"location": store, "variant": variant, "nope": 1}])
+
+
+async def test_rows_inserted_for_their_ids_only_are_stored_whole(db: Engine) -> None:
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    rows = await insert_rows(
+        StockMovement,
+        [
+            {"location": store, "variant": variant, "reason": "adjust", "on_hand_delta": 3},
+            {"location": store, "variant": variant, "reason": "adjust", "on_hand_delta": 4},
+        ],
+        ids_only=True,
+    )
+    assert [set(r) for r in rows] == [{"id"}, {"id"}]
+    assert rows[0]["id"] < rows[1]["id"]
+    stored = await fetch(
+        "SELECT id, on_hand_delta, reason FROM stock_movement WHERE id IN ({}, {}) ORDER BY id",
+        rows[0]["id"],
+        rows[1]["id"],
+    )
+    assert stored == [
+        {"id": rows[0]["id"], "on_hand_delta": 3, "reason": "adjust"},
+        {"id": rows[1]["id"], "on_hand_delta": 4, "reason": "adjust"},
+    ]
+
+
+async def test_integer_columns_read_back_as_exact_ints_at_the_64_bit_ends(db: Engine) -> None:
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    rows = await insert_rows(
+        StockMovement,
+        [
+            {"location": store, "variant": variant, "reason": "adjust", "on_hand_delta": 2**63 - 1},
+            {"location": store, "variant": variant, "reason": "adjust", "on_hand_delta": -(2**63)},
+        ],
+    )
+    read = (
+        await StockMovement.select(StockMovement.on_hand_delta)
+        .where(StockMovement.id.is_in([r["id"] for r in rows]))
+        .order_by(StockMovement.id)
+    )
+    assert [r["on_hand_delta"] for r in read] == [2**63 - 1, -(2**63)]
+    assert all(type(r["on_hand_delta"]) is int for r in read)
