@@ -113,8 +113,11 @@ from storefront.stores_pages import StoresPages
 from storefront.suggestions_api import SearchHelpApi
 
 #: Paths a browser form does not post to: JSON clients are protected by the SameSite=Lax
-#: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`.
-CSRF_EXEMPT = ["^/api/", "^/ws/", "^/healthz", "^/schema"]
+#: session cookie, which a cross-site POST does not carry, and by `CrossSiteGuard`. Files
+#: (static, media) are only read: answered without a CSRF cookie, an image still loading
+#: cannot replace the cookie a login form's token was made for (and a shared cache may keep
+#: them).
+CSRF_EXEMPT = ["^/api/", "^/ws/", "^/healthz", "^/schema", "^/static/", "^/media/"]
 #: Paths served without a session: health checks must answer even when Redis is down.
 SESSIONLESS = ["^/healthz", "^/static/", "^/media/"]
 

@@ -105,3 +105,15 @@ async def test_secure_cookies_marks_the_session_cookie_secure(db) -> None:
         c for c in response.headers.get_list("set-cookie") if c.startswith("session=")
     ]
     assert session_cookie and "Secure" in session_cookie[0]
+
+
+async def test_files_are_served_without_cookies_and_pages_still_get_the_csrf_cookie(
+    client: AsyncClient,
+) -> None:
+    """An image answered with a fresh CSRF cookie replaced the one a login form was made for
+    (a browser whose cookies were cleared while the images loaded then got 403 on login)."""
+    for path in ("/static/js/live.js", "/media/no-such-file.svg"):
+        response = await client.get(path)
+        assert "set-cookie" not in response.headers, path
+    login = await client.get("/login")
+    assert "kuaiqu_csrf" in login.cookies
