@@ -249,12 +249,17 @@ ACTIVE_SUPPLIER = "p.supplier IN (SELECT id FROM supplier WHERE status = 'active
 
 
 def _visible(
-    sql: _Sql, query: SearchQuery, category_ids: list[int] | None, *, supplier: bool = True
+    sql: _Sql,
+    query: SearchQuery,
+    category_ids: list[int] | None,
+    *,
+    supplier: bool = True,
+    specs: bool = True,
 ) -> None:
     """WHERE conditions on `product p`: listed, priced, of an active supplier, the filters.
 
-    `supplier=False` leaves out the supplier's condition (`ACTIVE_SUPPLIER`) for the caller
-    to place.
+    `supplier=False` leaves out the supplier's condition (`ACTIVE_SUPPLIER`), `specs=False`
+    the spec filters, for the caller to place.
     """
     sql.add("p.status = 'listed' AND p.price_from > 0")
     if supplier:
@@ -267,7 +272,7 @@ def _visible(
         sql.add(" AND p.price_from >= {}", query.min_price)
     if query.max_price is not None:
         sql.add(" AND p.price_from <= {}", query.max_price)
-    for spec in unique(query.specs):
+    for spec in unique(query.specs) if specs else ():
         name, value = spec_filter(spec)
         sql.add(
             " AND EXISTS (SELECT 1 FROM search_facet sf "
@@ -439,18 +444,34 @@ def _visible_matches_by_lookup(sql: _Sql, query: SearchQuery, cats: list[int] | 
     shared_buffers goes through a small ring buffer, so it is read from the operating
     system every time (70 ms at 100,000 products).
     """
+    matches = "m"
+    specs = unique(query.specs)
+    if specs:
+        # Spec filters narrow the matches before any product is looked up: the products of
+        # each (name, value) come off the facet index in one range and are hash-joined
+        # (笔记本 with 颜色:绿色: 9,542 probes of the facet index, 35 ms, became a join).
+        matches = "s"
+        sql.add("s AS MATERIALIZED (SELECT pid, score FROM m WHERE TRUE")
+        for spec in specs:
+            name, value = spec_filter(spec)
+            sql.add(
+                " AND pid IN (SELECT product FROM search_facet WHERE name = {} AND value = {})",
+                name,
+                value,
+            )
+        sql.add("), ")
     sql.add(
         "l AS MATERIALIZED (SELECT p.id AS id, p.price_from AS price_from, p.sales_count AS "
         "sales_count, p.brand AS brand, p.supplier AS supplier FROM product p "
-        "WHERE p.id = ANY(ARRAY(SELECT pid FROM m)) AND "
+        f"WHERE p.id = ANY(ARRAY(SELECT pid FROM {matches})) AND "
     )
     # The supplier's condition is applied to the found rows at once: next to a lookup per
     # match, PostgreSQL rebuilt its hash of the suppliers for every match.
-    _visible(sql, query, cats, supplier=False)
+    _visible(sql, query, cats, supplier=False, specs=False)
     sql.add(
-        "), b AS MATERIALIZED (SELECT p.id AS id, m.score AS score, p.price_from AS "
+        "), b AS MATERIALIZED (SELECT p.id AS id, k.score AS score, p.price_from AS "
         "price_from, p.sales_count AS sales_count, p.brand AS brand FROM l p "
-        f"JOIN m ON m.pid = p.id WHERE {ACTIVE_SUPPLIER})"
+        f"JOIN {matches} k ON k.pid = p.id WHERE {ACTIVE_SUPPLIER})"
     )
 
 
