@@ -162,11 +162,18 @@ def check_query(query: SearchQuery) -> None:
 
 
 async def _known(terms: list[str]) -> set[str]:
-    """Which of these terms some product is indexed under."""
+    """Which of these terms some product is indexed under.
+
+    One probe of the term index per term (`EXISTS`): a DISTINCT over the terms' rows read
+    every row of a common term on PostgreSQL (黑色: 4 ms of a query's 8 ms of analysis).
+    """
     if not terms:
         return set()
+    asked = " UNION ALL ".join(["SELECT CAST({} AS TEXT) AS term"] * len(terms))
     rows = await SearchTerm.raw(
-        f"SELECT DISTINCT term FROM search_term WHERE term IN ({_marks(len(terms))})", *terms
+        f"SELECT k.term AS term FROM ({asked}) k "
+        "WHERE EXISTS (SELECT 1 FROM search_term s WHERE s.term = k.term)",
+        *terms,
     )
     return {r["term"] for r in rows}
 
