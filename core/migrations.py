@@ -169,6 +169,40 @@ def relaxing_migration(
     return manager
 
 
+def index_migration(
+    migration_id: str,
+    app_name: str,
+    description: str,
+    indexes: Mapping[str, str],
+    *,
+    unique: bool = False,
+) -> MigrationManager:
+    """A migration creating `{index name: "table (columns)"}` (raw SQL, both engines).
+
+    Composite and covering indexes Piccolo's columns cannot declare; Piccolo runs a
+    migration's raw steps before its table changes, so the tables must exist already.
+    Backwards, the indexes are dropped.
+    """
+    manager = MigrationManager(
+        migration_id=migration_id, app_name=app_name, description=description
+    )
+    kind = "UNIQUE INDEX" if unique else "INDEX"
+
+    async def create_indexes() -> None:
+        engine = current_engine()
+        for name, target in indexes.items():
+            await engine.run_ddl(f"CREATE {kind} IF NOT EXISTS {name} ON {target}")
+
+    async def drop_indexes() -> None:
+        engine = current_engine()
+        for name in indexes:
+            await engine.run_ddl(f"DROP INDEX IF EXISTS {name}")
+
+    manager.add_raw(create_indexes)
+    manager.add_raw_backwards(drop_indexes)
+    return manager
+
+
 @lru_cache(maxsize=1)
 def known_migrations() -> tuple[tuple[str, str], ...]:
     """Every (app, migration id) the code ships, in each app's order."""

@@ -5,7 +5,8 @@ migration after the one that creates `search_term` and `search_facet`.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+
+from core.migrations import index_migration
 
 ID = "2026-12-03T07:45:00:000000"
 VERSION = "1.38.0"
@@ -20,16 +21,4 @@ INDEXES = {
 
 async def forwards() -> MigrationManager:
     """Add the composite indexes."""
-    manager = MigrationManager(migration_id=ID, app_name="catalog", description=DESCRIPTION)
-
-    async def create_indexes() -> None:
-        for name, target in INDEXES.items():
-            await engine_finder().run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-
-    async def drop_indexes() -> None:
-        for name in INDEXES:
-            await engine_finder().run_ddl(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
-    return manager
+    return index_migration(ID, "catalog", DESCRIPTION, INDEXES)

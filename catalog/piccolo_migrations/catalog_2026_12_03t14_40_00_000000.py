@@ -6,7 +6,8 @@ the join reads that index instead of each product's wide row (name, specs, image
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+
+from core.migrations import index_migration
 
 ID = "2026-12-03T14:40:00:000000"
 VERSION = "1.38.0"
@@ -21,16 +22,4 @@ INDEXES = {
 
 async def forwards() -> MigrationManager:
     """Add the covering index."""
-    manager = MigrationManager(migration_id=ID, app_name="catalog", description=DESCRIPTION)
-
-    async def create_indexes() -> None:
-        for name, target in INDEXES.items():
-            await engine_finder().run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-
-    async def drop_indexes() -> None:
-        for name in INDEXES:
-            await engine_finder().run_ddl(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
-    return manager
+    return index_migration(ID, "catalog", DESCRIPTION, INDEXES)
