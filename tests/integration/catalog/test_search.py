@@ -10,7 +10,15 @@ from piccolo.engine.postgres import PostgresEngine
 
 from catalog import search
 from catalog.products import record_sales
-from catalog.search import SearchQuery, _driver, _keyword_sql, _run, search_products, term_groups
+from catalog.search import (
+    SearchQuery,
+    _driver,
+    _keyword_sql,
+    _known,
+    _run,
+    search_products,
+    term_groups,
+)
 from catalog.search_index import index_product
 from catalog.synonyms import add_group
 from catalog.tables import Product, Supplier, Variant
@@ -250,3 +258,11 @@ async def test_both_statement_shapes_give_the_same_answer(db: Engine, q: str) ->
         joined = await _run(_keyword_sql(query, groups, None, postgres=True))
         assert sorted(joined, key=str) == sorted(probes, key=str)
     assert any(row["part"] == 0 for row in probes)
+
+
+async def test_known_words_are_found_among_more_than_a_statement_can_ask(db: Engine) -> None:
+    """Which words the index knows, asked for more words than one compound SELECT holds."""
+    await shelf()
+    asked = [f"无此词{i}" for i in range(1_200)] + ["手机", "华为", "绿茶"]
+    assert await _known(asked) == {"手机", "华为", "绿茶"}
+    assert await _known([]) == set()
