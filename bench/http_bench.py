@@ -42,6 +42,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine_speed import speed_line
 from order_bench import (
     EMAIL,
     PASSWORD,
@@ -265,6 +266,7 @@ async def main() -> None:
     product_id = (await Product.select(Product.id).first())["id"]
     print(f"data: {len(variants)} SKUs x {len(stores)} stores in {time.monotonic() - began:.1f} s")
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    print(speed_line("speed"))
     order_env = {
         "BENCH_VARIANTS": f"{min(variants)}-{max(variants)}",
         "BENCH_STORES": f"{min(stores)}-{max(stores)}",
@@ -342,6 +344,7 @@ async def main() -> None:
                 process.terminate()
                 process.wait(timeout=15)
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    print(speed_line("speed"))
     medians = {name: median(results) for name, results in runs.items()}
     for name, m in medians.items():
         print(

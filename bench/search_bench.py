@@ -53,6 +53,9 @@ from core import versions  # noqa: E402
 from core.database import make_engine, prepare_engine, use_engine  # noqa: E402
 from server.app import freeze_heap  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from machine_speed import speed_line  # noqa: E402
+
 PG_ADMIN_URL = os.environ.get(
     "KUAIQU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -594,12 +597,14 @@ async def measure(
     freeze_heap()
     # Cold: every query runs its statement. Cached: the same mix as the app serves it, the
     # answer cache emptied first (a query's first occurrence runs, repeats are reused).
+    print(speed_line("speed"))
     search.ANSWER_CACHE = False
     timings, totals = await timed_mix(mix, "cold", args.slowest)
     search.ANSWER_CACHE = True
     versions.reset_caches()
     distinct = len(set(mix))
     cached_timings, cached_totals = await timed_mix(mix, "cached", args.slowest)
+    print(speed_line("speed"))
     print(f"cached     {distinct} distinct queries in the mix: the first of each ran its statement")
     p99 = percentile(timings, 99)
     cached_p99 = percentile(cached_timings, 99)
