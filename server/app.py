@@ -65,7 +65,7 @@ from server.aftersales_routes import AFTERSALES_HANDLERS, aftersales_lifespan
 from server.auth.api import AuthApi
 from server.auth.middleware import SessionUserMiddleware
 from server.auth.pages import AccountPages
-from server.health import close_health_redis, healthz
+from server.health import healthz
 from server.locale_middleware import LocaleMiddleware
 from server.members_routes import MEMBER_ROUTES
 from server.pages import switch_language
@@ -345,7 +345,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             aftersales_lifespan,
         ],
         state=State({"settings": settings}),
-        on_shutdown=[close_health_redis],
         debug=settings.debug,
     )
 

@@ -100,6 +100,6 @@ async def test_health_checks_share_one_redis_connection(db: Engine, redis_url: s
                 assert (await client.get("/healthz")).json()["redis"] == {"ok": True}
             after = (await redis.info("stats"))["total_connections_received"]
         assert after - before <= 1  # other tests' processes may connect meanwhile, not 20
-        assert "health_redis" not in app.state  # closed with the app
+        assert "health_redis" not in app.state  # no client of its own: the session store's
     finally:
         await redis.aclose()
