@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 os.environ.setdefault("KUAIQU_VAR_DIR", tempfile.mkdtemp(prefix="kuaiqu-bench-"))
 
+from machine_speed import speed_line  # noqa: E402 (bench/, the script's directory)
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
 from piccolo.engine.base import Engine  # noqa: E402
 
@@ -52,9 +53,6 @@ from catalog.synonyms import DEMO_SYNONYMS, add_group  # noqa: E402
 from core import versions  # noqa: E402
 from core.database import make_engine, prepare_engine, use_engine  # noqa: E402
 from server.app import freeze_heap  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "bench"))
-from machine_speed import speed_line  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "KUAIQU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
