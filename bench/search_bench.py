@@ -146,8 +146,8 @@ SIZES = ["S", "M", "L", "XL"]
 
 PRODUCT_COLUMNS = (
     "supplier, category, name, name_en, brand, description, image, specs, status, "
-    "sales_count, created_at, images, search_text, review_note, updated_at, review_count, "
-    "rating_sum, price_from, search_version"
+    "sales_count, search_sales, created_at, images, search_text, review_note, updated_at, "
+    "review_count, rating_sum, price_from, search_version"
 )
 VARIANT_COLUMNS = "product, sku, options, price, currency, barcode, weight_g, is_active"
 
@@ -222,9 +222,12 @@ def make_products(rng: random.Random, n: int, suppliers: list[int], categories: 
             specs["尺码"] = SIZES
         name = f"{zh} {model} {kind}"
         status = "listed" if i % 20 else ("pending_review" if i % 40 else "delisted")
+        # In the order the generator always drew them, so the data stay those of earlier runs.
+        supplier = rng.choice(suppliers)
+        sales = rng.randint(0, 5000)
         products.append(
             (
-                rng.choice(suppliers),
+                supplier,
                 categories[category],
                 name,
                 f"{en} {model}",
@@ -233,7 +236,8 @@ def make_products(rng: random.Random, n: int, suppliers: list[int], categories: 
                 "",
                 json.dumps(specs, ensure_ascii=False),
                 status,
-                rng.randint(0, 5000),
+                sales,
+                sales,  # search_sales: as a sales refresh would leave it
                 now,
                 "[]",
                 name.lower(),

@@ -19,6 +19,7 @@ from typing import Any
 
 from catalog.catalog_cache import catalog_changed
 from catalog.search_analysis import MAX_TERM, merge, normalise_text, warm_up, weighted_terms
+from catalog.search_sales import refresh_search_sales
 from catalog.tables import Category, Product, SearchFacet, SearchTerm, Variant
 from core.database import after_commit, current_engine, is_postgres, write_transaction
 
@@ -30,8 +31,20 @@ INDEX_VERSION = 1
 BATCH = 500
 #: Products rebuilt by one `reindex_stale` after which the planner's statistics are refreshed.
 ANALYSE_AFTER = 10_000
-#: Rows per multi-row INSERT (3 parameters each, well under SQLite's and asyncpg's limits).
-ROWS_PER_INSERT = 2_000
+#: Parameters per multi-row INSERT (well under SQLite's 32,766 and asyncpg's 32,767).
+PARAMETERS_PER_INSERT = 9_000
+#: Term row column: (the product column it copies, the value a NULL becomes). A trigger on
+#: `product` (migration 2026-12-04T21:40) copies them when any but `price_from` changes;
+#: `price_from` is written only by `index_products`, which writes the copies too. Sales are
+#: copied from `search_sales`, which `catalog.search_sales` keeps up with `sales_count`.
+COPIED: dict[str, tuple[str, Any]] = {
+    "status": ("status", ""),
+    "price_from": ("price_from", 0),
+    "sales_count": ("search_sales", 0),
+    "brand": ("brand", ""),
+    "category": ("category", 0),
+    "supplier": ("supplier", 0),
+}
 
 #: Weights per field: a word of the name counts most, a spec value least.
 NAME, SKU, BRAND, NAME_EN, CATEGORY, PARENT_CATEGORY, SPEC = 10, 9, 8, 5, 3, 2, 2
@@ -153,32 +166,43 @@ async def index_products(product_ids: Iterable[int]) -> None:
         facts = await _facts(ids)
         await SearchTerm.delete().where(SearchTerm.product.is_in(ids))
         await SearchFacet.delete().where(SearchFacet.product.is_in(ids))
-        terms: list[tuple[int, str, int]] = []
-        facets: list[tuple[int, str, str]] = []
+        # One statement for the batch: the lowest active price and the index version; it
+        # hands back the columns each term row carries a copy of (the trigger that keeps
+        # the copies found no row to update: they were just deleted).
+        copied = {
+            row["id"]: row
+            for row in await Product.raw(
+                "UPDATE product SET price_from = COALESCE((SELECT MIN(v.price) FROM variant v "
+                "WHERE v.product = product.id AND v.is_active = {}), 0), search_version = {} "
+                f"WHERE id IN ({', '.join(['{}'] * len(ids))}) RETURNING id, "
+                + ", ".join(f"{p} AS {t}" for t, (p, _) in COPIED.items()),
+                True,
+                INDEX_VERSION,
+                *ids,
+            )
+        }
+        terms: list[tuple[Any, ...]] = []
+        facets: list[tuple[Any, ...]] = []
         for product_id in ids:
             fact = facts.get(product_id)
             if fact is None:
                 continue
-            terms += [(product_id, t, w) for t, w in terms_of(fact).items()]
+            same = tuple(copied[product_id][t] or default for t, (_, default) in COPIED.items())
+            terms += [(product_id, t, w, *same) for t, w in terms_of(fact).items()]
             facets += [(product_id, n, v) for n, v in facets_of(fact)]
-        await _insert_rows("search_term (product, term, weight)", terms)
+        await _insert_rows(f"search_term (product, term, weight, {', '.join(COPIED)})", terms)
         await _insert_rows("search_facet (product, name, value)", facets)
-        # One statement for the batch: the lowest active price and the index version.
-        await Product.raw(
-            "UPDATE product SET price_from = COALESCE((SELECT MIN(v.price) FROM variant v "
-            "WHERE v.product = product.id AND v.is_active = {}), 0), search_version = {} "
-            f"WHERE id IN ({', '.join(['{}'] * len(ids))})",
-            True,
-            INDEX_VERSION,
-            *ids,
-        )
 
 
 async def _insert_rows(target: str, rows: list[tuple[Any, ...]]) -> None:
-    """Insert three-column rows in multi-row INSERTs (under both engines' parameter limits)."""
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        chunk = rows[start : start + ROWS_PER_INSERT]
-        values = ", ".join(["({}, {}, {})"] * len(chunk))
+    """Insert rows in multi-row INSERTs (under both engines' parameter limits)."""
+    if not rows:
+        return
+    row = "(" + ", ".join(["{}"] * len(rows[0])) + ")"
+    per_insert = PARAMETERS_PER_INSERT // len(rows[0])
+    for start in range(0, len(rows), per_insert):
+        chunk = rows[start : start + per_insert]
+        values = ", ".join([row] * len(chunk))
         await SearchTerm.raw(
             f"INSERT INTO {target} VALUES {values}", *[v for row in chunk for v in row]
         )
@@ -226,9 +250,14 @@ async def mark_category_stale(category_ids: list[int]) -> None:
 
 
 async def _catch_up() -> None:
-    """Load jieba's dictionary, then rebuild stale products (logged, never raised)."""
+    """Load jieba's dictionary, bring search's sales up to date, rebuild stale products.
+
+    Logged, never raised.
+    """
     try:
         await asyncio.to_thread(warm_up)
+        # Sales first: rebuilt products then copy sales as they are now.
+        await refresh_search_sales()
         done = await reindex_stale()
         if done:
             log.info("search index: rebuilt %d products", done)

@@ -89,6 +89,10 @@ class Product(TracksCatalogChanges, Table):
     status = Varchar(length=16, default="draft", index=True)
     #: Units sold, for sorting search results by sales.
     sales_count = BigInt(default=0)
+    #: `sales_count` as keyword search last saw it: copied from it every few seconds
+    #: (`catalog.search_index.refresh_search_sales`), not at each sale, since a trigger then
+    #: rewrites the product's thirty-odd term rows (`SearchTerm`).
+    search_sales = BigInt(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     #: Further image paths under /media, after the main `image`.
     images = JSON(default=[])
@@ -184,6 +188,12 @@ class SearchTerm(Table):
     Built by `catalog.search_index` from the name, brand, English name, categories, SKU codes
     and spec values: jieba words, their pinyin and initials, Latin/digit tokens. A raw
     covering index (term, product, weight) makes a query's lookups index-only.
+
+    Each row also carries a copy of what search filters and sorts its product by (status,
+    lowest price, sales as of `Product.search_sales`, brand, category, supplier), so a
+    keyword search on PostgreSQL reads no product row (`catalog.search`). The index build
+    writes them; a trigger on `product` keeps them equal to the product's own columns
+    whenever those change (migration 2026-12-04T21:40).
     """
 
     id: Serial  # Piccolo adds this primary key; declared for the type checker
@@ -191,6 +201,12 @@ class SearchTerm(Table):
     product = ForeignKey(references=Product, index=True)
     term = Varchar(length=64)
     weight = Integer(default=1)
+    status = Varchar(length=16, default="")
+    price_from = BigInt(default=0)
+    sales_count = BigInt(default=0)
+    brand = Varchar(length=100, default="")
+    category = Integer(default=0)
+    supplier = Integer(default=0)
 
 
 class SearchFacet(Table):

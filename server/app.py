@@ -54,6 +54,7 @@ from backoffice.supplier.review_api import SupplierReviewApi
 from backoffice.supplier.review_pages import SupplierReviewPages
 from catalog.search_analysis import warm_up
 from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
+from catalog.search_sales import sales_refresh_lifespan
 from core import versions
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
@@ -341,6 +342,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             realtime_lifespan(channels),
             sweeps_lifespan,
             search_catch_up_lifespan,
+            sales_refresh_lifespan,
             analytics_lifespan,
             aftersales_lifespan,
         ],

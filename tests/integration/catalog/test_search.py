@@ -20,6 +20,7 @@ from catalog.search import (
     term_groups,
 )
 from catalog.search_index import index_product
+from catalog.search_sales import refresh_search_sales
 from catalog.synonyms import add_group
 from catalog.tables import Product, Supplier, Variant
 from core.database import use_engine
@@ -66,6 +67,7 @@ async def shelf() -> dict[str, Any]:
     }
     await Product.update({Product.sales_count: 50}).where(Product.id == ids["xiaomi"]["id"])
     await Product.update({Product.sales_count: 20}).where(Product.id == ids["case"]["id"])
+    await refresh_search_sales()  # as the app does every few seconds
     return {
         "ids": {k: v["id"] for k, v in ids.items()},
         "digital": digital,

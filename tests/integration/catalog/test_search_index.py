@@ -6,12 +6,13 @@ import pytest
 from piccolo.engine.base import Engine
 
 from accounts.roles import Role
-from catalog import search_index
+from catalog import search, search_index
 from catalog.categories import update_category
-from catalog.listings import ProductInput, approve_product, edit_product
-from catalog.products import VariantInput
+from catalog.listings import ProductInput, approve_product, edit_product, set_listed
+from catalog.products import VariantInput, record_sales
 from catalog.search import SearchQuery, search_products
 from catalog.search_index import INDEX_VERSION, reindex_stale
+from catalog.search_sales import refresh_search_sales
 from catalog.tables import Product, SearchTerm
 from core.database import is_postgres
 from tests.support.factories import make_category, make_product, make_supplier, make_user
@@ -65,6 +66,74 @@ async def test_the_catch_up_rebuilds_stale_products(db: Engine) -> None:
     assert await reindex_stale() == 1
     assert await ids("nfsq") == [made["id"]]
     assert await reindex_stale() == 0
+
+
+async def _copies_out_of_step() -> list[dict[str, object]]:
+    """Term rows whose copies of their product's columns differ from the product's."""
+    differs = " OR ".join(
+        f"t.{t} <> COALESCE(p.{p}, {d!r})" for t, (p, d) in search_index.COPIED.items()
+    )
+    return await SearchTerm.raw(
+        f"SELECT t.product, t.term FROM search_term t JOIN product p ON p.id = t.product "
+        f"WHERE {differs}"
+    )
+
+
+async def test_term_rows_follow_their_product_through_listing_price_sales_and_edits(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "ANSWER_CACHE", False)  # each query runs its statement
+    supplier_id = await make_supplier()
+    phones = await make_category("手机")
+    watches = await make_category("手表")
+    made = await make_product(supplier_id=supplier_id, category_id=phones, name="小米 14 手机")
+    other = await make_product(name="小米 手环 8")
+    staff = await make_user(Role.SUPPLIER, supplier_id=supplier_id)
+    assert sorted(await ids("xiaomi")) == sorted([made["id"], other["id"]])
+
+    await record_sales({made["variant_ids"][0]: 7})
+    assert await ids_where(q="xiaomi", sort="sales") == sorted(
+        [made["id"], other["id"]], reverse=True
+    )  # no sales yet as search sees them: the newest first
+    assert await refresh_search_sales() == 1
+    assert await refresh_search_sales() == 0
+    assert await ids_where(q="xiaomi", sort="sales") == [made["id"], other["id"]]
+    await set_listed(staff, made["id"], False)
+    assert await _copies_out_of_step() == []
+    assert await ids("xiaomi") == [other["id"]]  # delisted: gone from search at once
+
+    await set_listed(staff, made["id"], True)
+    sku = (await Product.raw("SELECT sku FROM variant WHERE product = {}", made["id"]))[0]["sku"]
+    edit = ProductInput(
+        category_id=watches,
+        name="小米 14 手机",
+        brand="Xiaomi 小米",
+        variants=[VariantInput(sku=sku, price=100)],
+    )
+    await edit_product(staff, made["id"], edit)
+    await approve_product(made["id"])
+    assert await _copies_out_of_step() == []
+    rows = await SearchTerm.select(
+        SearchTerm.status,
+        SearchTerm.price_from,
+        SearchTerm.sales_count,
+        SearchTerm.brand,
+        SearchTerm.category,
+        SearchTerm.supplier,
+    ).where(SearchTerm.product == made["id"])
+    assert rows and {tuple(r.values()) for r in rows} == {
+        ("listed", 100, 7, "Xiaomi 小米", watches, supplier_id)
+    }
+    # The filters read the copies on PostgreSQL and the product on SQLite: same answers.
+    assert await ids_where(q="xiaomi", category_id=watches) == [made["id"]]
+    assert await ids_where(q="xiaomi", max_price=100) == [made["id"]]
+    assert await ids_where(q="xiaomi", brands=("Xiaomi 小米",)) == [made["id"]]
+    assert await ids_where(q="xiaomi", sort="sales") == [made["id"], other["id"]]
+
+
+async def ids_where(**asked: object) -> list[int]:
+    query = SearchQuery(**asked)  # type: ignore[arg-type]
+    return [item["id"] for item in (await search_products(query)).items]
 
 
 async def _term_rows_in_statistics(engine: Engine) -> int:

@@ -1,0 +1,82 @@
+"""Keyword search's view of sales: `product.search_sales`, brought up to `sales_count` in batches.
+
+A sale adds to `product.sales_count` in the selling transaction. Keyword search sorts by a
+copy held in each of the product's term rows (`catalog.search_index.COPIED`), which a
+trigger rewrites when `product.search_sales` changes: thirty-odd rows with their index
+entries, 4.4 against 0.8 ms for the sale alone on PostgreSQL. So sales reach search here,
+every `SALES_REFRESH_S` seconds, once per product however often it sold meanwhile (and at
+start-up, after the index catch-up). Every app process runs the refresh; two at once only
+repeat each other's work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+from catalog.tables import Product
+from core.database import write_transaction
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two refreshes: how far keyword search's sales ranking may lag the sales.
+SALES_REFRESH_S = 10.0
+#: Products brought up to date per transaction.
+BATCH = 200
+
+
+async def refresh_search_sales(batch: int = BATCH) -> int:
+    """Copy `sales_count` to `search_sales` where they differ; returns how many products.
+
+    The products due are found through a partial index (`product_search_sales_due`), so an
+    idle catalogue costs one index probe.
+    """
+    done = 0
+    while True:
+        # Looked for outside a transaction: an idle refresh takes no write lock.
+        rows = await Product.raw(
+            "SELECT id FROM product WHERE search_sales <> sales_count ORDER BY id LIMIT {}",
+            batch,
+        )
+        if not rows:
+            return done
+        ids = [row["id"] for row in rows]
+        async with write_transaction():
+            await Product.raw(
+                "UPDATE product SET search_sales = sales_count "
+                f"WHERE id IN ({', '.join(['{}'] * len(ids))})",
+                *ids,
+            )
+        done += len(ids)
+
+
+async def _refresh_forever() -> None:
+    while True:
+        await asyncio.sleep(SALES_REFRESH_S)
+        try:
+            await refresh_search_sales()
+        except Exception:  # a failed refresh must not stop the loop; the next one retries
+            log.exception("search sales refresh failed")
+
+
+@asynccontextmanager
+async def sales_refresh_lifespan(app: Any) -> AsyncIterator[None]:
+    """Refresh search's sales every `SALES_REFRESH_S` seconds while the app serves.
+
+    Off with the other periodic work (`KUAIQU_DISABLE_SWEEPS=1`, e.g. in tests, which call
+    `refresh_search_sales` themselves).
+    """
+    if not get_settings().sweeps_enabled:
+        yield
+        return
+    task = asyncio.create_task(_refresh_forever(), name="kuaiqu-search-sales")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
