@@ -276,6 +276,10 @@ def _product_of(lists: list[list[str]]) -> list[tuple[str, ...]]:
     return combos
 
 
+#: Where the SQLite bench database is built unless `--sqlite-file` says otherwise.
+SQLITE_FILE = Path(tempfile.gettempdir()) / "kuaiqu_search_bench.sqlite3"
+
+
 def database_url(postgres: bool, sqlite_file: Path) -> str:
     """Where the bench database lives."""
     if postgres:
@@ -460,7 +464,7 @@ async def main() -> None:
     parser.add_argument(
         "--sqlite-file",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "kuaiqu_search_bench.sqlite3",
+        default=SQLITE_FILE,
         help="the SQLite bench database (rebuilt unless --reuse finds it)",
     )
     parser.add_argument(
