@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from aftersales.requests import escalate_unanswered
+from core.background import in_background
 from core.periodic import PeriodClaim
 from core.settings import get_settings
 
@@ -39,10 +40,5 @@ async def aftersales_lifespan(app: Any) -> AsyncIterator[None]:
     if not get_settings().sweeps_enabled:
         yield
         return
-    task = asyncio.create_task(sweep_forever(), name="kuaiqu-aftersales-sweeps")
-    try:
+    async with in_background(**{"kuaiqu-aftersales-sweeps": sweep_forever()}):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from catalog.catalog_cache import catalog_changed
 from catalog.search_analysis import MAX_TERM, merge, normalise_text, warm_up, weighted_terms
 from catalog.search_sales import refresh_search_sales
 from catalog.tables import Category, Product, SearchFacet, SearchTerm, Variant
+from core.background import in_background
 from core.database import after_commit, current_engine, is_postgres, write_transaction
 
 log = logging.getLogger(__name__)
@@ -268,10 +269,5 @@ async def _catch_up() -> None:
 @asynccontextmanager
 async def catch_up_lifespan(app: Any) -> AsyncIterator[None]:
     """Run the catch-up in the background while the app serves (after the database opens)."""
-    task = asyncio.create_task(_catch_up())
-    try:
+    async with in_background(**{"kuaiqu-search-catch-up": _catch_up()}):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -5,8 +5,8 @@ copy held in each of the product's term rows (`catalog.search_index.COPIED`), wh
 trigger rewrites when `product.search_sales` changes: thirty-odd rows with their index
 entries, 4.4 against 0.8 ms for the sale alone on PostgreSQL. So sales reach search here,
 every `SALES_REFRESH_S` seconds, once per product however often it sold meanwhile (and at
-start-up, after the index catch-up). Every app process runs the refresh; two at once only
-repeat each other's work.
+start-up, before the index catch-up). With several worker processes one of them runs each
+period's refresh (`core.periodic.PeriodClaim`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 from catalog.tables import Product
+from core.background import in_background
 from core.database import write_transaction
+from core.periodic import PeriodClaim
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -55,12 +57,18 @@ async def refresh_search_sales(batch: int = BATCH) -> int:
 
 
 async def _refresh_forever() -> None:
-    while True:
-        await asyncio.sleep(SALES_REFRESH_S)
-        try:
-            await refresh_search_sales()
-        except Exception:  # a failed refresh must not stop the loop; the next one retries
-            log.exception("search sales refresh failed")
+    """Refresh every `SALES_REFRESH_S` seconds, in one process per period (`PeriodClaim`)."""
+    claims = PeriodClaim(get_settings().redis_url)
+    try:
+        while True:
+            await asyncio.sleep(SALES_REFRESH_S)
+            try:
+                if await claims.claim("search-sales", SALES_REFRESH_S):
+                    await refresh_search_sales()
+            except Exception:  # a failed refresh must not stop the loop; the next one retries
+                log.exception("search sales refresh failed")
+    finally:
+        await claims.close()
 
 
 @asynccontextmanager
@@ -73,10 +81,5 @@ async def sales_refresh_lifespan(app: Any) -> AsyncIterator[None]:
     if not get_settings().sweeps_enabled:
         yield
         return
-    task = asyncio.create_task(_refresh_forever(), name="kuaiqu-search-sales")
-    try:
+    async with in_background(**{"kuaiqu-search-sales": _refresh_forever()}):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
@@ -56,6 +55,7 @@ from catalog.search_analysis import warm_up
 from catalog.search_index import catch_up_lifespan as search_catch_up_lifespan
 from catalog.search_sales import sales_refresh_lifespan
 from core import versions
+from core.background import in_background
 from core.database import current_engine, prepare_engine, release_engine
 from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
@@ -155,31 +155,18 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
     if not sweeps_enabled():
         yield
         return
-    task = asyncio.create_task(sweep_forever(), name="kuaiqu-order-sweeps")
-    try:
+    async with in_background(**{"kuaiqu-order-sweeps": sweep_forever()}):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
 
 
 @asynccontextmanager
 async def analytics_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Write shopper events in batches (flushed on stop); refresh recent rollups with sweeps."""
-    tasks = [asyncio.create_task(analytics_events.flush_forever(), name="kuaiqu-events")]
+    jobs = {"kuaiqu-events": analytics_events.flush_forever()}
     if sweeps_enabled():
-        tasks.append(
-            asyncio.create_task(analytics_rollups.refresh_forever(), name="kuaiqu-rollups")
-        )
-    try:
+        jobs["kuaiqu-rollups"] = analytics_rollups.refresh_forever()
+    async with in_background(**jobs):
         yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with suppress(asyncio.CancelledError):
-                await task
 
 
 def cache_versions_lifespan(redis_url: str) -> Any:
