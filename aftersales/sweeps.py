@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,7 +10,7 @@ from typing import Any
 
 from aftersales.requests import escalate_unanswered
 from core.background import in_background
-from core.periodic import PeriodClaim
+from core.periodic import run_periodically
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -21,17 +20,9 @@ SWEEP_INTERVAL_S = 60
 
 async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:
     """Escalate unanswered requests every `interval_s` seconds (one worker per period)."""
-    claims = PeriodClaim(get_settings().redis_url)
-    try:
-        while True:
-            await asyncio.sleep(interval_s)
-            try:
-                if await claims.claim("aftersales-sweeps", interval_s):
-                    await escalate_unanswered(datetime.now().astimezone())
-            except Exception:
-                log.exception("After-sales sweep failed; retrying in %s s", interval_s)
-    finally:
-        await claims.close()
+    await run_periodically(
+        "aftersales-sweeps", interval_s, lambda: escalate_unanswered(datetime.now().astimezone())
+    )
 
 
 @asynccontextmanager

@@ -11,7 +11,6 @@ period's refresh (`core.periodic.PeriodClaim`).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +19,7 @@ from typing import Any
 from catalog.tables import Product
 from core.background import in_background
 from core.database import write_transaction
-from core.periodic import PeriodClaim
+from core.periodic import run_periodically
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -57,18 +56,7 @@ async def refresh_search_sales(batch: int = BATCH) -> int:
 
 
 async def _refresh_forever() -> None:
-    """Refresh every `SALES_REFRESH_S` seconds, in one process per period (`PeriodClaim`)."""
-    claims = PeriodClaim(get_settings().redis_url)
-    try:
-        while True:
-            await asyncio.sleep(SALES_REFRESH_S)
-            try:
-                if await claims.claim("search-sales", SALES_REFRESH_S):
-                    await refresh_search_sales()
-            except Exception:  # a failed refresh must not stop the loop; the next one retries
-                log.exception("search sales refresh failed")
-    finally:
-        await claims.close()
+    await run_periodically("search-sales", SALES_REFRESH_S, refresh_search_sales)
 
 
 @asynccontextmanager

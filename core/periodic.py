@@ -10,8 +10,15 @@ Without Redis there is one process, which always runs.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 _KEY = "kuaiqu:periodic:{name}"
 
@@ -41,3 +48,24 @@ class PeriodClaim:
         """Close the connection to Redis, if any."""
         if self._redis is not None:
             await self._redis.aclose()
+
+
+async def run_periodically(
+    name: str, interval_s: float, job: Callable[[], Awaitable[object]]
+) -> None:
+    """Run `job` every `interval_s` seconds until cancelled, in one process per period.
+
+    The first run is one interval after the start. A failed run is logged and the next
+    period tries again: a job never stops the app.
+    """
+    claims = PeriodClaim(get_settings().redis_url)
+    try:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                if await claims.claim(name, interval_s):
+                    await job()
+            except Exception:
+                log.exception("Periodic job %s failed; retrying in %s s", name, interval_s)
+    finally:
+        await claims.close()

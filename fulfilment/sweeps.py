@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from core.periodic import PeriodClaim
+from core.periodic import run_periodically
 from core.settings import get_settings
 from fulfilment.carriers import refresh_parcels
 from fulfilment.errors import IllegalTransition, OrderNotPayable
@@ -92,14 +91,6 @@ async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:
     With several workers (Redis configured) one of them runs each period's sweeps
     (`core.periodic`); the others skip it.
     """
-    claims = PeriodClaim(get_settings().redis_url)
-    try:
-        while True:
-            await asyncio.sleep(interval_s)
-            try:
-                if await claims.claim("order-sweeps", interval_s):
-                    await run_sweeps(datetime.now().astimezone())
-            except Exception:
-                log.exception("Order sweep failed; retrying in %s s", interval_s)
-    finally:
-        await claims.close()
+    await run_periodically(
+        "order-sweeps", interval_s, lambda: run_sweeps(datetime.now().astimezone())
+    )

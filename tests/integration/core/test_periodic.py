@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 
-from core.periodic import PeriodClaim
+import pytest
+
+from core.periodic import PeriodClaim, run_periodically
 
 
 async def test_one_of_several_workers_claims_a_period(redis_url: str) -> None:
@@ -36,3 +39,25 @@ async def test_a_single_process_without_redis_always_runs() -> None:
     assert await alone.claim("job", 60)
     assert await alone.claim("job", 60)
     await alone.close()
+
+
+async def test_a_failed_run_is_logged_and_the_next_period_runs_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runs: list[int] = []
+
+    async def flaky() -> None:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            raise RuntimeError("the database went away")
+
+    task = asyncio.create_task(run_periodically("flaky", 0.01, flaky))
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if len(runs) >= 3:
+            break
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    assert len(runs) >= 3  # the failure did not stop the loop
+    assert "Periodic job flaky failed" in caplog.text
