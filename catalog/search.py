@@ -260,7 +260,9 @@ class _Sql:
         return "".join(self.parts)
 
 
-ACTIVE_SUPPLIER = "p.supplier IN (SELECT id FROM supplier WHERE status = 'active')"
+#: The suppliers whose listed products consumers see (`catalog.listings.visible_to_consumers`).
+ACTIVE_SUPPLIERS = "(SELECT id FROM supplier WHERE status = 'active')"
+ACTIVE_SUPPLIER = f"p.supplier IN {ACTIVE_SUPPLIERS}"
 
 
 def _visible(
@@ -460,6 +462,7 @@ def _visible_matches_from_terms(
         if at == carrier:
             sql.add("".join(f", {'' if single else 'MIN'}(p.{c}) AS {c}" for c in _COPIES))
         sql.add(f" FROM search_term p WHERE p.term IN ({_marks(len(terms))}) AND ", *terms)
+        # The copies bear the product's column names, so the product's conditions apply.
         _visible(sql, query, cats, supplier=False, specs=False)
         sql.add("" if single else " GROUP BY p.product")
         sql.add("), ")
@@ -471,7 +474,7 @@ def _visible_matches_from_terms(
     sql.add(
         f"b AS MATERIALIZED (SELECT {c}.product AS id, {score} AS score, {c}.price_from AS "
         f"price_from, {c}.sales_count AS sales_count, {c}.brand AS brand FROM {c}{joins} "
-        f"WHERE {c}.supplier IN (SELECT id FROM supplier WHERE status = 'active')"
+        f"WHERE {c}.supplier IN {ACTIVE_SUPPLIERS}"
     )
     for spec in unique(query.specs):
         # Each (name, value) comes off the facet index in one range and is hash-joined.
