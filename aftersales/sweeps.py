@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -13,7 +12,6 @@ from core.background import in_background
 from core.periodic import run_periodically
 from core.settings import get_settings
 
-log = logging.getLogger(__name__)
 #: Seconds between two runs.
 SWEEP_INTERVAL_S = 60
 

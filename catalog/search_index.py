@@ -19,7 +19,6 @@ from typing import Any
 
 from catalog.catalog_cache import catalog_changed
 from catalog.search_analysis import MAX_TERM, merge, normalise_text, warm_up, weighted_terms
-from catalog.search_sales import refresh_search_sales
 from catalog.tables import Category, Product, SearchFacet, SearchTerm, Variant
 from core.background import in_background
 from core.database import after_commit, current_engine, is_postgres, write_transaction
@@ -251,14 +250,9 @@ async def mark_category_stale(category_ids: list[int]) -> None:
 
 
 async def _catch_up() -> None:
-    """Load jieba's dictionary, bring search's sales up to date, rebuild stale products.
-
-    Logged, never raised.
-    """
+    """Load jieba's dictionary, then rebuild stale products (logged, never raised)."""
     try:
         await asyncio.to_thread(warm_up)
-        # Sales first: rebuilt products then copy sales as they are now.
-        await refresh_search_sales()
         done = await reindex_stale()
         if done:
             log.info("search index: rebuilt %d products", done)

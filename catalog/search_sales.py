@@ -4,14 +4,14 @@ A sale adds to `product.sales_count` in the selling transaction. Keyword search 
 copy held in each of the product's term rows (`catalog.search_index.COPIED`), which a
 trigger rewrites when `product.search_sales` changes: thirty-odd rows with their index
 entries, 4.4 against 0.8 ms for the sale alone on PostgreSQL. So sales reach search here,
-every `SALES_REFRESH_S` seconds, once per product however often it sold meanwhile (and at
-start-up, before the index catch-up). With several worker processes one of them runs each
-period's refresh (`core.periodic.PeriodClaim`).
+every `SALES_REFRESH_S` seconds, once per product however often it sold meanwhile; with
+several worker processes one of them runs each period's refresh
+(`core.periodic.run_periodically`). The migration that added `search_sales` filled it, so
+there is nothing to catch up at start-up.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,8 +21,6 @@ from core.background import in_background
 from core.database import write_transaction
 from core.periodic import run_periodically
 from core.settings import get_settings
-
-log = logging.getLogger(__name__)
 
 #: Seconds between two refreshes: how far keyword search's sales ranking may lag the sales.
 SALES_REFRESH_S = 10.0

@@ -90,7 +90,7 @@ class Product(TracksCatalogChanges, Table):
     #: Units sold, for sorting search results by sales.
     sales_count = BigInt(default=0)
     #: `sales_count` as keyword search last saw it: copied from it every few seconds
-    #: (`catalog.search_index.refresh_search_sales`), not at each sale, since a trigger then
+    #: (`catalog.search_sales.refresh_search_sales`), not at each sale, since a trigger then
     #: rewrites the product's thirty-odd term rows (`SearchTerm`).
     search_sales = BigInt(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
