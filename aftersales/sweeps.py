@@ -29,5 +29,5 @@ async def aftersales_lifespan(app: Any) -> AsyncIterator[None]:
     if not get_settings().sweeps_enabled:
         yield
         return
-    async with in_background(**{"kuaiqu-aftersales-sweeps": sweep_forever()}):
+    async with in_background({"kuaiqu-aftersales-sweeps": sweep_forever()}):
         yield

@@ -263,5 +263,5 @@ async def _catch_up() -> None:
 @asynccontextmanager
 async def catch_up_lifespan(app: Any) -> AsyncIterator[None]:
     """Run the catch-up in the background while the app serves (after the database opens)."""
-    async with in_background(**{"kuaiqu-search-catch-up": _catch_up()}):
+    async with in_background({"kuaiqu-search-catch-up": _catch_up()}):
         yield

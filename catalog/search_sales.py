@@ -53,10 +53,6 @@ async def refresh_search_sales(batch: int = BATCH) -> int:
         done += len(ids)
 
 
-async def _refresh_forever() -> None:
-    await run_periodically("search-sales", SALES_REFRESH_S, refresh_search_sales)
-
-
 @asynccontextmanager
 async def sales_refresh_lifespan(app: Any) -> AsyncIterator[None]:
     """Refresh search's sales every `SALES_REFRESH_S` seconds while the app serves.
@@ -67,5 +63,6 @@ async def sales_refresh_lifespan(app: Any) -> AsyncIterator[None]:
     if not get_settings().sweeps_enabled:
         yield
         return
-    async with in_background(**{"kuaiqu-search-sales": _refresh_forever()}):
+    refreshing = run_periodically("search-sales", SALES_REFRESH_S, refresh_search_sales)
+    async with in_background({"kuaiqu-search-sales": refreshing}):
         yield

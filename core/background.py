@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 
 @asynccontextmanager
-async def in_background(**jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
-    """Run each job (by its task's name) while the block runs; cancel and await them after.
+async def in_background(jobs: Mapping[str, Coroutine[Any, Any, None]]) -> AsyncIterator[None]:
+    """Run each job (task name → coroutine) while the block runs; cancel and await them after.
 
     A job's own failure is its business: it logs and retries, so one job never stops the app.
     """

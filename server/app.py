@@ -155,7 +155,7 @@ async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
     if not sweeps_enabled():
         yield
         return
-    async with in_background(**{"kuaiqu-order-sweeps": sweep_forever()}):
+    async with in_background({"kuaiqu-order-sweeps": sweep_forever()}):
         yield
 
 
@@ -165,7 +165,7 @@ async def analytics_lifespan(app: Litestar) -> AsyncIterator[None]:
     jobs = {"kuaiqu-events": analytics_events.flush_forever()}
     if sweeps_enabled():
         jobs["kuaiqu-rollups"] = analytics_rollups.refresh_forever()
-    async with in_background(**jobs):
+    async with in_background(jobs):
         yield
 
 

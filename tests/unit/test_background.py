@@ -19,7 +19,7 @@ async def test_every_job_runs_in_the_block_and_is_stopped_after_it() -> None:
         finally:
             stopped.append(name)
 
-    async with in_background(a=job("a"), b=job("b")):
+    async with in_background({"a": job("a"), "b": job("b")}):
         await asyncio.sleep(0.02)
         names = {task.get_name() for task in asyncio.all_tasks()}
         assert {"a", "b"} <= names
