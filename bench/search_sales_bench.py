@@ -23,20 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_bench import SQLITE_FILE, database_url, open_engine  # sets the bench's env first
 
 from catalog.products import record_sales
-from catalog.search_index import COPIED
+from catalog.search_index import copies_out_of_step
 from catalog.search_sales import refresh_search_sales
-from catalog.tables import Product, Variant
+from catalog.tables import Variant
 from core.database import release_engine
-
-
-async def copies_out_of_step() -> int:
-    """Term rows whose copies differ from their product's columns."""
-    differs = " OR ".join(f"t.{t} <> COALESCE(p.{p}, {d!r})" for t, (p, d) in COPIED.items())
-    rows = await Product.raw(
-        "SELECT COUNT(*) AS n FROM search_term t JOIN product p ON p.id = t.product "
-        f"WHERE {differs}"
-    )
-    return int(rows[0]["n"])
 
 
 async def main() -> None:

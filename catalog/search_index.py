@@ -208,6 +208,20 @@ async def _insert_rows(target: str, rows: list[tuple[Any, ...]]) -> None:
         )
 
 
+async def copies_out_of_step() -> int:
+    """How many term rows hold a copy (`COPIED`) that differs from their product's column.
+
+    0 whenever the index build and the trigger do their work; what the sales refresh has
+    not yet reached counts as in step (the copy follows `search_sales`, not `sales_count`).
+    """
+    differs = " OR ".join(f"t.{t} <> COALESCE(p.{p}, {d!r})" for t, (p, d) in COPIED.items())
+    rows = await SearchTerm.raw(
+        "SELECT COUNT(*) AS n FROM search_term t JOIN product p ON p.id = t.product "
+        f"WHERE {differs}"
+    )
+    return int(rows[0]["n"])
+
+
 async def index_product(product_id: int) -> None:
     """Rebuild one product's index rows (in the caller's transaction, if any)."""
     await index_products([product_id])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from piccolo.engine.base import Engine
 
@@ -11,15 +13,17 @@ from catalog.categories import update_category
 from catalog.listings import ProductInput, approve_product, edit_product, set_listed
 from catalog.products import VariantInput, record_sales
 from catalog.search import SearchQuery, search_products
-from catalog.search_index import INDEX_VERSION, reindex_stale
+from catalog.search_index import INDEX_VERSION, copies_out_of_step, reindex_stale
 from catalog.search_sales import refresh_search_sales
 from catalog.tables import Product, SearchTerm
 from core.database import is_postgres
 from tests.support.factories import make_category, make_product, make_supplier, make_user
 
 
-async def ids(q: str) -> list[int]:
-    return [item["id"] for item in (await search_products(SearchQuery(q=q))).items]
+async def ids(q: str, **filters: Any) -> list[int]:
+    """Ids of the page a search for `q` (and any other `SearchQuery` field) answers."""
+    query = SearchQuery(q=q, **filters)
+    return [item["id"] for item in (await search_products(query)).items]
 
 
 async def test_a_new_product_is_found_by_pinyin_and_its_lowest_price(db: Engine) -> None:
@@ -68,17 +72,6 @@ async def test_the_catch_up_rebuilds_stale_products(db: Engine) -> None:
     assert await reindex_stale() == 0
 
 
-async def _copies_out_of_step() -> list[dict[str, object]]:
-    """Term rows whose copies of their product's columns differ from the product's."""
-    differs = " OR ".join(
-        f"t.{t} <> COALESCE(p.{p}, {d!r})" for t, (p, d) in search_index.COPIED.items()
-    )
-    return await SearchTerm.raw(
-        f"SELECT t.product, t.term FROM search_term t JOIN product p ON p.id = t.product "
-        f"WHERE {differs}"
-    )
-
-
 async def test_term_rows_follow_their_product_through_listing_price_sales_and_edits(
     db: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,14 +85,14 @@ async def test_term_rows_follow_their_product_through_listing_price_sales_and_ed
     assert sorted(await ids("xiaomi")) == sorted([made["id"], other["id"]])
 
     await record_sales({made["variant_ids"][0]: 7})
-    assert await ids_where(q="xiaomi", sort="sales") == sorted(
+    assert await ids("xiaomi", sort="sales") == sorted(
         [made["id"], other["id"]], reverse=True
     )  # no sales yet as search sees them: the newest first
     assert await refresh_search_sales() == 1
     assert await refresh_search_sales() == 0
-    assert await ids_where(q="xiaomi", sort="sales") == [made["id"], other["id"]]
+    assert await ids("xiaomi", sort="sales") == [made["id"], other["id"]]
     await set_listed(staff, made["id"], False)
-    assert await _copies_out_of_step() == []
+    assert await copies_out_of_step() == 0
     assert await ids("xiaomi") == [other["id"]]  # delisted: gone from search at once
 
     await set_listed(staff, made["id"], True)
@@ -112,7 +105,7 @@ async def test_term_rows_follow_their_product_through_listing_price_sales_and_ed
     )
     await edit_product(staff, made["id"], edit)
     await approve_product(made["id"])
-    assert await _copies_out_of_step() == []
+    assert await copies_out_of_step() == 0
     rows = await SearchTerm.select(
         SearchTerm.status,
         SearchTerm.price_from,
@@ -125,15 +118,10 @@ async def test_term_rows_follow_their_product_through_listing_price_sales_and_ed
         ("listed", 100, 7, "Xiaomi 小米", watches, supplier_id)
     }
     # The filters read the copies on PostgreSQL and the product on SQLite: same answers.
-    assert await ids_where(q="xiaomi", category_id=watches) == [made["id"]]
-    assert await ids_where(q="xiaomi", max_price=100) == [made["id"]]
-    assert await ids_where(q="xiaomi", brands=("Xiaomi 小米",)) == [made["id"]]
-    assert await ids_where(q="xiaomi", sort="sales") == [made["id"], other["id"]]
-
-
-async def ids_where(**asked: object) -> list[int]:
-    query = SearchQuery(**asked)  # type: ignore[arg-type]
-    return [item["id"] for item in (await search_products(query)).items]
+    assert await ids("xiaomi", category_id=watches) == [made["id"]]
+    assert await ids("xiaomi", max_price=100) == [made["id"]]
+    assert await ids("xiaomi", brands=("Xiaomi 小米",)) == [made["id"]]
+    assert await ids("xiaomi", sort="sales") == [made["id"], other["id"]]
 
 
 async def _term_rows_in_statistics(engine: Engine) -> int:
