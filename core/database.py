@@ -6,11 +6,10 @@ import asyncio
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlparse
 
 import asyncpg
@@ -24,6 +23,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 from piccolo.table import Table
+
+from core.sqlite_writer import LoopWriter, WriteGroup, to_the_end_in_thread
 
 #: Seconds a SQLite writer waits for the lock before giving up; orders queue behind
 #: each other instead of failing with "database is locked" under a burst.
@@ -44,9 +45,6 @@ class _Cursor:
 
     async def close(self) -> None:
         self._raw.close()
-
-
-T = TypeVar("T")
 
 
 class _LoopConnection:
@@ -90,77 +88,77 @@ class _LoopConnection:
 sqlite3.converters.pop("INTEGER", None)
 
 
-#: Threads that wait for the disk on behalf of SQLite writers: their own pool, so a commit
-#: never queues behind other blocking work sent to asyncio's default executor (geocoding
-#: calls, say). Writers of one event loop take turns (the write lock): one thread per loop
-#: would do; a few cover the test suite's loops.
-_DISK_WAITS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite-write")
-
-
-async def _to_the_end_in_thread(work: Callable[[], T]) -> T:
-    """`work()` in a writer thread; a cancelled caller still waits for it to end.
-
-    The statement goes on in its thread whatever happens to the caller, which must not
-    release the write lock or the connection before it ends.
-    """
-    running = asyncio.get_running_loop().run_in_executor(_DISK_WAITS, work)
-    try:
-        return await asyncio.shield(running)
-    except asyncio.CancelledError:
-        with suppress(BaseException):
-            await running
-        raise
-
-
 class _SerialisedTransaction(SQLiteTransaction):
-    """A SQLite transaction that first waits for this process's other transactions.
+    """A SQLite transaction that takes its turn among this process's writers.
 
     Statements run synchronously on the loop thread, so a transaction only lets others in
     where it awaits something else (a payment provider, a publish). Were a second
     transaction to ask SQLite for the write lock meanwhile, its busy wait would block the
-    very loop the first one needs to finish: so transactions queue on an asyncio lock.
+    very loop the first one needs to finish: so transactions queue on the loop's writer
+    (`core.sqlite_writer`). Write (IMMEDIATE) transactions join its group commit: each in
+    its own savepoint of a shared SQLite transaction, ending once that one commits. Other
+    kinds end the open group first and run a transaction of their own.
     """
 
-    _holds_lock = False
+    _writer: LoopWriter | None = None
+    _group: WriteGroup | None = None
 
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
             return self._parent
         engine = self.engine
         assert isinstance(engine, PooledSQLiteEngine)
-        await engine.write_lock().acquire()
-        self._holds_lock = True
+        writer = engine.writer()
+        await writer.acquire()
+        self._writer = writer
         try:
+            if self.transaction_type is TransactionType.immediate:
+                self._group = writer.join_group()
+                self.connection = _LoopConnection(self._group.raw, engine)
+                self.context = engine.current_transaction.set(self)
+                return self
+            await writer.flush()
             return await super().__aenter__()
         except BaseException:
             self._release()
             raise
 
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent is not None:
+            return exception is None
+        group = self._group
+        if group is None:
+            try:
+                return await super().__aexit__(exception_type, exception, traceback)
+            finally:
+                self._release()
+        writer = self._writer
+        assert writer is not None
+        self._writer = None  # end_member releases the turn
         try:
-            return await super().__aexit__(exception_type, exception, traceback)
+            await writer.end_member(group, keep=exception is None)
+        except Exception:
+            if exception is None:
+                raise
+            # This member's own error is the one to report; its work was rolled back anyway.
         finally:
-            self._release()
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
 
     async def commit(self) -> None:
-        """COMMIT in a worker thread: it waits for the disk, and the loop serves meanwhile.
-
-        The COMMIT of a WAL database syncs the log to disk, a third of an order's time on
-        the loop; every other request stood still for it. Nothing else uses this connection
-        until the COMMIT returns, and this process's other writers still queue on the write
-        lock, released only after it (`__aexit__`); readers use other connections, which
-        WAL lets read while a writer commits.
-        """
+        """COMMIT in a worker thread: it waits for the disk, and the loop serves meanwhile."""
         raw = self.connection.raw
-        await _to_the_end_in_thread(lambda: raw.execute("COMMIT"))
+        await to_the_end_in_thread(lambda: raw.execute("COMMIT"))
         self._committed = True
 
     def _release(self) -> None:
-        if self._holds_lock:
-            self._holds_lock = False
-            engine = self.engine
-            assert isinstance(engine, PooledSQLiteEngine)
-            engine.write_lock().release()
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.release()
+
+
+#: Statements (by their first six letters) that change rows and may run in a transaction.
+_ROW_CHANGES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
 
 
 class PooledSQLiteEngine(SQLiteEngine):
@@ -171,27 +169,27 @@ class PooledSQLiteEngine(SQLiteEngine):
     statement to that thread and back. SQLite answers in microseconds from its page cache,
     so those hand-offs were most of an order's time. Here each statement runs directly on
     the loop thread (an `await` that never suspends), over a connection lent for one query
-    or one transaction; transactions and writes outside them queue on one asyncio lock per
-    loop (`_SerialisedTransaction`), so no busy wait ever blocks the loop on this process.
-    Another process holding the write lock (`kuaiqu run --workers 2`) is waited for with
-    SQLite's busy timeout.
+    or one transaction; transactions and writes outside them take turns on one writer per
+    loop (`_SerialisedTransaction`, `core.sqlite_writer`), so no busy wait ever blocks the
+    loop on this process, and queued writes share their COMMITs (group commit). Another
+    process holding the write lock (a CLI command) is waited for with SQLite's busy timeout.
     """
 
     def __init__(self, *, path: str, max_idle: int = 8, **connection_kwargs: Any) -> None:
         super().__init__(path=path, check_same_thread=False, **connection_kwargs)
         self._idle: list[sqlite3.Connection] = []
         self._max_idle = max_idle
-        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+        self._writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopWriter] = (
             weakref.WeakKeyDictionary()
         )
 
-    def write_lock(self) -> asyncio.Lock:
-        """This event loop's lock that transactions and lone writes queue on."""
+    def writer(self) -> LoopWriter:
+        """This event loop's writer, whose turns transactions and lone writes take."""
         loop = asyncio.get_running_loop()
-        lock = self._locks.get(loop)
-        if lock is None:
-            lock = self._locks[loop] = asyncio.Lock()
-        return lock
+        writer = self._writers.get(loop)
+        if writer is None:
+            writer = self._writers[loop] = LoopWriter(self._lend, self.give_back)
+        return writer
 
     def _lend(self) -> sqlite3.Connection:
         if self._idle:
@@ -233,29 +231,33 @@ class PooledSQLiteEngine(SQLiteEngine):
     ) -> Any:
         if query.lstrip()[:6].upper() == "SELECT":
             return self._run_now(query, args)
-        # A lone write waits for any transaction of this process that holds the lock, then
-        # runs in a worker thread: it commits on its own, and the loop serves while the disk
-        # syncs (see `_SerialisedTransaction.commit`).
         return await self.run_lone_write(query, args)
 
     async def run_lone_write(self, query: str, args: list[Any] | None) -> Any:
-        """Run a write outside any transaction: after this process's writers, in a thread.
+        """Run a write outside any transaction, after this process's other writers.
 
-        It commits on its own, so the disk syncs; in a worker thread the loop serves
-        meanwhile (see `_SerialisedTransaction.commit`). The connection is lent and taken
-        back on the loop thread (the idle list is not shared with threads).
+        A row change (INSERT, UPDATE, DELETE) is a transaction of its own and joins their
+        group commit (`core.sqlite_writer`); anything else (a PRAGMA, DDL) may not run inside
+        a transaction, so it ends the open group and runs alone, in a worker thread. Either
+        way it returns once its change is on disk.
         """
-        async with self.write_lock():
+        if query.lstrip()[:6].upper() in _ROW_CHANGES:
+            async with self.transaction(TransactionType.immediate) as transaction:
+                return transaction.connection.raw.execute(query, args or []).fetchall()
+        writer = self.writer()
+        await writer.acquire()
+        try:
+            await writer.flush()
             raw = self._lend()
             try:
-                rows = await _to_the_end_in_thread(
-                    lambda: raw.execute(query, args or []).fetchall()
-                )
+                rows = await to_the_end_in_thread(lambda: raw.execute(query, args or []).fetchall())
             except BaseException:
                 raw.close()
                 raise
             self.give_back(raw)
             return rows
+        finally:
+            writer.release()
 
     def _run_now(self, query: str, args: list[Any] | None) -> Any:
         raw = self._lend()

@@ -138,6 +138,25 @@ async def test_replaying_the_same_key_places_nothing_new(db: Engine) -> None:
     await assert_ledger_matches_levels()
 
 
+async def test_the_same_new_key_sent_at_once_places_one_order_for_all(db: Engine) -> None:
+    # On SQLite the requests' writes share one COMMIT (group commit): the ones refused by
+    # the first order's key must still find that order, committed, to answer with.
+    store = await make_store()
+    variant = (await make_product())["variant_ids"][0]
+    await stock(store, variant, 5)
+    buyer = await make_user()
+    key = unique("at-once-")
+
+    placed = await asyncio.gather(
+        *(make_order(buyer.id, [(variant, 2)], location_id=store, key=key) for _ in range(6))
+    )
+
+    assert len({o.id for o in placed}) == 1
+    assert await Order.count() == 1
+    assert await level(store, variant) == (5, 2)
+    await assert_ledger_matches_levels()
+
+
 async def test_order_numbers_are_the_local_date_and_the_id_beyond_six_digits_too(
     db: Engine,
 ) -> None:
