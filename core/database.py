@@ -24,7 +24,12 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from core.sqlite_writer import LoopWriter, WriteGroup, to_the_end_in_thread
+from core.sqlite_writer import (
+    INLINE_CHECKPOINT_PAGES,
+    LoopWriter,
+    WriteGroup,
+    to_the_end_in_thread,
+)
 
 #: Seconds a SQLite writer waits for the lock before giving up; orders queue behind
 #: each other instead of failing with "database is locked" under a burst.
@@ -197,6 +202,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         raw = sqlite3.connect(**self.connection_kwargs)
         raw.row_factory = dict_factory
         raw.execute("PRAGMA foreign_keys = 1")
+        raw.execute(f"PRAGMA wal_autocheckpoint = {INLINE_CHECKPOINT_PAGES}")
         return raw
 
     async def get_connection(self) -> Any:

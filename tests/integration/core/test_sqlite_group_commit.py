@@ -167,3 +167,21 @@ async def test_lone_writes_and_other_transactions_take_their_turn_after_a_group(
     assert [row["name"] for row in results[2]] == ["a", "b"]
     assert _stored(engine) == {"a", "b"}
     assert (await engine.run_ddl("PRAGMA user_version"))[0]["user_version"] == 7
+
+
+async def test_commits_reach_the_database_file_through_background_checkpoints(
+    engine: PooledSQLiteEngine, tmp_path: Path
+) -> None:
+    for n in range(3 * sqlite_writer.CHECKPOINT_EVERY):
+        await _write(engine, f"item-{n}")
+    for _ in range(100):  # the last checkpoint runs in a disk thread: let it end
+        if not engine.writer().checkpointing:
+            break
+        await asyncio.sleep(0.01)
+
+    # The database file alone, without its write-ahead log, holds what the checkpoints copied.
+    alone = tmp_path / "alone.sqlite3"
+    alone.write_bytes(Path(engine.connection_kwargs["database"]).read_bytes())
+    with sqlite3.connect(alone) as copy:
+        names = {name for (name,) in copy.execute("SELECT name FROM item")}
+    assert {f"item-{n}" for n in range(2 * sqlite_writer.CHECKPOINT_EVERY)} <= names
