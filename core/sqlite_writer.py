@@ -149,12 +149,19 @@ class LoopWriter:
         """
         released = False
         try:
-            if keep:
-                group.raw.execute(f"RELEASE {MEMBER_SAVEPOINT}")
-                group.kept += 1
-            else:
-                group.raw.execute(f"ROLLBACK TO {MEMBER_SAVEPOINT}")
-                group.raw.execute(f"RELEASE {MEMBER_SAVEPOINT}")
+            try:
+                if keep:
+                    group.raw.execute(f"RELEASE {MEMBER_SAVEPOINT}")
+                    group.kept += 1
+                else:
+                    group.raw.execute(f"ROLLBACK TO {MEMBER_SAVEPOINT}")
+                    group.raw.execute(f"RELEASE {MEMBER_SAVEPOINT}")
+            except sqlite3.Error as error:
+                # SQLite already rolled the whole transaction back (a full disk, an I/O
+                # error): nothing of the group stands, and every member is told so.
+                self.group = None
+                self._abandon(group, error)
+                raise
             group.members += 1
             if self._waiting and group.members < MAX_GROUP:
                 released = True
@@ -196,16 +203,22 @@ class LoopWriter:
             else:
                 raw.execute("ROLLBACK")
         except BaseException as error:
-            with suppress(sqlite3.Error):
-                if raw.in_transaction:
-                    raw.execute("ROLLBACK")
-            raw.close()
-            group.outcome.set_exception(error)
+            self._abandon(group, error)
             return
         self._give_back(raw)
         group.outcome.set_result(None)
         if group.kept:
             self._count_commit()
+
+    @staticmethod
+    def _abandon(group: WriteGroup, error: BaseException) -> None:
+        """Roll back what is left of the group, drop its connection, fail every member."""
+        with suppress(sqlite3.Error):
+            if group.raw.in_transaction:
+                group.raw.execute("ROLLBACK")
+        group.raw.close()
+        group.outcome.set_exception(error)
+        group.outcome.exception()  # delivered to the members waiting; none may be left
 
     def _count_commit(self) -> None:
         """Start a checkpoint every `CHECKPOINT_EVERY` commits, one at a time.

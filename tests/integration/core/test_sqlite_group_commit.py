@@ -121,6 +121,26 @@ async def test_a_failed_commit_fails_every_member_it_carried_and_keeps_nothing(
     assert _stored(engine) == {"after"}
 
 
+async def test_a_transaction_sqlite_rolled_back_whole_fails_the_members_it_carried(
+    engine: PooledSQLiteEngine,
+) -> None:
+    async def sqlite_rolls_everything_back() -> None:
+        # What SQLite does by itself on a full disk or an I/O error in a statement.
+        engine.writer().group.raw.execute("ROLLBACK")  # type: ignore[union-attr]
+
+    results = await asyncio.gather(
+        _write(engine, "first", then=_let_the_others_queue),
+        _write(engine, "second", then=sqlite_rolls_everything_back),
+        _write(engine, "third"),
+        return_exceptions=True,
+    )
+
+    assert isinstance(results[0], sqlite3.OperationalError), results
+    assert isinstance(results[1], sqlite3.OperationalError), results
+    assert isinstance(results[2], int)
+    assert _stored(engine) == {"third"}
+
+
 async def test_a_writer_cancelled_as_its_turn_comes_does_not_strand_the_group(
     engine: PooledSQLiteEngine,
 ) -> None:
