@@ -136,7 +136,12 @@ class LoopWriter:
                 raw.close()
                 raise
             group = self.group = WriteGroup(raw)
-        group.raw.execute(f"SAVEPOINT {MEMBER_SAVEPOINT}")
+        try:
+            group.raw.execute(f"SAVEPOINT {MEMBER_SAVEPOINT}")
+        except sqlite3.Error as error:
+            self.group = None
+            self._abandon(group, error)
+            raise
         return group
 
     async def end_member(self, group: WriteGroup, *, keep: bool) -> None:
