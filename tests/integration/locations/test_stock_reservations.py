@@ -15,6 +15,7 @@ from locations.stock import (
     reserve_stock,
     sell_reserved_stock,
 )
+from locations.tables import StockMovement
 from tests.support.factories import make_product, make_store, stock
 from tests.support.stock import assert_ledger_matches_levels
 from tests.support.stock import stock_level as level
@@ -79,4 +80,37 @@ async def test_last_units_go_to_exactly_as_many_buyers(db: Engine) -> None:
     results = await asyncio.gather(*(buy(n) for n in range(12)))
     assert sum(results) == 3
     assert await level(store, variant) == (3, 3)
+    await assert_ledger_matches_levels()
+
+
+async def test_two_line_orders_racing_over_the_same_rows_neither_deadlock_nor_oversell(
+    db: Engine,
+) -> None:
+    store = await make_store()
+    first, second = (await make_product(prices=(1000, 2000)))["variant_ids"]
+    await stock(store, first, 10)
+    await stock(store, second, 10)
+
+    async def buy(n: int) -> bool:
+        # Half name the lines the other way round: the rows are locked in one order anyway.
+        lines = [StockLine(store, first, 1), StockLine(store, second, 1)]
+        try:
+            await reserve_stock(lines[:: 1 if n % 2 else -1], reference=f"D-{n}", actor_id=n)
+            return True
+        except InsufficientStock:
+            return False
+
+    results = await asyncio.gather(*(buy(n) for n in range(30)))
+
+    assert sum(results) == 10
+    assert await level(store, first) == (10, 10)
+    assert await level(store, second) == (10, 10)
+    ledger = await StockMovement.select(
+        StockMovement.variant, StockMovement.reserved_delta, StockMovement.actor_id
+    ).where(StockMovement.reason == "reserve")
+    won = {n for n, placed in enumerate(results) if placed}
+    assert sorted((r["actor_id"], r["variant"]) for r in ledger) == sorted(
+        (n, variant) for n in won for variant in (first, second)
+    )
+    assert {r["reserved_delta"] for r in ledger} == {1}
     await assert_ledger_matches_levels()
