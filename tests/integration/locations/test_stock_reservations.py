@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from piccolo.engine.base import Engine
@@ -19,6 +20,19 @@ from locations.tables import StockMovement
 from tests.support.factories import make_product, make_store, stock
 from tests.support.stock import assert_ledger_matches_levels
 from tests.support.stock import stock_level as level
+
+
+async def _race(buyers: int, lines_of: Callable[[int], list[StockLine]]) -> list[bool]:
+    """Buyer n (also the ledger's actor) reserves `lines_of(n)`, all at once; who won."""
+
+    async def buy(n: int) -> bool:
+        try:
+            await reserve_stock(lines_of(n), reference=f"R-{n}", actor_id=n)
+            return True
+        except InsufficientStock:
+            return False
+
+    return list(await asyncio.gather(*(buy(n) for n in range(buyers))))
 
 
 async def test_an_order_reserves_all_lines_or_none(db: Engine) -> None:
@@ -70,14 +84,7 @@ async def test_last_units_go_to_exactly_as_many_buyers(db: Engine) -> None:
     (variant,) = (await make_product())["variant_ids"]
     await stock(store, variant, 3)
 
-    async def buy(n: int) -> bool:
-        try:
-            await reserve_stock([StockLine(store, variant, 1)], reference=f"R-{n}")
-            return True
-        except InsufficientStock:
-            return False
-
-    results = await asyncio.gather(*(buy(n) for n in range(12)))
+    results = await _race(12, lambda n: [StockLine(store, variant, 1)])
     assert sum(results) == 3
     assert await level(store, variant) == (3, 3)
     await assert_ledger_matches_levels()
@@ -91,16 +98,9 @@ async def test_two_line_orders_racing_over_the_same_rows_neither_deadlock_nor_ov
     await stock(store, first, 10)
     await stock(store, second, 10)
 
-    async def buy(n: int) -> bool:
-        # Half name the lines the other way round: the rows are locked in one order anyway.
-        lines = [StockLine(store, first, 1), StockLine(store, second, 1)]
-        try:
-            await reserve_stock(lines[:: 1 if n % 2 else -1], reference=f"D-{n}", actor_id=n)
-            return True
-        except InsufficientStock:
-            return False
-
-    results = await asyncio.gather(*(buy(n) for n in range(30)))
+    lines = [StockLine(store, first, 1), StockLine(store, second, 1)]
+    # Half name the lines the other way round: the rows are locked in one order anyway.
+    results = await _race(30, lambda n: lines[:: 1 if n % 2 else -1])
 
     assert sum(results) == 10
     assert await level(store, first) == (10, 10)
