@@ -12,15 +12,9 @@ there is nothing to catch up at start-up.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 from catalog.tables import Product
-from core.background import in_background
 from core.database import write_transaction
-from core.periodic import run_periodically
-from core.settings import get_settings
+from core.periodic import periodic_lifespan
 
 #: Seconds between two refreshes: how far keyword search's sales ranking may lag the sales.
 SALES_REFRESH_S = 10.0
@@ -53,16 +47,5 @@ async def refresh_search_sales(batch: int = BATCH) -> int:
         done += len(ids)
 
 
-@asynccontextmanager
-async def sales_refresh_lifespan(app: Any) -> AsyncIterator[None]:
-    """Refresh search's sales every `SALES_REFRESH_S` seconds while the app serves.
-
-    Off with the other periodic work (`KUAIQU_DISABLE_SWEEPS=1`, e.g. in tests, which call
-    `refresh_search_sales` themselves).
-    """
-    if not get_settings().sweeps_enabled:
-        yield
-        return
-    refreshing = run_periodically("search-sales", SALES_REFRESH_S, refresh_search_sales)
-    async with in_background({"kuaiqu-search-sales": refreshing}):
-        yield
+#: Runs `refresh_search_sales` every `SALES_REFRESH_S` seconds while the app serves.
+sales_refresh_lifespan = periodic_lifespan("search-sales", SALES_REFRESH_S, refresh_search_sales)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+from core.background import in_background
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -69,3 +71,23 @@ async def run_periodically(
                 log.exception("Periodic job %s failed; retrying in %s s", name, interval_s)
     finally:
         await claims.close()
+
+
+def periodic_lifespan(
+    name: str, interval_s: float, job: Callable[[], Awaitable[object]]
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """An app lifespan that runs `job` periodically (`run_periodically`) while the app serves.
+
+    Nothing runs when periodic work is off (`KUAIQU_DISABLE_SWEEPS=1`, e.g. for benchmarks;
+    tests call the jobs themselves).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if not get_settings().sweeps_enabled:
+            yield
+            return
+        async with in_background({f"kuaiqu-{name}": run_periodically(name, interval_s, job)}):
+            yield
+
+    return lifespan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from core.periodic import run_periodically
+from core.periodic import periodic_lifespan, run_periodically
 from core.settings import get_settings
 from fulfilment.carriers import refresh_parcels
 from fulfilment.errors import IllegalTransition, OrderNotPayable
@@ -85,12 +85,19 @@ async def run_sweeps(now: datetime) -> None:
     await refresh_parcels(now=now)  # carriers' new scans; signed-for parcels become delivered
 
 
+async def run_sweeps_now() -> None:
+    """Run every sweep once, as of now."""
+    await run_sweeps(datetime.now().astimezone())
+
+
 async def sweep_forever(interval_s: float = SWEEP_INTERVAL_S) -> None:
     """Run the sweeps every `interval_s` seconds until cancelled; a failed run is logged.
 
     With several workers (Redis configured) one of them runs each period's sweeps
     (`core.periodic`); the others skip it.
     """
-    await run_periodically(
-        "order-sweeps", interval_s, lambda: run_sweeps(datetime.now().astimezone())
-    )
+    await run_periodically("order-sweeps", interval_s, run_sweeps_now)
+
+
+#: Runs the sweeps every minute while the app serves (off: KUAIQU_DISABLE_SWEEPS=1).
+sweeps_lifespan = periodic_lifespan("order-sweeps", SWEEP_INTERVAL_S, run_sweeps_now)

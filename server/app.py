@@ -61,7 +61,7 @@ from core.errors import EXCEPTION_HANDLERS
 from core.i18n import ROOT
 from core.realtime import bind_hub, make_channels_plugin
 from core.settings import Settings, get_settings
-from fulfilment.sweeps import sweep_forever, sweeps_enabled
+from fulfilment.sweeps import sweeps_enabled, sweeps_lifespan
 from server.aftersales_routes import AFTERSALES_HANDLERS, aftersales_lifespan
 from server.auth.api import AuthApi
 from server.auth.middleware import SessionUserMiddleware
@@ -147,16 +147,6 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         if opened:
             await release_engine(engine)
-
-
-@asynccontextmanager
-async def sweeps_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """Run the order sweeps every minute while the app runs (off: KUAIQU_DISABLE_SWEEPS=1)."""
-    if not sweeps_enabled():
-        yield
-        return
-    async with in_background({"kuaiqu-order-sweeps": sweep_forever()}):
-        yield
 
 
 @asynccontextmanager

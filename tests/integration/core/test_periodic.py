@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
+from dataclasses import replace
 
 import pytest
 
+from core import periodic
 from core.periodic import PeriodClaim, run_periodically
+from core.settings import get_settings
 
 
 async def test_one_of_several_workers_claims_a_period(redis_url: str) -> None:
@@ -61,3 +64,23 @@ async def test_a_failed_run_is_logged_and_the_next_period_runs_again(
         await task
     assert len(runs) >= 3  # the failure did not stop the loop
     assert "Periodic job flaky failed" in caplog.text
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["on", "off"])
+async def test_a_periodic_lifespan_runs_its_job_only_while_serving_and_only_when_on(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    settings = replace(get_settings(), sweeps_enabled=enabled, redis_url="")
+    monkeypatch.setattr(periodic, "get_settings", lambda: settings)
+    runs: list[int] = []
+
+    async def job() -> None:
+        runs.append(1)
+
+    async with periodic.periodic_lifespan("tick", 0.01, job)(None):
+        await asyncio.sleep(0.2)
+    ran_while_serving = len(runs)
+    await asyncio.sleep(0.05)
+
+    assert (ran_while_serving > 0) is enabled
+    assert len(runs) == ran_while_serving  # stopped with the app
