@@ -171,9 +171,9 @@ class LoopWriter:
             if self._waiting and group.members < MAX_GROUP:
                 released = True
                 self.release()
+                await _to_the_end(group.outcome)
             else:
-                self._settle(group)
-            await _to_the_end(group.outcome)
+                await self.flush()
         finally:
             if not released:
                 self.release()
@@ -255,10 +255,7 @@ class LoopWriter:
     async def _end_orphaned_group(self) -> None:
         await self.acquire()
         try:
-            if self.group is not None:
-                group = self.group
-                self._settle(group)
-                with suppress(BaseException):
-                    await group.outcome
+            with suppress(Exception):  # a failed COMMIT was reported to the group's members
+                await self.flush()
         finally:
             self.release()
