@@ -215,12 +215,11 @@ def _serve(host: str, port: int, workers: int, reload: bool, *, access_log: bool
         # relay writes pre-encoded frames to directly (server/frame_writer.py); named here
         # so that a change of uvicorn's default cannot quietly slow the fan-out down.
         ws="websockets-sansio",
-        # asyncio's own loop, not uvloop (uvicorn's "auto" picks uvloop when installed):
-        # libuv accepts one new connection per loop iteration, so under load a new visitor's
-        # first request waited behind every other newcomer (50 connections opened at once
-        # waited up to 0.8 s, one per 15-25 ms iteration); asyncio accepts every waiting
-        # connection at once. Same throughput, same fan-out (docs/benchmarks.md, 2026-12-04).
-        loop="asyncio",
+        # uvloop (callbacks and socket writes in C: an order's dozen database round trips
+        # cost a quarter less), with a listener that accepts every waiting connection at
+        # once: libuv's own accepts one per loop iteration, so under load a newcomer waited
+        # behind every other (server/event_loop.py; docs/benchmarks.md, 2026-12-05).
+        loop="server.event_loop:AcceptAllLoop",
     )
 
 
