@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from core import versions
@@ -27,6 +27,7 @@ CATALOG_VERSION = "catalog"
 MAX_ENTRIES = 5_000
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 class CatalogCache:
@@ -69,6 +70,34 @@ class CatalogCache:
             self._entries.popitem(last=False)
         return value
 
+    async def cached_each(
+        self, keys: Iterable[K], load: Callable[[list[K]], Awaitable[dict[K, T]]]
+    ) -> dict[K, T]:
+        """The answer for each key, reused per key until the catalog changes.
+
+        `load(missing)` reads the keys not held (in one go) and answers for those that
+        exist; a key it does not answer is left out, and asked again next time.
+        """
+        version = await versions.current(CATALOG_VERSION)
+        found: dict[K, T] = {}
+        missing: list[K] = []
+        for key in keys:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == version:
+                self._entries.move_to_end(key)
+                found[key] = entry[2]
+            elif key not in found:
+                missing.append(key)
+        if missing:
+            loaded_at = time.monotonic()
+            loaded = await load(missing)
+            for key, value in loaded.items():
+                self._entries[key] = (version, loaded_at, value)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+            found |= loaded
+        return found
+
     def clear(self) -> None:
         """Drop every entry."""
         self._entries.clear()
@@ -83,6 +112,8 @@ def _clear_all() -> None:
 
 
 versions.on_configure(_clear_all)
+# Nearly every page and order reads the catalog's version: fetch it with a request's first.
+versions.read_with_first_read(CATALOG_VERSION)
 _answers = CatalogCache(MAX_ENTRIES)
 
 

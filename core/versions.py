@@ -4,10 +4,19 @@ A cache keeps each entry with the version of its key at the time it was loaded a
 only while the version is unchanged; a change bumps the version (after its commit). The
 counters live in Redis when configured, so a change made through one process reaches every
 process on its next request, and otherwise in this process's memory (one process).
+
+Within one HTTP request (`request_scope`, entered by the server for every request) each
+version is read once: the first read also fetches every key registered with
+`read_with_first_read` (the catalog's, which nearly every page and order reads), in one
+Redis round trip. A request thus sees the versions as they were when it first asked, as if
+it had run a moment earlier; its own changes (`bump`) are read afresh.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 _REDIS_KEY = "kuaiqu:version:{key}"
@@ -22,6 +31,10 @@ class MemoryVersions:
     async def current(self, key: str) -> int:
         """The version of `key` now."""
         return self._versions.get(key, 0)
+
+    async def current_many(self, keys: Sequence[str]) -> list[int]:
+        """The versions of `keys` now, in order."""
+        return [self._versions.get(key, 0) for key in keys]
 
     async def bump(self, key: str) -> None:
         """Make every cached copy under `key` stale."""
@@ -44,6 +57,11 @@ class RedisVersions:
         value = await self._redis.get(_REDIS_KEY.format(key=key))
         return int(value) if value else 0
 
+    async def current_many(self, keys: Sequence[str]) -> list[int]:
+        """The versions of `keys` now, in order, in one round trip."""
+        values = await self._redis.mget([_REDIS_KEY.format(key=key) for key in keys])
+        return [int(value) if value else 0 for value in values]
+
     async def bump(self, key: str) -> None:
         """Make every cached copy under `key` stale."""
         await self._redis.incr(_REDIS_KEY.format(key=key))
@@ -54,6 +72,12 @@ class RedisVersions:
 
 
 _versions: MemoryVersions | RedisVersions = MemoryVersions()
+#: The versions this request has read (None outside a request scope: every read asks).
+_read_this_request: ContextVar[dict[str, int] | None] = ContextVar(
+    "kuaiqu_versions_read_this_request", default=None
+)
+#: Keys fetched along with a request's first read.
+_read_together: list[str] = []
 #: Called by `configure`: caches drop every entry when the app (re)starts.
 _resets: list[Any] = []
 
@@ -82,11 +106,39 @@ async def close() -> None:
     await _versions.close()
 
 
+def read_with_first_read(key: str) -> None:
+    """Have a request's first version read fetch `key` too (a key most requests read)."""
+    if key not in _read_together:
+        _read_together.append(key)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Within the block, read each version once (see the module's docstring)."""
+    token = _read_this_request.set({})
+    try:
+        yield
+    finally:
+        _read_this_request.reset(token)
+
+
 async def current(key: str) -> int:
-    """The version of `key` now."""
-    return await _versions.current(key)
+    """The version of `key` now (in a request scope: when this request first asked)."""
+    read = _read_this_request.get()
+    if read is None:
+        return await _versions.current(key)
+    if key not in read:
+        keys = [key, *(k for k in _read_together if k != key and k not in read)]
+        if len(keys) == 1:
+            read[key] = await _versions.current(key)
+        else:
+            read.update(zip(keys, await _versions.current_many(keys), strict=True))
+    return read[key]
 
 
 async def bump(key: str) -> None:
     """Make every process's cached copies under `key` stale."""
     await _versions.bump(key)
+    read = _read_this_request.get()
+    if read is not None:
+        read.pop(key, None)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from catalog.catalog_cache import CatalogCache
 from catalog.variant_facts import sale_facts
 from locations.stock_reads import total_available
 
@@ -30,8 +31,19 @@ class Goods:
     category_id: int = 0
 
 
+#: Variants' goods kept per process (a few hundred bytes each).
+MAX_CACHED_GOODS = 20_000
+#: Every order, quote and cart reads its variants' goods: kept until the catalog changes
+#: (a price, a listing, a supplier's status), as the product pages are.
+_goods = CatalogCache(MAX_CACHED_GOODS)
+
+
 async def goods_by_id(variant_ids: Iterable[int]) -> dict[int, Goods]:
     """Variant id → `Goods`, for the ids that exist (stock is asked of `total_available`)."""
+    return await _goods.cached_each(set(variant_ids), _read_goods)
+
+
+async def _read_goods(variant_ids: list[int]) -> dict[int, Goods]:
     rows = await sale_facts(variant_ids)
     return {
         r["id"]: Goods(

@@ -71,6 +71,7 @@ from server.locale_middleware import LocaleMiddleware
 from server.members_routes import MEMBER_ROUTES
 from server.pages import switch_language
 from server.realtime_routes import order_socket, pos_socket, stock_socket
+from server.request_versions import RequestVersions
 from server.security.api_guard import CrossSiteGuard
 from server.security.headers import add_security_headers
 from server.security.input_guard import InputGuard
@@ -284,6 +285,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         middleware=[
             DefineMiddleware(InputGuard),
+            DefineMiddleware(RequestVersions),
             DefineMiddleware(CrossSiteGuard),
             LocaleMiddleware(),
             sessions.middleware,

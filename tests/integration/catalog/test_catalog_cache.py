@@ -11,6 +11,7 @@ from catalog.products import record_sales
 from catalog.tables import Product, Supplier, Variant
 from core import versions
 from core.database import write_transaction
+from fulfilment.goods import goods_by_id
 from tests.support.factories import make_product
 
 
@@ -72,3 +73,21 @@ async def test_a_sale_keeps_the_cached_pages(db: Engine) -> None:
     assert await listed_product(product["id"]) is first
     sold = await Product.select(Product.sales_count).where(Product.id == product["id"]).first()
     assert sold == {"sales_count": 3}
+
+
+async def test_checkout_s_goods_follow_price_listing_and_supplier_at_once(db: Engine) -> None:
+    product = await make_product(prices=(1000,))
+    variant = product["variant_ids"][0]
+    first = (await goods_by_id([variant]))[variant]
+    assert first.price == 1000 and first.on_sale
+    assert (await goods_by_id([variant, 10**9]))[variant] is first  # cached; unknown left out
+
+    await Variant.update({Variant.price: 1200}).where(Variant.id == variant)
+    assert (await goods_by_id([variant]))[variant].price == 1200
+    await Product.update({Product.status: "unlisted"}).where(Product.id == product["id"])
+    assert not (await goods_by_id([variant]))[variant].on_sale
+    await Product.update({Product.status: "listed"}).where(Product.id == product["id"])
+    await Supplier.update({Supplier.status: "suspended"}).where(
+        Supplier.id == product["supplier_id"]
+    )
+    assert not (await goods_by_id([variant]))[variant].on_sale
