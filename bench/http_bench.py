@@ -76,11 +76,18 @@ class Result:
     sent: int = 0
     #: CPU seconds the server's processes (all workers) used during the run.
     server_cpu_s: float = 0.0
+    #: CPU seconds of every PostgreSQL process meanwhile (0 on SQLite: it runs in the server).
+    database_cpu_s: float = 0.0
 
     @property
     def cpu_ms_per_ok(self) -> float:
         """Server CPU per 2xx answer: a figure the machine's other load hardly moves."""
         return self.server_cpu_s * 1000 / self.ok if self.ok else 0.0
+
+    @property
+    def database_cpu_ms_per_ok(self) -> float:
+        """PostgreSQL's CPU per 2xx answer (its backends share the cores with the server)."""
+        return self.database_cpu_s * 1000 / self.ok if self.ok else 0.0
 
     @property
     def unanswered(self) -> int:
@@ -110,6 +117,11 @@ class Result:
             f"2xx {self.ok}  non-2xx {self.non_2xx or 0}  socket errors {errors or 0}"
             + (f"  in flight at the end {self.unanswered}" if self.sent else "")
             + (f"  server CPU {self.cpu_ms_per_ok:.2f} ms/answer" if self.server_cpu_s else "")
+            + (
+                f"  PostgreSQL CPU {self.database_cpu_ms_per_ok:.2f} ms/answer"
+                if self.database_cpu_s
+                else ""
+            )
         )
 
 
@@ -156,11 +168,28 @@ def process_tree_cpu_s(pid: int) -> float:
     return total
 
 
+def postgres_cpu_s() -> float:
+    """User + system CPU seconds of every process named `postgres` on this machine."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+        if name == "postgres":
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def wrk(
     url: str, script: str, env: dict[str, str], args: argparse.Namespace, server_pid: int = 0
 ) -> Result:
     """Run wrk with one Lua script of bench/wrk against `url` (and time the server's CPU)."""
     cpu_before = process_tree_cpu_s(server_pid) if server_pid else 0.0
+    database_before = postgres_cpu_s() if args.postgres else 0.0
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
         "--timeout", "10s", "-s", str(WRK_DIR / script), url,
@@ -174,6 +203,8 @@ def wrk(
     result = parse_wrk(done.stdout)
     if server_pid:
         result.server_cpu_s = process_tree_cpu_s(server_pid) - cpu_before
+    if args.postgres:
+        result.database_cpu_s = postgres_cpu_s() - database_before
     return result
 
 
@@ -224,6 +255,7 @@ def median(results: list[Result]) -> dict[str, float]:
         "p50": statistics.median(r.p50_ms for r in results),
         "p99": statistics.median(r.p99_ms for r in results),
         "cpu": statistics.median(r.cpu_ms_per_ok for r in results),
+        "database_cpu": statistics.median(r.database_cpu_ms_per_ok for r in results),
     }
 
 
@@ -351,6 +383,7 @@ async def main() -> None:
             f"median {name:28s} {m['rate']:8.1f}/s  p50 {m['p50']:6.1f} ms  "
             f"p99 {m['p99']:6.1f} ms  over {len(runs[name])} round(s)"
             + (f"  server CPU {m['cpu']:.2f} ms/answer" if m["cpu"] else "")
+            + (f"  PostgreSQL CPU {m['database_cpu']:.2f} ms/answer" if m["database_cpu"] else "")
         )
     for tag, _, _, _ in kuaiqu_sides:
         pairs = [
