@@ -265,7 +265,7 @@ async def main() -> None:
     parser.add_argument("--redis", default="", help="KUAIQU_REDIS_URL for Kuaiqu (sessions)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument(
-        "--pool-sizes", type=int, nargs="+", default=[5],
+        "--pool-sizes", type=int, nargs="+", default=[10],
         help="KUAIQU_DB_POOL_SIZE values: a Kuaiqu side per (workers, pool size)",
     )  # fmt: skip
     parser.add_argument(
@@ -327,7 +327,7 @@ async def main() -> None:
         runs.setdefault(name, []).append(result)
         print(f"round {round_no} {name:28s} {result.line()}", flush=True)
 
-    default_pool = args.pool_sizes == [5]
+    default_pool = args.pool_sizes == [10]
     kuaiqu_sides = [
         (f"kuaiqu w{w}" + ("" if default_pool else f" p{p}"), w, ROOT, p)
         for w in args.workers

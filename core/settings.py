@@ -143,11 +143,8 @@ class Settings:
     smtp_url: str = ""
     #: Run the periodic sweeps (unpaid orders, pickup expiry, auto-confirm) in the app.
     sweeps_enabled: bool = True
-    #: PostgreSQL connections per app process (`kuaiqu run --workers N`: N pools). Five keep
-    #: a 2-core machine busiest: PostgreSQL spends less per order on fewer backends
-    #: (docs/benchmarks.md, 2026-12-05: 477 against 441 orders/s at 10; 482 against 440 with
-    #: two workers).
-    db_pool_size: int = 5
+    #: PostgreSQL connections per app process (`kuaiqu run --workers N`: N pools).
+    db_pool_size: int = 10
     #: Geocoder of addresses: offline, nominatim or baidu.
     geocoder: str = "offline"
     #: User agent sent to Nominatim.
@@ -200,7 +197,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sandbox_pay_secret=env.get("KUAIQU_SANDBOX_PAY_SECRET", ""),
         smtp_url=env.get("KUAIQU_SMTP_URL", ""),
         sweeps_enabled=not _flag(env.get("KUAIQU_DISABLE_SWEEPS", "")),
-        db_pool_size=_pool_size(env.get("KUAIQU_DB_POOL_SIZE", "5")),
+        db_pool_size=_pool_size(env.get("KUAIQU_DB_POOL_SIZE", "10")),
         geocoder=env.get("KUAIQU_GEOCODER", "offline"),
         geocoder_user_agent=env.get("KUAIQU_GEOCODER_USER_AGENT", "kuaiqu"),
         geocoder_api_key=env.get("KUAIQU_GEOCODER_API_KEY", ""),
