@@ -6,6 +6,7 @@ tables themselves, they ask here.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -56,6 +57,31 @@ async def total_available(variant_ids: Iterable[int]) -> dict[int, int]:
     for r in rows:
         totals[r["variant"]] = int(r["available"] or 0)
     return totals
+
+
+#: Reads of `shown_available` in flight, per event loop and set of variants.
+_in_flight: dict[tuple[asyncio.AbstractEventLoop, tuple[int, ...]], asyncio.Task[Any]] = {}
+
+
+async def shown_available(variant_ids: Iterable[int]) -> dict[int, int]:
+    """`total_available` for a page to show, shared by the requests asking at the same moment.
+
+    A busy product page asks the same sums many times at once; on PostgreSQL each ask held a
+    pooled connection for a turn of the event loop, so 50 viewers queued for 10 connections
+    (p99 over 200 ms). A request arriving while the same read is in flight takes that read's
+    answer: taken at most one statement's time before it asked, and the page's stock stays
+    live through its fragment and websocket. Never use it inside a write transaction (it
+    reads outside it): checkout and stock changes call `total_available`.
+    """
+    ids = tuple(sorted(set(variant_ids)))
+    key = (asyncio.get_running_loop(), ids)
+    read = _in_flight.get(key)
+    if read is None:
+        read = asyncio.ensure_future(total_available(ids))
+        _in_flight[key] = read
+        read.add_done_callback(lambda _: _in_flight.pop(key, None))
+    # Shielded: one viewer hanging up must not cancel the read the others wait for.
+    return dict(await asyncio.shield(read))
 
 
 async def level_of(

@@ -20,7 +20,7 @@ from catalog.shops import public_shop
 from core.errors import DomainError, InvalidInput
 from core.i18n import gettext
 from core.types import parse_decimal
-from locations.stock_reads import held_nowhere, total_available
+from locations.stock_reads import held_nowhere, shown_available
 from members.member_prices import prices_for
 from storefront.product_body import TemplateRenderer, product_body
 from storefront.search_history import remember_search
@@ -167,7 +167,7 @@ async def _results_page(
         }
         context["facets"] = _facet_links(path, params, brands, specs, result)
         sold_out = held_nowhere(
-            await total_available(v["id"] for p in result.items for v in p["variants"])
+            await shown_available(v["id"] for p in result.items for v in p["variants"])
         )
         context["sold_out"] = {
             p["id"] for p in result.items if all(v["id"] in sold_out for v in p["variants"])
@@ -273,7 +273,7 @@ class CatalogPages(Controller):
         )
         # Units available anywhere, per variant: a variant held nowhere cannot be bought,
         # so its buttons are disabled instead of failing at checkout.
-        stock = await total_available(v["id"] for v in detail["variants"])
+        stock = await shown_available(v["id"] for v in detail["variants"])
         sold_out = held_nowhere(stock)
         # What every viewer sees is rendered once per catalog version (storefront/product_body);
         # only the price, the units one may buy and the CSRF fields are rendered per request.
