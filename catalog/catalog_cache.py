@@ -14,13 +14,14 @@ keeps its own `CatalogCache` under the same version.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from core import versions
-from core.database import after_commit
+from core.database import after_commit, pending_after_commit
 
 CATALOG_VERSION = "catalog"
 #: Entries kept per process; the least recently used one is dropped beyond this.
@@ -41,6 +42,8 @@ class CatalogCache:
         self.max_entries = max_entries
         #: key → (catalog version, monotonic time loaded, value)
         self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
+        #: (loop, key, version) → the load in flight
+        self._loading: dict[tuple[Any, Hashable, int], asyncio.Future[Any]] = {}
         _caches.append(self)
 
     async def cached(
@@ -62,6 +65,24 @@ class CatalogCache:
         ):
             self._entries.move_to_end(key)
             return entry[2]
+        if pending_after_commit() is not None:
+            # Inside a write transaction: its own reading, never handed to other requests
+            # before it commits.
+            return await self._load_and_keep(key, version, load)
+        # The requests missing the same entry at once share one load (after a catalog change
+        # fifty viewers of a busy page would otherwise each render it).
+        flight = (asyncio.get_running_loop(), key, version)
+        loading = self._loading.get(flight)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load_and_keep(key, version, load))
+            self._loading[flight] = loading
+            loading.add_done_callback(lambda done: self._landed(flight, done))
+        # Shielded: one viewer hanging up must not cancel the load the others wait for.
+        return await asyncio.shield(loading)
+
+    async def _load_and_keep(
+        self, key: Hashable, version: int, load: Callable[[], Awaitable[T]]
+    ) -> T:
         loaded_at = time.monotonic()
         value = await load()
         self._entries[key] = (version, loaded_at, value)
@@ -69,6 +90,11 @@ class CatalogCache:
         if len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
         return value
+
+    def _landed(self, flight: tuple[Any, Hashable, int], done: asyncio.Future[Any]) -> None:
+        self._loading.pop(flight, None)
+        if not done.cancelled():
+            done.exception()  # retrieved: each waiter has raised it already
 
     async def cached_each(
         self, keys: Iterable[K], load: Callable[[list[K]], Awaitable[dict[K, T]]]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from piccolo.engine.base import Engine
 
+from catalog.catalog_cache import cached
 from catalog.errors import ProductNotFound
 from catalog.listings import listed_product
 from catalog.products import record_sales
@@ -91,3 +94,38 @@ async def test_checkout_s_goods_follow_price_listing_and_supplier_at_once(db: En
         Supplier.id == product["supplier_id"]
     )
     assert not (await goods_by_id([variant]))[variant].on_sale
+
+
+async def test_viewers_missing_the_same_entry_at_once_share_one_load(db: Engine) -> None:
+    loads = 0
+
+    async def render() -> str:
+        nonlocal loads
+        loads += 1
+        await asyncio.sleep(0.01)
+        return "页面"
+
+    pages = await asyncio.gather(*(cached(("shared load", 1), render) for _ in range(20)))
+
+    assert pages == ["页面"] * 20
+    assert loads == 1
+
+
+async def test_a_failed_shared_load_fails_its_waiters_and_is_tried_again(db: Engine) -> None:
+    attempts = 0
+
+    async def flaky() -> str:
+        nonlocal attempts
+        attempts += 1
+        await asyncio.sleep(0.01)
+        if attempts == 1:
+            raise ConnectionError("database away")
+        return "页面"
+
+    failed = await asyncio.gather(
+        *(cached(("flaky load", 1), flaky) for _ in range(5)), return_exceptions=True
+    )
+
+    assert all(isinstance(error, ConnectionError) for error in failed)
+    assert await cached(("flaky load", 1), flaky) == "页面"
+    assert attempts == 2
