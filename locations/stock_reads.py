@@ -6,13 +6,13 @@ tables themselves, they ask here.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
 
 from core.database import contains_text
+from core.shared_reads import SharedReads
 from core.statements import fetch
 from locations.tables import StockLevel
 
@@ -59,8 +59,8 @@ async def total_available(variant_ids: Iterable[int]) -> dict[int, int]:
     return totals
 
 
-#: Reads of `shown_available` in flight, per event loop and set of variants.
-_in_flight: dict[tuple[asyncio.AbstractEventLoop, tuple[int, ...]], asyncio.Task[Any]] = {}
+#: The page reads of `shown_available` in flight.
+_page_reads = SharedReads()
 
 
 async def shown_available(variant_ids: Iterable[int]) -> dict[int, int]:
@@ -69,19 +69,13 @@ async def shown_available(variant_ids: Iterable[int]) -> dict[int, int]:
     A busy product page asks the same sums many times at once; on PostgreSQL each ask held a
     pooled connection for a turn of the event loop, so 50 viewers queued for 10 connections
     (p99 over 200 ms). A request arriving while the same read is in flight takes that read's
-    answer: taken at most one statement's time before it asked, and the page's stock stays
-    live through its fragment and websocket. Never use it inside a write transaction (it
-    reads outside it): checkout and stock changes call `total_available`.
+    answer (`core.shared_reads`): taken at most one statement's time before it asked, and the
+    page's stock stays live through its fragment and websocket. Never use it inside a write
+    transaction: checkout and stock changes call `total_available`.
     """
     ids = tuple(sorted(set(variant_ids)))
-    key = (asyncio.get_running_loop(), ids)
-    read = _in_flight.get(key)
-    if read is None:
-        read = asyncio.ensure_future(total_available(ids))
-        _in_flight[key] = read
-        read.add_done_callback(lambda _: _in_flight.pop(key, None))
-    # Shielded: one viewer hanging up must not cancel the read the others wait for.
-    return dict(await asyncio.shield(read))
+    # A copy: the shared answer must not be changed by one of its readers.
+    return dict(await _page_reads.read(ids, lambda: total_available(ids)))
 
 
 async def level_of(
