@@ -14,7 +14,6 @@ keeps its own `CatalogCache` under the same version.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 
 from core import versions
 from core.database import after_commit, pending_after_commit
+from core.shared_reads import SharedReads
 
 CATALOG_VERSION = "catalog"
 #: Entries kept per process; the least recently used one is dropped beyond this.
@@ -42,8 +42,7 @@ class CatalogCache:
         self.max_entries = max_entries
         #: key → (catalog version, monotonic time loaded, value)
         self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
-        #: (loop, key, version) → the load in flight
-        self._loading: dict[tuple[Any, Hashable, int], asyncio.Future[Any]] = {}
+        self._loads = SharedReads()
         _caches.append(self)
 
     async def cached(
@@ -53,48 +52,25 @@ class CatalogCache:
 
         `max_age_s` also bounds how long the answer is reused, for answers that depend on
         something that changes without a catalog write (sales counts). Callers must treat
-        the answer as read-only: it is shared by every request.
+        the answer as read-only: it is shared by every request. Requests missing the same
+        entry at once share one load (after a catalog change, fifty viewers of a busy page
+        would otherwise each render it).
         """
         # Version first, then the load: a write committed meanwhile bumps it again.
         version = await versions.current(CATALOG_VERSION)
-        entry = self._entries.get(key)
-        if (
-            entry is not None
-            and entry[0] == version
-            and (max_age_s is None or time.monotonic() - entry[1] < max_age_s)
-        ):
-            self._entries.move_to_end(key)
+        entry = self._fresh(key, version, max_age_s)
+        if entry is not None:
             return entry[2]
-        if pending_after_commit() is not None:
-            # Inside a write transaction: its own reading, never handed to other requests
-            # before it commits.
-            return await self._load_and_keep(key, version, load)
-        # The requests missing the same entry at once share one load (after a catalog change
-        # fifty viewers of a busy page would otherwise each render it).
-        flight = (asyncio.get_running_loop(), key, version)
-        loading = self._loading.get(flight)
-        if loading is None:
-            loading = asyncio.ensure_future(self._load_and_keep(key, version, load))
-            self._loading[flight] = loading
-            loading.add_done_callback(lambda done: self._landed(flight, done))
-        # Shielded: one viewer hanging up must not cancel the load the others wait for.
-        return await asyncio.shield(loading)
+        if _in_write_transaction():
+            return await load()
 
-    async def _load_and_keep(
-        self, key: Hashable, version: int, load: Callable[[], Awaitable[T]]
-    ) -> T:
-        loaded_at = time.monotonic()
-        value = await load()
-        self._entries[key] = (version, loaded_at, value)
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-        return value
+        async def load_and_keep() -> T:
+            loaded_at = time.monotonic()
+            value = await load()
+            self._keep(key, version, loaded_at, value)
+            return value
 
-    def _landed(self, flight: tuple[Any, Hashable, int], done: asyncio.Future[Any]) -> None:
-        self._loading.pop(flight, None)
-        if not done.cancelled():
-            done.exception()  # retrieved: each waiter has raised it already
+        return await self._loads.read((key, version), load_and_keep)
 
     async def cached_each(
         self, keys: Iterable[K], load: Callable[[list[K]], Awaitable[dict[K, T]]]
@@ -107,22 +83,41 @@ class CatalogCache:
         version = await versions.current(CATALOG_VERSION)
         found: dict[K, T] = {}
         missing: list[K] = []
-        for key in keys:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] == version:
-                self._entries.move_to_end(key)
+        for key in set(keys):
+            entry = self._fresh(key, version, None)
+            if entry is not None:
                 found[key] = entry[2]
-            elif key not in found:
+            else:
                 missing.append(key)
         if missing:
             loaded_at = time.monotonic()
             loaded = await load(missing)
-            for key, value in loaded.items():
-                self._entries[key] = (version, loaded_at, value)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            if not _in_write_transaction():
+                for key, value in loaded.items():
+                    self._keep(key, version, loaded_at, value)
             found |= loaded
         return found
+
+    def _fresh(
+        self, key: Hashable, version: int, max_age_s: float | None
+    ) -> tuple[int, float, Any] | None:
+        """The entry of `key` if it is of `version` (and young enough), marked recently used."""
+        entry = self._entries.get(key)
+        if (
+            entry is None
+            or entry[0] != version
+            or (max_age_s is not None and time.monotonic() - entry[1] >= max_age_s)
+        ):
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def _keep(self, key: Hashable, version: int, loaded_at: float, value: Any) -> None:
+        """Keep `value` under `key`, dropping the least recently used beyond the bound."""
+        self._entries[key] = (version, loaded_at, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
 
     def clear(self) -> None:
         """Drop every entry."""
@@ -130,6 +125,15 @@ class CatalogCache:
 
 
 _caches: list[CatalogCache] = []
+
+
+def _in_write_transaction() -> bool:
+    """Whether a write transaction is open (its answers are neither kept nor shared).
+
+    Inside one, a read may see the transaction's own uncommitted rows, which a rollback
+    would leave in the cache for every other request.
+    """
+    return pending_after_commit() is not None
 
 
 def _clear_all() -> None:

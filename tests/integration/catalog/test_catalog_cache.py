@@ -129,3 +129,18 @@ async def test_a_failed_shared_load_fails_its_waiters_and_is_tried_again(db: Eng
     assert all(isinstance(error, ConnectionError) for error in failed)
     assert await cached(("flaky load", 1), flaky) == "页面"
     assert attempts == 2
+
+
+async def test_an_answer_read_inside_a_write_transaction_is_not_kept(db: Engine) -> None:
+    loads = 0
+
+    async def read() -> int:
+        nonlocal loads
+        loads += 1
+        return loads
+
+    async with write_transaction():
+        # It may see the transaction's own rows, which a rollback would leave behind.
+        assert await cached(("read in a transaction", 1), read) == 1
+    assert await cached(("read in a transaction", 1), read) == 2
+    assert await cached(("read in a transaction", 1), read) == 2
