@@ -129,10 +129,7 @@ async def current(key: str) -> int:
         return await _versions.current(key)
     if key not in read:
         keys = [key, *(k for k in _read_together if k != key and k not in read)]
-        if len(keys) == 1:
-            read[key] = await _versions.current(key)
-        else:
-            read.update(zip(keys, await _versions.current_many(keys), strict=True))
+        read.update(zip(keys, await _versions.current_many(keys), strict=True))
     return read[key]
 
 

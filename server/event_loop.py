@@ -57,14 +57,6 @@ class AcceptingServer:
         """The listening sockets."""
         return list(self._listeners)
 
-    def get_loop(self) -> asyncio.AbstractEventLoop:
-        """The loop serving the connections."""
-        return self._loop
-
-    def is_serving(self) -> bool:
-        """Whether new connections are accepted."""
-        return self._serving
-
     def start_serving(self) -> None:
         """Listen and accept from now on."""
         if self._serving:
@@ -131,7 +123,7 @@ class AcceptingServer:
             connection.close()
 
 
-def _bound_sockets(host: str | None, port: int, infos: list[Any]) -> list[socket.socket]:
+def _bound_sockets(host: str | None, infos: list[Any]) -> list[socket.socket]:
     """A bound socket per address `host` resolves to (as asyncio's `create_server` binds)."""
     bound: list[socket.socket] = []
     seen: set[tuple[int, Any]] = set()
@@ -203,7 +195,7 @@ class AcceptAllLoop(uvloop.Loop):
             infos = await self.getaddrinfo(
                 host, port, family=family, type=socket.SOCK_STREAM, flags=flags
             )
-            listeners = _bound_sockets(host, port or 0, infos)
+            listeners = _bound_sockets(host, infos)
         server = AcceptingServer(self, protocol_factory, listeners, backlog)
         if start_serving:
             server.start_serving()
