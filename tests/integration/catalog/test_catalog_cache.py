@@ -96,31 +96,33 @@ async def test_checkout_s_goods_follow_price_listing_and_supplier_at_once(db: En
     assert not (await goods_by_id([variant]))[variant].on_sale
 
 
-async def test_viewers_missing_the_same_entry_at_once_share_one_load(db: Engine) -> None:
-    loads = 0
+class CountedLoad:
+    """A slow load that counts its calls; answers in turn (an exception is raised)."""
 
-    async def render() -> str:
-        nonlocal loads
-        loads += 1
+    def __init__(self, *answers: object) -> None:
+        self.answers = answers
+        self.calls = 0
+
+    async def __call__(self) -> object:
+        self.calls += 1
         await asyncio.sleep(0.01)
-        return "页面"
+        answer = self.answers[min(self.calls, len(self.answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+async def test_viewers_missing_the_same_entry_at_once_share_one_load(db: Engine) -> None:
+    render = CountedLoad("页面")
 
     pages = await asyncio.gather(*(cached(("shared load", 1), render) for _ in range(20)))
 
     assert pages == ["页面"] * 20
-    assert loads == 1
+    assert render.calls == 1
 
 
 async def test_a_failed_shared_load_fails_its_waiters_and_is_tried_again(db: Engine) -> None:
-    attempts = 0
-
-    async def flaky() -> str:
-        nonlocal attempts
-        attempts += 1
-        await asyncio.sleep(0.01)
-        if attempts == 1:
-            raise ConnectionError("database away")
-        return "页面"
+    flaky = CountedLoad(ConnectionError("database away"), "页面")
 
     failed = await asyncio.gather(
         *(cached(("flaky load", 1), flaky) for _ in range(5)), return_exceptions=True
@@ -128,16 +130,11 @@ async def test_a_failed_shared_load_fails_its_waiters_and_is_tried_again(db: Eng
 
     assert all(isinstance(error, ConnectionError) for error in failed)
     assert await cached(("flaky load", 1), flaky) == "页面"
-    assert attempts == 2
+    assert flaky.calls == 2
 
 
 async def test_an_answer_read_inside_a_write_transaction_is_not_kept(db: Engine) -> None:
-    loads = 0
-
-    async def read() -> int:
-        nonlocal loads
-        loads += 1
-        return loads
+    read = CountedLoad(1, 2)
 
     async with write_transaction():
         # It may see the transaction's own rows, which a rollback would leave behind.
